@@ -1,0 +1,97 @@
+/**
+ * L2 entries, standard (L2-1..L2-4) and extended (XL2-1..XL2-4): the one place an L2 entry is
+ * decoded. Classification follows the spec's cluster types; `clusterTypeOf` works on the two
+ * 32-bit halves so the checker's hot loop allocates nothing.
+ */
+import { COPIED_HI_BIT } from './l1-entry.js';
+import { joinHalves } from './table-view.js';
+
+export const COMPRESSED_HI_BIT = 0x40000000;
+export const ZERO_LO_BIT = 0x1;
+export const L2_OFFSET_HI_MASK = 0x00ffffff;
+export const L2_OFFSET_LO_MASK = 0xfffffe00;
+/** Standard descriptor reserved bits 56..61 (high word) and 1..8 (low word) (L2-3). */
+export const L2_RESERVED_HI_MASK = 0x3f000000;
+export const L2_RESERVED_LO_MASK = 0x000001fe;
+
+/** Cluster types of a standard L2 entry (L2-4). */
+export const ClusterType = {
+  unallocated: 0,
+  zeroPlain: 1,
+  zeroAlloc: 2,
+  normal: 3,
+  compressed: 4,
+} as const;
+export type ClusterType = (typeof ClusterType)[keyof typeof ClusterType];
+
+export const clusterTypeNames = ['unallocated', 'zero-plain', 'zero-alloc', 'normal', 'compressed'] as const;
+
+/**
+ * Type of the cluster an entry describes (L2-4). With extended L2 the zero flag is unused, so only
+ * unallocated / normal / compressed occur. With an external data file, offset 0 plus COPIED is a
+ * normal cluster at host offset 0.
+ */
+export function clusterTypeOf(hi: number, lo: number, extendedL2: boolean, externalDataFile: boolean): ClusterType {
+  if ((hi & COMPRESSED_HI_BIT) !== 0) return ClusterType.compressed;
+  const hasOffset = (hi & L2_OFFSET_HI_MASK) !== 0 || (lo & L2_OFFSET_LO_MASK) !== 0;
+  if (!extendedL2 && (lo & ZERO_LO_BIT) !== 0) return hasOffset ? ClusterType.zeroAlloc : ClusterType.zeroPlain;
+  if (hasOffset) return ClusterType.normal;
+  if (externalDataFile && (hi & COPIED_HI_BIT) !== 0) return ClusterType.normal;
+  return ClusterType.unallocated;
+}
+
+/** Host offset of a standard (non-compressed) descriptor, bits 9..55. */
+export function l2HostOffsetBytes(hi: number, lo: number): number {
+  return joinHalves(hi & L2_OFFSET_HI_MASK, (lo & L2_OFFSET_LO_MASK) >>> 0);
+}
+
+export function l2Copied(hi: number): boolean {
+  return (hi & COPIED_HI_BIT) !== 0;
+}
+
+/** Reserved bits of a standard descriptor are set (L2-3). */
+export function l2ReservedBitsSet(hi: number, lo: number): boolean {
+  return (hi & L2_RESERVED_HI_MASK) !== 0 || (lo & L2_RESERVED_LO_MASK) !== 0;
+}
+
+/** Subcluster types of an extended L2 entry (XL2-2..XL2-4). */
+export const SubclusterType = {
+  unallocatedPlain: 0,
+  unallocatedAlloc: 1,
+  zeroPlain: 2,
+  zeroAlloc: 3,
+  normal: 4,
+  compressed: 5,
+  invalid: 6,
+} as const;
+export type SubclusterType = (typeof SubclusterType)[keyof typeof SubclusterType];
+
+/**
+ * Type of subcluster `index` (0..31) given the cluster type and the 64-bit bitmap as halves
+ * (`allocBits` = bits 0..31, `zeroBits` = bits 32..63). Any overlap of alloc and zero in a normal
+ * cluster, or any alloc bit in an unallocated one, makes every subcluster invalid (XL2-3, XL2-4).
+ */
+export function subclusterTypeOf(type: ClusterType, allocBits: number, zeroBits: number, index: number): SubclusterType {
+  const bit = 1 << index;
+  switch (type) {
+    case ClusterType.compressed:
+      return SubclusterType.compressed;
+    case ClusterType.normal:
+      if ((allocBits & zeroBits) !== 0) return SubclusterType.invalid;
+      if ((allocBits & bit) !== 0) return SubclusterType.normal;
+      if ((zeroBits & bit) !== 0) return SubclusterType.zeroAlloc;
+      return SubclusterType.unallocatedAlloc;
+    case ClusterType.unallocated:
+      if (allocBits !== 0) return SubclusterType.invalid;
+      if ((zeroBits & bit) !== 0) return SubclusterType.zeroPlain;
+      return SubclusterType.unallocatedPlain;
+    default:
+      // zero-plain / zero-alloc never occur with extended L2 (bit 0 unused).
+      return SubclusterType.invalid;
+  }
+}
+
+/** Encodes a standard L2 entry from parts. */
+export function encodeL2Entry(parts: { hostOffsetBytes: number; copied: boolean; zero?: boolean }): bigint {
+  return BigInt(parts.hostOffsetBytes) | (parts.copied ? 1n << 63n : 0n) | (parts.zero ? 1n : 0n);
+}
