@@ -1,0 +1,90 @@
+/**
+ * Real qemu-img / qemu-io for tests (never a mock). Images are made at test time in a temp dir.
+ * If the binaries are missing the first call fails loudly with what to install.
+ */
+import { execa } from 'execa';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(bin: string, args: string[], cwd?: string): Promise<RunResult> {
+  try {
+    const r = await execa(bin, args, { reject: false, cwd, encoding: 'utf8', stripFinalNewline: false });
+    if (r.failed && r.exitCode === undefined) throw r;
+    return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') {
+      throw new Error(`${bin} not found: install qemu-utils (apt-get install qemu-utils) or run npm test, which installs it as root`);
+    }
+    throw err;
+  }
+}
+
+/** Runs qemu-img with args; never throws on a non-zero exit. */
+export function qemuImg(args: string[], cwd?: string): Promise<RunResult> {
+  return run('qemu-img', args, cwd);
+}
+
+/** Runs qemu-img and throws (with stderr) unless it exits 0. */
+export async function qemuImgOk(args: string[], cwd?: string): Promise<string> {
+  const r = await qemuImg(args, cwd);
+  if (r.exitCode !== 0) throw new Error(`qemu-img ${args.join(' ')} failed (${r.exitCode}): ${r.stderr}`);
+  return r.stdout;
+}
+
+/**
+ * Runs qemu-io with `-c` commands on an image (`-f qcow2` unless `imageOpts`). Throws when qemu-io
+ * fails or prints an error line, since qemu-io exits 0 even when a command fails.
+ */
+export async function qemuIo(image: string, commands: string[], opts: { imageOpts?: boolean; format?: string; cwd?: string } = {}): Promise<string> {
+  const args = opts.imageOpts ? ['--image-opts', image] : ['-f', opts.format ?? 'qcow2', image];
+  for (const c of commands) args.push('-c', c);
+  const r = await run('qemu-io', args, opts.cwd);
+  const failed = r.exitCode !== 0 || /(failed|error|Error)/.test(r.stdout + r.stderr);
+  if (failed) throw new Error(`qemu-io ${args.join(' ')} failed (${r.exitCode}): ${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+/** qemu-img check --output=json parsed, with absent counters defaulted to 0 (JSON omits zeros). */
+export interface QemuCheck {
+  exitCode: number;
+  json: Record<string, unknown>;
+  stderr: string;
+}
+
+export async function qemuCheck(image: string, extra: string[] = []): Promise<QemuCheck> {
+  const r = await qemuImg(['check', '--output=json', ...extra, image]);
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(r.stdout) as Record<string, unknown>;
+  } catch {
+    json = {};
+  }
+  return { exitCode: r.exitCode, json, stderr: r.stderr };
+}
+
+/** A counter from check JSON, 0 when omitted. */
+export function counter(json: Record<string, unknown>, name: string): number {
+  const v = json[name];
+  return typeof v === 'number' ? v : 0;
+}
+
+export async function qemuMap(image: string, extra: string[] = []): Promise<Record<string, unknown>[]> {
+  return JSON.parse(await qemuImgOk(['map', '--output=json', ...extra, image])) as Record<string, unknown>[];
+}
+
+export async function qemuInfo(image: string, extra: string[] = []): Promise<Record<string, unknown>> {
+  return JSON.parse(await qemuImgOk(['info', '--output=json', ...extra, image])) as Record<string, unknown>;
+}
+
+/** A fresh temp dir; call the returned cleanup in afterAll/afterEach. */
+export function tempDir(prefix = 'crashcow-test-'): { dir: string; path: (name: string) => string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
