@@ -1,0 +1,171 @@
+/**
+ * CrashPointModel: everything a crash at one point can leave, in a form cheap to pick from.
+ *
+ * Takes the operations, the crash point and the durable device (the file after the last flush
+ * before the point); gives, for each sector touched since that flush, its distinct possible
+ * contents (latest first, so code 0 is "everything landed in order"), for each pending operation
+ * the code it produced in each of its sectors, and the allowed file sizes. It must never copy a
+ * whole sector unless an operation covered only part of it (then the sector is read, patched and
+ * written whole, as a block layer does).
+ */
+import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
+import type { BlockDevice } from '../block-device.js';
+import { changedBytes, TouchedSectors } from './touched-sectors.js';
+
+/** One operation since the last flush, as the model sees it. */
+export interface PendingOp {
+  /** Index of the operation in the whole log. */
+  opIndex: number;
+  op: StorageOp;
+  /** Its sectors: the slice [lo, hi) of the model's touched sectors. */
+  lo: number;
+  hi: number;
+  /** Per sector of the slice, the version code this operation produced; -1 where a later FUA write rules it out. */
+  codes: Int32Array;
+  /** Code of the file size after it, or -1 when a later FUA write rules that size out. */
+  sizeCode: number;
+}
+
+export interface CrashPointModel {
+  /** Operations [0, crashPoint) completed before the crash. */
+  crashPoint: number;
+  /** Index of the last flush before the crash point, -1 if none. */
+  lastFlushIndex: number;
+  sectorSizeBytes: number;
+  /** The file after ops[0..lastFlushIndex]; never written. */
+  durable: BlockDevice;
+  touched: TouchedSectors;
+  /** versions[t]: the distinct full-sector contents sector t may hold, latest first. */
+  versions: Uint8Array[][];
+  /** Per touched sector, the code of its durable content, or -1 when a FUA write rules it out. */
+  durableCodes: Int32Array;
+  pending: PendingOp[];
+  /** Allowed file sizes in bytes, latest first (code 0 is the size after the last operation). */
+  sizesBytes: number[];
+  /** Code of the durable size, or -1 when a FUA write since the flush rules it out. */
+  durableSizeCode: number;
+}
+
+/**
+ * Builds the model of a crash at `crashPoint`.
+ * @param durable the file after ops[0..lastFlushIndex] (lastFlushIndex = last flush before the point)
+ * @param sectorSizeBytes tearing granularity, a power of two
+ * @throws RangeError when too many sectors were touched since the flush (PENDING_SECTOR_COUNT_MAX)
+ */
+export function buildCrashPointModel(ops: readonly StorageOp[], crashPoint: number, lastFlushIndex: number, durable: BlockDevice, sectorSizeBytes: number): CrashPointModel {
+  const first = lastFlushIndex + 1;
+  const sizeBefore = (i: number): number => (i === first ? durable.sizeBytes : ops[i - 1].sizeBytesAfter);
+  const pendingOps = ops.slice(first, crashPoint);
+  const ranges = pendingOps.map((op, j) => changedBytes(op, sizeBefore(first + j)));
+  const touched = new TouchedSectors(ranges, sectorSizeBytes);
+  const history = sectorHistories(pendingOps, ranges, touched, durable);
+  const { versions, durableCodes, opCodes } = dedupeVersions(history, pendingOps.length, touched);
+  const sizes = sizeCodes(pendingOps, durable.sizeBytes);
+  const pending = pendingOps.map((op, j) => ({ opIndex: first + j, op, lo: touched.slices[j].lo, hi: touched.slices[j].hi, codes: opCodes[j], sizeCode: sizes.opSizeCodes[j] }));
+  return { crashPoint, lastFlushIndex, sectorSizeBytes, durable, touched, versions, durableCodes, pending, sizesBytes: sizes.sizesBytes, durableSizeCode: sizes.durableSizeCode };
+}
+
+/** Per touched sector: its images in time order ([durable, after op a, after op b ...]) and who made each. */
+interface SectorHistory {
+  images: Uint8Array[][];
+  makers: Int32Array[];
+  /** Position in `images[t]` of the last FUA image, 0 when none (everything stays possible). */
+  floors: Int32Array;
+}
+
+function sectorHistories(pendingOps: readonly StorageOp[], ranges: ReadonlyArray<{ fromBytes: number; toBytes: number }>, touched: TouchedSectors, durable: BlockDevice): SectorHistory {
+  const s = touched.sectorSizeBytes;
+  const n = touched.count;
+  const images: Uint8Array[][] = new Array(n);
+  const makers: number[][] = new Array(n);
+  const floors = new Int32Array(n);
+  readDurableSectors(touched, durable, (t, image) => {
+    images[t] = [image];
+    makers[t] = [-1];
+  });
+  const zeroSector = new Uint8Array(s);
+  pendingOps.forEach((op, j) => {
+    const { fromBytes, toBytes } = ranges[j];
+    const { lo, hi } = touched.slices[j];
+    for (let t = lo; t < hi; t++) {
+      const sectorStart = touched.sectors[t] * s;
+      const a = Math.max(fromBytes, sectorStart);
+      const b = Math.min(toBytes, sectorStart + s);
+      const list = images[t];
+      let image: Uint8Array;
+      if (a === sectorStart && b === sectorStart + s) {
+        image = op.kind === 'write' ? op.data!.subarray(a - op.offsetBytes, b - op.offsetBytes) : zeroSector;
+      } else {
+        image = list[list.length - 1].slice();
+        if (op.kind === 'write') image.set(op.data!.subarray(a - op.offsetBytes, b - op.offsetBytes), a - sectorStart);
+        else image.fill(0, a - sectorStart, b - sectorStart);
+      }
+      if (op.kind === 'write' && op.fua) floors[t] = list.length;
+      list.push(image);
+      makers[t].push(j);
+    }
+  });
+  return { images, makers: makers.map((m) => Int32Array.from(m)), floors };
+}
+
+/** Reads the durable content of every touched sector, one read per run of consecutive sectors. */
+function readDurableSectors(touched: TouchedSectors, durable: BlockDevice, each: (t: number, image: Uint8Array) => void): void {
+  const s = touched.sectorSizeBytes;
+  const sectors = touched.sectors;
+  for (let t = 0; t < sectors.length; ) {
+    let end = t + 1;
+    while (end < sectors.length && sectors[end] === sectors[end - 1] + 1 && end - t < 2048) end++;
+    const bytes = durable.read(sectors[t] * s, (end - t) * s);
+    for (let u = t; u < end; u++) each(u, bytes.subarray((u - t) * s, (u - t + 1) * s));
+    t = end;
+  }
+}
+
+function dedupeVersions(history: SectorHistory, pendingCount: number, touched: TouchedSectors): { versions: Uint8Array[][]; durableCodes: Int32Array; opCodes: Int32Array[] } {
+  const n = touched.count;
+  const versions: Uint8Array[][] = new Array(n);
+  const durableCodes = new Int32Array(n);
+  const slices = touched.slices;
+  const opCodes = Array.from({ length: pendingCount }, (_, j) => new Int32Array(slices[j].hi - slices[j].lo));
+  for (let t = 0; t < n; t++) {
+    const images = history.images[t];
+    const makers = history.makers[t];
+    const floor = history.floors[t];
+    const kept: Uint8Array[] = [];
+    for (let pos = images.length - 1; pos >= 0; pos--) {
+      let code = -1;
+      if (pos >= floor) {
+        code = kept.findIndex((v) => sameBytes(v, images[pos]));
+        if (code < 0) code = kept.push(images[pos]) - 1;
+      }
+      const maker = makers[pos];
+      if (maker < 0) durableCodes[t] = code;
+      else opCodes[maker][t - slices[maker].lo] = code;
+    }
+    versions[t] = kept;
+  }
+  return { versions, durableCodes, opCodes };
+}
+
+function sizeCodes(pendingOps: readonly StorageOp[], durableSizeBytes: number): { sizesBytes: number[]; opSizeCodes: number[]; durableSizeCode: number } {
+  const timeline = [durableSizeBytes, ...pendingOps.map((op) => op.sizeBytesAfter)];
+  let floor = 0;
+  pendingOps.forEach((op, j) => {
+    if (op.kind === 'write' && op.fua) floor = j + 1;
+  });
+  const sizesBytes: number[] = [];
+  const codeAt = new Array<number>(timeline.length).fill(-1);
+  for (let pos = timeline.length - 1; pos >= floor; pos--) {
+    let code = sizesBytes.indexOf(timeline[pos]);
+    if (code < 0) code = sizesBytes.push(timeline[pos]) - 1;
+    codeAt[pos] = code;
+  }
+  return { sizesBytes, opSizeCodes: codeAt.slice(1), durableSizeCode: codeAt[0] };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

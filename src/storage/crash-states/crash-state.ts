@@ -1,0 +1,92 @@
+import type { ByteSource } from '../../../spec/format/byte-source.js';
+import type { BlockDevice } from '../block-device.js';
+import { CowDevice } from '../cow-device.js';
+import { toByteSource } from '../to-byte-source.js';
+import type { CrashPointModel, PendingOp } from './crash-point-model.js';
+import { CrashStateView } from './crash-state-view.js';
+
+/** How much of one operation since the last flush a state shows. */
+export interface OpOutcome {
+  opIndex: number;
+  /** Its sectors inside the state's size that show its content (or a later one in the same order). */
+  sectorsLanded: number;
+  sectorCount: number;
+}
+
+/** Which operations since the last flush a state shows whole, in part or not at all. */
+export interface CrashStateSummary {
+  survivingOps: number[];
+  tornOps: OpOutcome[];
+  droppedOps: number[];
+}
+
+/**
+ * CrashState: one state a crash may leave, materialized lazily. Holds only its choice (a code per
+ * touched sector and a size code); `view()` reads it without copying, `device()` gives a
+ * writable copy-on-write overlay an engine can recover on, `source()` the spec's ByteSource.
+ */
+export class CrashState {
+  private cachedView: CrashStateView | undefined;
+
+  constructor(
+    readonly model: CrashPointModel,
+    readonly sizeCode: number,
+    readonly codes: Uint32Array,
+    /** Compact id; CrashPlan.rebuild(id) gives this state back. */
+    readonly id: string,
+    /** How it was found: "exhaustive", "rebuilt", or the sampling strategy's name. */
+    readonly origin = 'exhaustive',
+  ) {}
+
+  get crashPoint(): number {
+    return this.model.crashPoint;
+  }
+
+  get sizeBytes(): number {
+    return this.model.sizesBytes[this.sizeCode];
+  }
+
+  /** A read-only device over the state (shared, no copy). */
+  view(): BlockDevice {
+    this.cachedView ??= new CrashStateView(this.model, this.codes, this.sizeBytes);
+    return this.cachedView;
+  }
+
+  /** A fresh writable device with the state's content; writes never reach the state or the log. */
+  device(): BlockDevice {
+    return new CowDevice(this.view());
+  }
+
+  /** The state as the spec's ByteSource (short reads at end of file). */
+  source(): ByteSource {
+    return toByteSource(this.view());
+  }
+
+  /**
+   * Classifies each operation since the last flush that changes bytes: surviving when every one
+   * of its sectors below the size shows its content or a later one, dropped when none does.
+   * A sector past the size counts as lost. Truncates are not listed (see the size).
+   */
+  summarize(): CrashStateSummary {
+    const out: CrashStateSummary = { survivingOps: [], tornOps: [], droppedOps: [] };
+    for (const p of this.model.pending) {
+      if (p.op.kind === 'truncate' || p.hi === p.lo) continue;
+      const landed = this.sectorsLanded(p);
+      if (landed === p.hi - p.lo) out.survivingOps.push(p.opIndex);
+      else if (landed === 0) out.droppedOps.push(p.opIndex);
+      else out.tornOps.push({ opIndex: p.opIndex, sectorsLanded: landed, sectorCount: p.hi - p.lo });
+    }
+    return out;
+  }
+
+  private sectorsLanded(p: PendingOp): number {
+    const s = this.model.sectorSizeBytes;
+    let landed = 0;
+    for (let t = p.lo; t < p.hi; t++) {
+      if (this.model.touched.sectors[t] * s >= this.sizeBytes) continue;
+      const own = p.codes[t - p.lo];
+      if (own < 0 || this.codes[t] <= own) landed++;
+    }
+    return landed;
+  }
+}
