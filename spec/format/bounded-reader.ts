@@ -4,7 +4,8 @@ import { FormatError } from './format-error.js';
  * BoundedReader: the one way untrusted bytes are decoded.
  *
  * Every read is checked against the buffer's bounds; a read past the end throws FormatError
- * naming `rule` and the absolute file offset. Big-endian throughout (GEN-1).
+ * naming `rule` and the absolute file offset. Big-endian (GEN-1), except the explicitly
+ * little-endian `u32le`/`u64le` used for other formats (dm-log-writes logs).
  */
 export class BoundedReader {
   private readonly view: DataView;
@@ -57,6 +58,18 @@ export class BoundedReader {
   u64(offsetBytes: number): bigint {
     this.need(offsetBytes, 8);
     return this.view.getBigUint64(offsetBytes, false);
+  }
+
+  /** Little-endian 32-bit field (for formats other than qcow2, e.g. dm-log-writes logs). */
+  u32le(offsetBytes: number): number {
+    this.need(offsetBytes, 4);
+    return this.view.getUint32(offsetBytes, true);
+  }
+
+  /** Little-endian 64-bit field, exact (for formats other than qcow2, e.g. dm-log-writes logs). */
+  u64le(offsetBytes: number): bigint {
+    this.need(offsetBytes, 8);
+    return this.view.getBigUint64(offsetBytes, true);
   }
 
   /** A sub-array view (no copy), bounds-checked. */
