@@ -24,6 +24,8 @@ export interface PendingOp {
   codes: Int32Array;
   /** Code of the file size after it, or -1 when a later FUA write rules that size out. */
   sizeCode: number;
+  /** Per sector of the slice, 1 where it changed the sector's bytes (0: it rewrote what was there). */
+  changed: Uint8Array;
 }
 
 export interface CrashPointModel {
@@ -61,7 +63,7 @@ export function buildCrashPointModel(ops: readonly StorageOp[], crashPoint: numb
   const history = sectorHistories(pendingOps, ranges, touched, durable);
   const { versions, durableCodes, opCodes } = dedupeVersions(history, pendingOps.length, touched);
   const sizes = sizeCodes(pendingOps, durable.sizeBytes);
-  const pending = pendingOps.map((op, j) => ({ opIndex: first + j, op, lo: touched.slices[j].lo, hi: touched.slices[j].hi, codes: opCodes[j], sizeCode: sizes.opSizeCodes[j] }));
+  const pending = pendingOps.map((op, j) => ({ opIndex: first + j, op, lo: touched.slices[j].lo, hi: touched.slices[j].hi, codes: opCodes[j], sizeCode: sizes.opSizeCodes[j], changed: history.changed[j] }));
   return { crashPoint, lastFlushIndex, sectorSizeBytes, durable, touched, versions, durableCodes, pending, sizesBytes: sizes.sizesBytes, durableSizeCode: sizes.durableSizeCode };
 }
 
@@ -71,6 +73,8 @@ interface SectorHistory {
   makers: Int32Array[];
   /** Position in `images[t]` of the last FUA image, 0 when none (everything stays possible). */
   floors: Int32Array;
+  /** Per pending op, per sector of its slice: 1 when its image differs from the one before it. */
+  changed: Uint8Array[];
 }
 
 function sectorHistories(pendingOps: readonly StorageOp[], ranges: ReadonlyArray<{ fromBytes: number; toBytes: number }>, touched: TouchedSectors, durable: BlockDevice): SectorHistory {
@@ -84,6 +88,7 @@ function sectorHistories(pendingOps: readonly StorageOp[], ranges: ReadonlyArray
     makers[t] = [-1];
   });
   const zeroSector = new Uint8Array(s);
+  const changed = pendingOps.map((_, j) => new Uint8Array(touched.slices[j].hi - touched.slices[j].lo));
   pendingOps.forEach((op, j) => {
     const { fromBytes, toBytes } = ranges[j];
     const { lo, hi } = touched.slices[j];
@@ -101,11 +106,12 @@ function sectorHistories(pendingOps: readonly StorageOp[], ranges: ReadonlyArray
         else image.fill(0, a - sectorStart, b - sectorStart);
       }
       if (op.kind === 'write' && op.fua) floors[t] = list.length;
+      changed[j][t - lo] = sameBytes(image, list[list.length - 1]) ? 0 : 1;
       list.push(image);
       makers[t].push(j);
     }
   });
-  return { images, makers: makers.map((m) => Int32Array.from(m)), floors };
+  return { images, makers: makers.map((m) => Int32Array.from(m)), floors, changed };
 }
 
 /** Reads the durable content of every touched sector, one read per run of consecutive sectors. */

@@ -8,8 +8,9 @@ import { CrashStateView } from './crash-state-view.js';
 /** How much of one operation since the last flush a state shows. */
 export interface OpOutcome {
   opIndex: number;
-  /** Its sectors inside the state's size that show its content (or a later one in the same order). */
+  /** Sectors it changed that show its content (or a later one) in the state. */
   sectorsLanded: number;
+  /** Sectors whose bytes it changed. */
   sectorCount: number;
 }
 
@@ -63,30 +64,34 @@ export class CrashState {
   }
 
   /**
-   * Classifies each operation since the last flush that changes bytes: surviving when every one
-   * of its sectors below the size shows its content or a later one, dropped when none does.
-   * A sector past the size counts as lost. Truncates are not listed (see the size).
+   * Classifies each write, zeroing or discard since the last flush by the sectors whose bytes it
+   * changed: surviving when all of them show its content or a later one, dropped when none does,
+   * torn in between. A sector past the state's size counts as lost. An operation that changed no
+   * byte counts as surviving. Truncates are not listed (see the size).
    */
   summarize(): CrashStateSummary {
     const out: CrashStateSummary = { survivingOps: [], tornOps: [], droppedOps: [] };
     for (const p of this.model.pending) {
-      if (p.op.kind === 'truncate' || p.hi === p.lo) continue;
-      const landed = this.sectorsLanded(p);
-      if (landed === p.hi - p.lo) out.survivingOps.push(p.opIndex);
+      if (p.op.kind === 'truncate' || p.op.kind === 'flush') continue;
+      const { landed, count } = this.sectorsLanded(p);
+      if (landed === count) out.survivingOps.push(p.opIndex);
       else if (landed === 0) out.droppedOps.push(p.opIndex);
-      else out.tornOps.push({ opIndex: p.opIndex, sectorsLanded: landed, sectorCount: p.hi - p.lo });
+      else out.tornOps.push({ opIndex: p.opIndex, sectorsLanded: landed, sectorCount: count });
     }
     return out;
   }
 
-  private sectorsLanded(p: PendingOp): number {
+  private sectorsLanded(p: PendingOp): { landed: number; count: number } {
     const s = this.model.sectorSizeBytes;
     let landed = 0;
+    let count = 0;
     for (let t = p.lo; t < p.hi; t++) {
+      if (!p.changed[t - p.lo]) continue;
+      count++;
       if (this.model.touched.sectors[t] * s >= this.sizeBytes) continue;
       const own = p.codes[t - p.lo];
       if (own < 0 || this.codes[t] <= own) landed++;
     }
-    return landed;
+    return { landed, count };
   }
 }
