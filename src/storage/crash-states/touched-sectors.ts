@@ -37,7 +37,10 @@ export class TouchedSectors {
    * @throws RangeError when more than PENDING_SECTOR_COUNT_MAX sectors are touched
    */
   constructor(ranges: ReadonlyArray<{ fromBytes: number; toBytes: number }>, readonly sectorSizeBytes: number) {
-    const spans = ranges.map((r) => ({ first: Math.floor(r.fromBytes / sectorSizeBytes), end: Math.ceil(r.toBytes / sectorSizeBytes) }));
+    const spans = ranges.map((r) => {
+      const first = Math.floor(r.fromBytes / sectorSizeBytes);
+      return { first, end: r.toBytes > r.fromBytes ? Math.ceil(r.toBytes / sectorSizeBytes) : first };
+    });
     const merged = mergeSpans(spans.filter((s) => s.end > s.first));
     const total = merged.reduce((n, s) => n + (s.end - s.first), 0);
     if (total > PENDING_SECTOR_COUNT_MAX) throw new RangeError(`${total} sectors touched since the last flush; the crash model handles at most ${PENDING_SECTOR_COUNT_MAX}`);

@@ -29,6 +29,7 @@ export function readEntryData(log: ByteSource, entry: LogEntry): Uint8Array {
 
 function decodeSuper(log: ByteSource): { sectorSizeBytes: number; entryCount: number } {
   const r = new BoundedReader(log.read(0, SUPER_SIZE_BYTES), 0, 'LOG-SUPER', 'log super');
+  r.slice(0, SUPER_SIZE_BYTES);
   const magic = r.u64le(0);
   if (magic !== LOG_MAGIC) throw new FormatError('LOG-MAGIC', 'log super.magic @0x0', `magic ${hex(magic)} is not ${hex(LOG_MAGIC)}: not a dm-log-writes log`);
   const version = r.u64le(8);

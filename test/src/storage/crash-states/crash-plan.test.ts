@@ -94,3 +94,51 @@ describe('CrashPlan exhaustive counts on hand-computed logs', () => {
     expect(new Set(ids).size).toBe(500);
   });
 });
+
+describe('CrashPlan crash points, ids and seeds', () => {
+  const workload = (d: RecordingDevice): void => {
+    d.write(0, bytes(2048, 0x22));
+    d.flush();
+    d.write(512, bytes(4096, 0x33));
+    d.write(0, bytes(512, 0x44), { fua: true });
+    d.write(8192, bytes(1000, 0x55));
+    d.flush();
+    d.write(100, bytes(3000, 0x66));
+  };
+
+  it('sample mode crashes before each flush, before each FUA write and at the end', () => {
+    const { base, rec } = recorded(4096, 0x11, workload);
+    expect(new CrashPlan(base, rec.ops).crashPoints()).toEqual([1, 3, 5, 7]);
+    expect(new CrashPlan(base, rec.ops, { mode: 'flush-points' }).crashPoints()).toEqual([1, 2, 5, 6]);
+  });
+
+  it('every state rebuilds from its id to the same bytes', () => {
+    const { base, rec } = recorded(4096, 0x11, workload);
+    const plan = new CrashPlan(base, rec.ops, { maxStates: 300, seed: 5 });
+    const again = new CrashPlan(base, rec.ops, { maxStates: 300, seed: 5 });
+    for (const state of plan.states()) {
+      const rebuilt = again.rebuild(state.id);
+      expect(rebuilt.sizeBytes).toBe(state.sizeBytes);
+      expect(rebuilt.view().read(0, state.sizeBytes)).toEqual(state.view().read(0, state.sizeBytes));
+    }
+  });
+
+  it('the same seed gives the same states in the same order; another seed other states', () => {
+    const { base, rec } = recorded(4096, 0x11, workload);
+    const ids = (seed: number): string[] => [...new CrashPlan(base, rec.ops, { maxStates: 200, seed }).states()].map((s) => s.id);
+    expect(ids(1)).toEqual(ids(1));
+    expect(ids(1)).not.toEqual(ids(2));
+    expect(ids(1)).toHaveLength(200);
+  });
+
+  it.each([
+    ['c3.g12.z0', /4096 B sectors/],
+    ['c99.g9.z0', /past the 7 operations/],
+    ['c3.g9.z9', /size code 9/],
+    ['c3.g9.z0.7', /code 7/],
+    ['c5.g9.z1.0:9_1', /canonical/],
+  ])('rebuild refuses %s', (id, why) => {
+    const { base, rec } = recorded(4096, 0x11, workload);
+    expect(() => new CrashPlan(base, rec.ops).rebuild(id)).toThrow(why);
+  });
+});
