@@ -1,0 +1,89 @@
+/**
+ * Mapping invariants (L1-1..L1-3, L2-1..L2-7): pure per-entry predicates over the two 32-bit halves
+ * of an L1 or L2 entry. They return a mask of L2Violation bits (0 = clean) so the checker's hot
+ * loop allocates nothing; see l2-violations.ts for the findings each bit becomes.
+ */
+import { L1_OFFSET_HI_MASK, L1_OFFSET_LO_MASK, L1_RESERVED_HI_MASK, L1_RESERVED_LO_MASK } from '../format/l1-entry.js';
+import { ClusterType, L2_OFFSET_HI_MASK, L2_OFFSET_LO_MASK, L2_RESERVED_HI_MASK, L2_RESERVED_LO_MASK, ZERO_LO_BIT } from '../format/l2-entry.js';
+import { COPIED_HI_BIT } from '../format/l1-entry.js';
+import { compressedEntryViolations } from './compressed.js';
+import { subclusterBitmapViolations } from './extended-l2.js';
+import { L2Violation } from './l2-violations.js';
+
+/** What the entry predicates need to know about the image. */
+export interface MappingContext {
+  clusterBits: number;
+  version: number;
+  extendedL2: boolean;
+  externalDataFile: boolean;
+}
+
+/** Low-word mask of the bits below the cluster size (offsets are aligned when these are 0). */
+export function clusterAlignMaskLo(clusterBits: number): number {
+  return clusterBits >= 32 ? 0xffffffff : (2 ** clusterBits - 1) >>> 0;
+}
+
+/**
+ * L1-2 (and AL-1, AL-3): reserved bits, L2 table alignment, and a non-zero entry whose offset is 0.
+ * An all-zero entry (no L2 table) is clean.
+ */
+export function l1EntryViolations(hi: number, lo: number, clusterBits: number): number {
+  if (hi === 0 && lo === 0) return 0;
+  let mask = 0;
+  if ((hi & L1_RESERVED_HI_MASK) !== 0 || (lo & L1_RESERVED_LO_MASK) !== 0) mask |= L2Violation.l1Reserved;
+  const offsetHi = hi & L1_OFFSET_HI_MASK;
+  const offsetLo = (lo & L1_OFFSET_LO_MASK) >>> 0;
+  if ((offsetLo & clusterAlignMaskLo(clusterBits)) !== 0) mask |= L2Violation.l1Unaligned;
+  if (offsetHi === 0 && offsetLo === 0) mask |= L2Violation.l1HeaderAsL2;
+  return mask;
+}
+
+/**
+ * L2-2..L2-7 for a non-compressed entry of cluster type `type`: reserved bits, alignment of data and
+ * preallocated-zero clusters, the zero flag in v2 or extended images, COPIED on an entry without a
+ * cluster, and (with an external data file) host offset == guest offset.
+ */
+export function standardL2Violations(type: ClusterType, hi: number, lo: number, ctx: MappingContext, guestOffsetBytes: number): number {
+  let mask = 0;
+  if ((hi & L2_RESERVED_HI_MASK) !== 0 || (lo & L2_RESERVED_LO_MASK) !== 0) mask |= L2Violation.reserved;
+  if ((lo & ZERO_LO_BIT) !== 0) {
+    if (ctx.extendedL2) mask |= L2Violation.zeroFlagExtended;
+    else if (ctx.version < 3) mask |= L2Violation.zeroFlagV2;
+  }
+  if (type === ClusterType.normal || type === ClusterType.zeroAlloc) {
+    const offsetLo = (lo & L2_OFFSET_LO_MASK) >>> 0;
+    if ((offsetLo & clusterAlignMaskLo(ctx.clusterBits)) !== 0) mask |= L2Violation.unaligned;
+    if (ctx.externalDataFile && (hi & L2_OFFSET_HI_MASK) * 4294967296 + offsetLo !== guestOffsetBytes) mask |= L2Violation.dataFileOffset;
+  } else if ((hi & COPIED_HI_BIT) !== 0 && !ctx.externalDataFile) {
+    mask |= L2Violation.copiedWithoutCluster;
+  }
+  return mask;
+}
+
+/**
+ * Every per-entry rule of one L2 entry (standard or extended, compressed or not): the entry as
+ * halves, its subcluster bitmap as halves (0, 0 without extended L2), its type from clusterTypeOf
+ * and the guest offset it maps.
+ */
+export function l2EntryViolations(
+  type: ClusterType,
+  hi: number,
+  lo: number,
+  bitmapHi: number,
+  bitmapLo: number,
+  ctx: MappingContext,
+  guestOffsetBytes: number,
+): number {
+  if (type === ClusterType.compressed) return compressedEntryViolations(hi, lo, bitmapHi, bitmapLo, ctx);
+  let mask = standardL2Violations(type, hi, lo, ctx, guestOffsetBytes);
+  if (ctx.extendedL2) mask |= subclusterBitmapViolations(type, bitmapLo >>> 0, bitmapHi >>> 0);
+  return mask;
+}
+
+/**
+ * L1-3, L2-2: in the active tables, COPIED is set exactly when the refcount of the L2 table or
+ * cluster is 1. Returns true on a mismatch. (Snapshot tables are exempt: their COPIED bits go stale.)
+ */
+export function copiedMismatch(copied: boolean, refcount: number): boolean {
+  return copied !== (refcount === 1);
+}
