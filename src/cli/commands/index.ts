@@ -1,9 +1,15 @@
 /** The registry of crashcow commands, in the order `crashcow help` lists them. */
 import type { Command } from '../command.js';
+import { convertCommand } from './convert.js';
 import { crashStatesCommand } from './crash-states.js';
+import { infoCommand } from './info.js';
+import { mapCommand } from './map.js';
 import { replayLogCommand } from './replay-log.js';
 
 export const commands: Command[] = [
+  infoCommand,
+  mapCommand,
+  convertCommand,
   replayLogCommand,
   crashStatesCommand,
 ];

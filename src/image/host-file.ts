@@ -1,0 +1,32 @@
+/**
+ * Opening a file that holds guest data (image, external data file, raw base) as a HostFile:
+ * a FileByteSource plus what the file system says about it (allocated bytes, block size).
+ */
+import { statSync } from 'node:fs';
+import type { HostFile } from '../../spec/semantics/layer.js';
+import { FileByteSource } from '../io/file-byte-source.js';
+
+export interface OpenedHostFile {
+  hostFile: HostFile;
+  source: FileByteSource;
+  /** Bytes allocated on disk (st_blocks * 512), what qemu-img calls actual-size. */
+  allocatedBytes: number;
+}
+
+/** Block size assumed when the file system does not report one. */
+const DEFAULT_BLOCK_BYTES = 4096;
+
+/**
+ * Opens `path` read-only, named `name` in reports. Throws the OS error (ENOENT, EACCES, EISDIR)
+ * with its code, which the CLI prints as one line.
+ */
+export function openHostFile(path: string, name: string): OpenedHostFile {
+  const source = new FileByteSource(path);
+  const stat = statSync(path);
+  const blockBytes = stat.blksize > 0 && (stat.blksize & (stat.blksize - 1)) === 0 ? stat.blksize : DEFAULT_BLOCK_BYTES;
+  return {
+    hostFile: { name, source, holeGranularityBytes: blockBytes },
+    source,
+    allocatedBytes: stat.blocks * 512,
+  };
+}
