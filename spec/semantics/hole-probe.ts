@@ -1,27 +1,30 @@
 /**
- * Hole probe: which parts of a host file are holes, as QEMU's file-posix block status would
- * report them with SEEK_DATA/SEEK_HOLE. Node has no SEEK_DATA, so crashcow decides from content:
- * a file-system block (HostFile.holeGranularityBytes) that reads as all zeros counts as a hole, and
- * so does everything past the end of the file. This differs from QEMU only for blocks of explicit
- * zeros that the file system stores as data (QEMU then says data, crashcow says zero).
+ * Hole probe: which parts of a host file are holes, as QEMU's file-posix block status reports them
+ * with SEEK_DATA/SEEK_HOLE. When the HostFile carries the file system's hole map, that answers.
+ * Otherwise (no file system behind the bytes, or it could not be asked) crashcow decides from
+ * content: a file-system block (HostFile.holeGranularityBytes) that reads as all zeros counts as
+ * a hole, and so does everything past the end of the file. That fallback differs from QEMU for
+ * blocks of explicit zeros the file system stores as data (QEMU says data, it says zero).
  */
-import type { HostFile } from './layer.js';
+import type { HoleRun, HostFile } from './layer.js';
 
 /** Bytes read per probe step: large enough to amortise reads, small enough to stay cheap. */
 const PROBE_CHUNK_BYTES = 1 << 20;
 
-/** Result of probeHole, written in place. */
-export interface HoleRun {
-  /** True when [offset, offset + lengthBytes) is a hole (reads as zeros, no data stored). */
-  hole: boolean;
-  lengthBytes: number;
-}
-
 /**
  * Finds the longest run at `offsetBytes` (at most `maxLengthBytes`) that is all hole or all data
- * and writes it to `out`. Reads at most the run plus one chunk of the file.
+ * and writes it to `out`. Past the end of the file is hole. From content, it reads at most the run
+ * plus one chunk of the file.
  */
 export function probeHole(file: HostFile, offsetBytes: number, maxLengthBytes: number, out: HoleRun): void {
+  if (file.holes) {
+    file.holes.probe(offsetBytes, maxLengthBytes, out);
+    return;
+  }
+  probeContent(file, offsetBytes, maxLengthBytes, out);
+}
+
+function probeContent(file: HostFile, offsetBytes: number, maxLengthBytes: number, out: HoleRun): void {
   const endBytes = offsetBytes + maxLengthBytes;
   const fileSizeBytes = file.source.sizeBytes;
   if (offsetBytes >= fileSizeBytes) {

@@ -35,9 +35,22 @@ export function newLayerRun(): LayerRun {
   return { lengthBytes: 0, flags: 0, hostOffsetBytes: -1 };
 }
 
+/** A run of a host file that is all hole or all data, written in place by a probe. */
+export interface HoleRun {
+  /** True when the run is a hole (reads as zeros, nothing stored). */
+  hole: boolean;
+  lengthBytes: number;
+}
+
+/** Where a host file has holes, as the file system reports them (SEEK_DATA / SEEK_HOLE). */
+export interface HoleMap {
+  /** Writes the uniform run at `offsetBytes`, at most `maxLengthBytes` long, into `out`. */
+  probe(offsetBytes: number, maxLengthBytes: number, out: HoleRun): void;
+}
+
 /**
- * A file that holds guest data: the image itself, an external data file or a raw base. Holes are
- * found from content (blocks of `holeGranularityBytes` that read as zeros), see hole-probe.ts.
+ * A file that holds guest data: the image itself, an external data file or a raw base. Its holes
+ * come from `holes` when the file system was asked, else from content (see hole-probe.ts).
  */
 export interface HostFile {
   /** Name for reports and for `qemu-img map`'s file column. */
@@ -45,6 +58,8 @@ export interface HostFile {
   readonly source: ByteSource;
   /** File-system block size in bytes: the unit in which the file can have holes. */
   readonly holeGranularityBytes: number;
+  /** The file system's own hole map, when available. */
+  readonly holes?: HoleMap;
 }
 
 export interface GuestLayer {

@@ -10,8 +10,8 @@ import { cryptMethods, incompatibleBits, incompatibleKnownMask } from '../format
 import { FormatError } from '../format/format-error.js';
 import type { ImageMeta } from '../format/image-meta.js';
 import { readCompressedCluster } from './compressed-cluster.js';
-import { probeHole, type HoleRun } from './hole-probe.js';
-import { newLayerRun, RunFlag, type GuestLayer, type HostFile, type LayerRun } from './layer.js';
+import { probeHole } from './hole-probe.js';
+import { newLayerRun, RunFlag, type GuestLayer, type HoleRun, type HostFile, type LayerRun } from './layer.js';
 import { detectMetadataPreallocation } from './metadata-preallocation.js';
 import { Qcow2Mapping } from './qcow2-mapping.js';
 

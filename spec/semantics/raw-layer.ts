@@ -5,8 +5,8 @@
  * file show as zero runs, like QEMU's file-posix block status.
  */
 import { readPadded } from '../format/byte-source.js';
-import { probeHole, type HoleRun } from './hole-probe.js';
-import { RunFlag, type GuestLayer, type HostFile, type LayerRun } from './layer.js';
+import { probeHole } from './hole-probe.js';
+import { RunFlag, type GuestLayer, type HoleRun, type HostFile, type LayerRun } from './layer.js';
 
 const SECTOR_BYTES = 512;
 
