@@ -1,0 +1,96 @@
+/**
+ * The built-in engine: crashcow's own qcow2 implementation over any BlockDevice (or a file path).
+ *
+ * Takes a device or path; gives images that follow QEMU's declared metadata write ordering (ORD-*,
+ * LAZY-*) unless a mutant is switched on. Never imports src/check: its metadata logic is its own,
+ * built on the spec/format codecs. A dirty image opened read-write goes through the injected repair
+ * hook first (FEAT-1, LAZY-5); without one the open fails.
+ */
+import { closeSync, openSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { incompatibleBits } from '../../../spec/format/feature-bits.js';
+import { readImageMeta } from '../../../spec/format/image-meta.js';
+import type { BlockDevice } from '../../storage/block-device.js';
+import { FileDevice } from '../../storage/file-device.js';
+import { toByteSource } from '../../storage/to-byte-source.js';
+import type { CreateOptions, Engine, EngineImage, ImageTarget, OpenOptions } from '../engine.js';
+import { EngineError } from '../engine-error.js';
+import { openBackingChain, type BackingResolver } from './backing.js';
+import { BuiltinImage } from './builtin-image.js';
+import { createImage } from './create-image.js';
+import { openState, type StateOptions } from './open-image.js';
+import { Qcow2Image } from './qcow2-image.js';
+import { resizeImage } from './resize.js';
+
+export const BUILTIN_ENGINE_VERSION = '0.1.0';
+
+/** Settings that are not per-open: snapshot clock and cache sizes. */
+export type BuiltinEngineSettings = Pick<StateOptions, 'clock' | 'l2CacheTables' | 'refblockCacheTables'>;
+
+interface Opened {
+  device: BlockDevice;
+  resolve: BackingResolver | undefined;
+  release: () => void;
+}
+
+export class BuiltinEngine implements Engine {
+  readonly name = 'builtin';
+  readonly engineVersion = `crashcow-builtin ${BUILTIN_ENGINE_VERSION}`;
+
+  constructor(private readonly settings: BuiltinEngineSettings = {}) {}
+
+  async create(target: ImageTarget, opts: CreateOptions): Promise<void> {
+    if ('path' in target) closeSync(openSync(target.path, 'w'));
+    const t = attach(target, false);
+    try {
+      createSync(t, opts, this.settings);
+    } finally {
+      t.release();
+    }
+  }
+
+  async open(target: ImageTarget, opts: OpenOptions = {}): Promise<EngineImage> {
+    const t = attach(target, opts.readOnly === true);
+    try {
+      const dirty = (readImageMeta(toByteSource(t.device)).header.incompatibleFeatures & incompatibleBits.dirty) !== 0n;
+      if (dirty && !opts.readOnly) {
+        if (!opts.repair) {
+          throw new EngineError('EDIRTY', 'FEAT-1/LAZY-5: the image is dirty (lazy refcounts not written back); a read-write open must repair it first, and no repair hook was given (repair arrives with issue 4)');
+        }
+        await opts.repair(t.device, { mutants: opts.mutants ?? [] });
+      }
+      const backing = openBackingChain(t.device, t.resolve);
+      const state = openState(t.device, { ...this.settings, readOnly: opts.readOnly, cacheMode: opts.cacheMode, mutants: opts.mutants, backing });
+      return new BuiltinImage(new Qcow2Image(state, t.release));
+    } catch (err) {
+      t.release();
+      throw err;
+    }
+  }
+}
+
+/** Creates an image on an attached target and sets its size (from the options or the backing file). */
+function createSync(t: Opened, opts: CreateOptions, settings: BuiltinEngineSettings): void {
+  createImage(t.device, opts);
+  let sizeBytes = opts.virtualSizeBytes;
+  if (sizeBytes === undefined && opts.backingFile !== undefined) sizeBytes = openBackingChain(t.device, t.resolve)?.virtualSizeBytes;
+  if (sizeBytes === undefined) throw new EngineError('EINVAL', 'image creation needs a size parameter');
+  const state = openState(t.device, { ...settings, cacheMode: 'writeback', mutants: opts.mutants });
+  const image = new Qcow2Image(state);
+  resizeImage(state, Math.ceil(sizeBytes / 512) * 512, false);
+  image.close();
+}
+
+/** The device behind a target, a resolver for backing names, and what to close afterwards. */
+function attach(target: ImageTarget, readOnly: boolean): Opened {
+  if ('device' in target) return { device: target.device, resolve: target.openBacking, release: () => {} };
+  const opened: FileDevice[] = [];
+  const device = new FileDevice(target.path, { readonly: readOnly });
+  opened.push(device);
+  const resolve = (name: string): BlockDevice => {
+    const backing = new FileDevice(isAbsolute(name) ? name : join(dirname(target.path), name), { readonly: true });
+    opened.push(backing);
+    return backing;
+  };
+  return { device, resolve, release: () => opened.forEach((d) => d.close()) };
+}

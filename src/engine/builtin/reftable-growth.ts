@@ -1,0 +1,97 @@
+/**
+ * Refcount table growth (ORD-7, qcow2_refcount_area): a larger table plus the refcount blocks that
+ * describe it are laid out past the end of everything allocated, describing themselves. Blocks are
+ * written and flushed, then the new table (synced), then one synced header write switches to it,
+ * and only then is the old table freed.
+ */
+import { setRefcount } from '../../../spec/format/refcount-block.js';
+import { noteAllocated } from './allocate.js';
+import { commitHeaderFields } from './header-update.js';
+import { updateRefcount } from './refcounts.js';
+import type { Qcow2State } from './state.js';
+
+/** Grows the reftable so that index `neededIndex` exists. */
+export function growRefcountTable(s: Qcow2State, neededIndex: number): void {
+  const cs = s.g.clusterSizeBytes;
+  const entriesPerCluster = cs / 8;
+  const areaStart = Math.max(s.alloc.endClusterIndex, Math.ceil(s.device.sizeBytes / cs));
+  const oldLength = s.reftable.blockOffsets.length;
+  let entryCount = roundUp(Math.max(neededIndex + 1, Math.ceil((oldLength * 3) / 2)), entriesPerCluster);
+  let blockIndexes: number[];
+  for (;;) {
+    blockIndexes = missingBlocks(s, areaStart, entryCount / entriesPerCluster);
+    const areaEnd = areaStart + blockIndexes.length + entryCount / entriesPerCluster;
+    const lastIndex = Math.floor((areaEnd - 1) / s.g.refblockEntryCount);
+    if (lastIndex < entryCount) break;
+    entryCount = roundUp(lastIndex + 1, entriesPerCluster);
+  }
+  switchTable(s, areaStart, entryCount, blockIndexes);
+}
+
+/** Reftable indexes without a block among those covering the area, for a table of `tableClusters`. */
+function missingBlocks(s: Qcow2State, areaStart: number, tableClusters: number): number[] {
+  const epb = s.g.refblockEntryCount;
+  const offsets = s.reftable.blockOffsets;
+  let blocks = 0;
+  for (;;) {
+    const areaEnd = areaStart + blocks + tableClusters;
+    const missing: number[] = [];
+    for (let ri = Math.floor(areaStart / epb); ri <= Math.floor((areaEnd - 1) / epb); ri++) {
+      if (ri >= offsets.length || offsets[ri] === 0) missing.push(ri);
+    }
+    if (missing.length === blocks) return missing;
+    blocks = missing.length;
+  }
+}
+
+function switchTable(s: Qcow2State, areaStart: number, entryCount: number, blockIndexes: number[]): void {
+  const cs = s.g.clusterSizeBytes;
+  const epb = s.g.refblockEntryCount;
+  const tableClusters = (entryCount * 8) / cs;
+  const offsets = s.reftable.blockOffsets.slice();
+  while (offsets.length < entryCount) offsets.push(0);
+  blockIndexes.forEach((ri, k) => {
+    offsets[ri] = (areaStart + k) * cs;
+    s.refblockCache.getEmpty(offsets[ri]);
+  });
+  const tableOffset = (areaStart + blockIndexes.length) * cs;
+  const areaEnd = areaStart + blockIndexes.length + tableClusters;
+  for (let c = areaStart; c < areaEnd; c++) {
+    const ri = Math.floor(c / epb);
+    setRefcount(s.refblockCache.get(offsets[ri]), c - ri * epb, s.g.refcountOrder, 1);
+    s.refblockCache.markDirty(offsets[ri]);
+  }
+  noteAllocated(s, areaStart, areaEnd - areaStart);
+  // ORD-7 (write_blocks): the new blocks and the area's refcounts are on disk first.
+  s.refblockCache.flush();
+  const table = encodeReftable(offsets, tableClusters * cs);
+  // MUT-6 reftable-switch-early: the header switch goes out before the new table (ORD-7).
+  const tableFirst = !s.mut['reftable-switch-early'];
+  if (tableFirst) writeSynced(s, tableOffset, table); // ORD-7 (write_table)
+  const old = { offsetBytes: s.reftable.offsetBytes, clusterCount: s.reftable.clusterCount };
+  s.header.refcountTableOffset = BigInt(tableOffset);
+  s.header.refcountTableClusters = tableClusters;
+  commitHeaderFields(s, 'reftable'); // ORD-7 (switch_table): one synced pointer write
+  if (!tableFirst) writeSynced(s, tableOffset, table);
+  s.reftable.offsetBytes = tableOffset;
+  s.reftable.clusterCount = tableClusters;
+  s.reftable.blockOffsets = offsets;
+  updateRefcount(s, old.offsetBytes, old.clusterCount * cs, -1);
+}
+
+/** Encodes refblock offsets as a reftable of `sizeBytes` (RC-1). */
+export function encodeReftable(offsets: readonly number[], sizeBytes: number): Uint8Array {
+  const out = new Uint8Array(sizeBytes);
+  const view = new DataView(out.buffer);
+  offsets.forEach((o, i) => view.setBigUint64(i * 8, BigInt(o)));
+  return out;
+}
+
+function writeSynced(s: Qcow2State, offsetBytes: number, bytes: Uint8Array): void {
+  s.device.write(offsetBytes, bytes);
+  s.device.flush();
+}
+
+function roundUp(n: number, multiple: number): number {
+  return Math.ceil(n / multiple) * multiple;
+}
