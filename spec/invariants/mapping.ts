@@ -20,7 +20,7 @@ export interface MappingContext {
 
 /** Low-word mask of the bits below the cluster size (offsets are aligned when these are 0). */
 export function clusterAlignMaskLo(clusterBits: number): number {
-  return clusterBits >= 32 ? 0xffffffff : (2 ** clusterBits - 1) >>> 0;
+  return clusterBits >= 32 ? -1 : (1 << clusterBits) - 1;
 }
 
 /**

@@ -1,0 +1,81 @@
+/**
+ * computeReferences: opens an image read-only, judges cluster 0 and the tables, and computes the
+ * expected refcount of every host cluster (RC-5) next to the stored ones. This is the part of the
+ * check that repair reuses: the counts, the stored refcounts, and `findReferenceSources` to learn
+ * who references a given cluster.
+ *
+ * Never writes. Throws only for I/O errors of the source; everything wrong with the image is a
+ * finding in `sink`.
+ */
+import type { ByteSource } from '../../spec/format/byte-source.js';
+import { TableView } from '../../spec/format/table-view.js';
+import { finding } from '../../spec/invariants/finding.js';
+import { bitmapStage } from './bitmap-stage.js';
+import { checkImageOf, type CheckImage } from './check-image-context.js';
+import { checkLimits } from './check-limits.js';
+import { ExpectedRefcounts } from './expected-refcounts.js';
+import { FindingSink } from './finding-sink.js';
+import { OnDiskRefcounts } from './on-disk-refcounts.js';
+import { openStage } from './open-stage.js';
+import { walkReferences } from './reference-walk.js';
+import type { ReferenceSource } from './reference-source.js';
+import { readReftable } from './reftable-reader.js';
+import { snapshotStage } from './snapshot-stage.js';
+import { SourceCollector } from './source-collector.js';
+import { walkStateOf, type AllocationCounters } from './walk-state.js';
+
+export interface ReferenceComputation {
+  image: CheckImage;
+  /** References per cluster, counted as qemu-img check counts them. */
+  expected: ExpectedRefcounts;
+  /** The refcounts the image stores. */
+  onDisk: OnDiskRefcounts;
+  reftable: TableView;
+  counters: AllocationCounters;
+  /** False when the walk stopped early (scan budget): counts are partial. */
+  complete: boolean;
+}
+
+/**
+ * Runs the stages up to and including the reference walk. Returns null when the image cannot be
+ * checked (the reasons are check errors in `sink`).
+ */
+export function computeReferences(source: ByteSource, sink: FindingSink = new FindingSink()): ReferenceComputation | null {
+  const meta = openStage(source, sink);
+  if (meta === null) return null;
+  const image = checkImageOf(source, meta);
+  if (!clusterCountAllowed(image, sink)) return null;
+  if (!bitmapStage(image, sink) || !snapshotStage(image, sink)) return null;
+  const reftable = new TableView(readReftable(image));
+  const onDisk = new OnDiskRefcounts(source, reftable.bytes, image.clusterBits, image.refcountOrder, image.fileClusterCount + 1);
+  const expected = new ExpectedRefcounts(image.fileClusterCount, image.fileSizeBytes, image.clusterBits, image.refcountMax);
+  const state = walkStateOf(image, expected, sink, onDisk);
+  const complete = walkReferences(state, reftable);
+  return { image, expected, onDisk, reftable, counters: state.counters, complete };
+}
+
+/**
+ * Who references each of `clusterIndexes`: walks the image again (reusing and overwriting
+ * `c.expected`'s memory) and returns up to 8 sources per cluster.
+ */
+export function findReferenceSources(c: ReferenceComputation, clusterIndexes: Iterable<number>): Map<number, ReferenceSource[]> {
+  c.expected.reset();
+  const collector = new SourceCollector(c.expected, new Set(clusterIndexes));
+  const state = walkStateOf(c.image, collector, new FindingSink(0), null);
+  walkReferences(state, c.reftable);
+  return collector.sources;
+}
+
+/** QIMPL-FILE-CLUSTERS and CRASHCOW-CHECK-CLUSTERS, checked on the real file size before any allocation. */
+function clusterCountAllowed(image: CheckImage, sink: FindingSink): boolean {
+  const n = image.fileClusterCount;
+  if (n > checkLimits.fileClusterCountMaxQemu) {
+    sink.add(finding('QIMPL-FILE-CLUSTERS', 'check-error', 'image file', `the file holds ${n} clusters, more than QEMU's 2^31 - 1`, 'qemu-img 7.2 stops the check with "File too large".'));
+    return false;
+  }
+  if (n > checkLimits.fileClusterCountMax) {
+    sink.add(finding('CRASHCOW-CHECK-CLUSTERS', 'check-error', 'image file', `the file holds ${n} clusters, more than crashcow's limit of ${checkLimits.fileClusterCountMax}`, 'qemu-img 7.2 would check it; crashcow keeps its memory bounded instead.'));
+    return false;
+  }
+  return true;
+}

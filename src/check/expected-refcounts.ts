@@ -1,0 +1,92 @@
+/**
+ * ExpectedRefcounts: the number of references to each host cluster (RC-5), counted the way
+ * qemu-img check counts them: a reference ending a cluster or more past the end of the file is
+ * refused (AL-4), and a count never exceeds the refcount width (RC-8).
+ *
+ * One byte per cluster of the real file (never sized by a header field): counts up to 254 live in
+ * the byte; 255 means "see the overflow map", which holds the exact count.
+ */
+import { ADD_BEYOND_EOF, ADD_OK, type ReferenceSink, type SourceKind } from './reference-source.js';
+
+const SATURATED = 255;
+
+export class ExpectedRefcounts implements ReferenceSink {
+  /** Per cluster: the count, or 255 when the exact count is in `overflow`. */
+  readonly counts: Uint8Array;
+  private readonly overflow = new Map<number, number>();
+  private covered: number;
+  /** Callers may increment a count byte directly while it is below this value (min(refcount max, 254)). */
+  readonly fastLimit: number;
+
+  /**
+   * @param fileClusterCount clusters of the file, ceil(file size / cluster size), already checked
+   *   against checkLimits.fileClusterCountMax
+   * @param fileSizeBytes the file's size in bytes
+   * @param clusterBits log2 of the cluster size
+   * @param refcountMax the largest refcount the image's width can hold
+   */
+  constructor(
+    readonly fileClusterCount: number,
+    readonly fileSizeBytes: number,
+    readonly clusterBits: number,
+    readonly refcountMax: number,
+  ) {
+    // A reference may end in the cluster just past the file's (partial) last one: one spare.
+    this.counts = new Uint8Array(fileClusterCount + 1);
+    this.covered = fileClusterCount;
+    this.fastLimit = Math.min(refcountMax, SATURATED - 1);
+  }
+
+  get clusterCount(): number {
+    return this.covered;
+  }
+
+  /** The exact count of references to `clusterIndex`. */
+  countOf(clusterIndex: number): number {
+    if (clusterIndex >= this.counts.length) return 0;
+    const v = this.counts[clusterIndex];
+    return v < SATURATED ? v : this.overflow.get(clusterIndex)!;
+  }
+
+  addCluster(clusterIndex: number, _kind?: SourceKind, _s?: number, _t?: number, _e?: number): number {
+    if (clusterIndex >= this.fileClusterCount) return ADD_BEYOND_EOF;
+    const v = this.counts[clusterIndex];
+    if (v < this.fastLimit) {
+      this.counts[clusterIndex] = v + 1;
+      return ADD_OK;
+    }
+    return this.increment(clusterIndex) ? ADD_OK : 1;
+  }
+
+  add(offsetBytes: number, sizeBytes: number, _kind?: SourceKind, _s?: number, _t?: number, _e?: number): number {
+    if (sizeBytes <= 0) return ADD_OK;
+    const clusterSizeBytes = 2 ** this.clusterBits;
+    if (offsetBytes + sizeBytes - this.fileSizeBytes >= clusterSizeBytes) return ADD_BEYOND_EOF;
+    const first = Math.floor(offsetBytes / clusterSizeBytes);
+    const last = Math.floor((offsetBytes + sizeBytes - 1) / clusterSizeBytes);
+    if (last >= this.counts.length) throw new Error(`assertion: cluster ${last} past the expected-refcount table (${this.counts.length})`);
+    if (last >= this.covered) this.covered = last + 1;
+    let overflows = 0;
+    for (let k = first; k <= last; k++) if (!this.increment(k)) overflows++;
+    return overflows;
+  }
+
+  /** Clears every count (to walk again with the same memory). */
+  reset(): void {
+    this.counts.fill(0);
+    this.overflow.clear();
+    this.covered = this.fileClusterCount;
+  }
+
+  private increment(k: number): boolean {
+    const current = this.countOf(k);
+    if (current >= this.refcountMax) return false;
+    const next = current + 1;
+    if (next < SATURATED) this.counts[k] = next;
+    else {
+      this.counts[k] = SATURATED;
+      this.overflow.set(k, next);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * OnDiskRefcounts: the refcounts the image stores (RC-1..RC-3), read once through the refcount
+ * table and blocks in big sequential reads.
+ *
+ * Kept one byte per cluster, saturated at 255 (exact below; `exact` re-reads the rare larger
+ * values). A refcount block whose offset is not cluster-aligned cannot be read: QEMU then fails
+ * every lookup in it, and so does this reader (`unreadable`).
+ */
+import { readPadded, type ByteSource } from '../../spec/format/byte-source.js';
+import { getRefcount } from '../../spec/format/refcount-block.js';
+import { TableView } from '../../spec/format/table-view.js';
+import { checkLimits } from './check-limits.js';
+
+/** Returned by `exact` for a cluster whose refcount block cannot be read. */
+export const UNREADABLE = -1;
+
+export class OnDiskRefcounts {
+  /** min(refcount, 255) for clusters [0, saturated.length). */
+  readonly saturated: Uint8Array;
+  /** Reftable indexes whose refcount block offset is unaligned. */
+  readonly unreadable = new Set<number>();
+  readonly reftable: TableView;
+  /** log2 of the entries per refcount block. */
+  readonly refblockBits: number;
+  private cachedIndex = -1;
+  private cachedBlock: Uint8Array = new Uint8Array(0);
+
+  /**
+   * @param reftableBytes the refcount table as read (entries past the file end are zero), at most
+   *   8 MiB (QIMPL-REFTABLE-SIZE, checked before)
+   * @param clusterCount clusters to load into `saturated` (the file's, plus the spare one)
+   */
+  constructor(
+    private readonly source: ByteSource,
+    reftableBytes: Uint8Array,
+    readonly clusterBits: number,
+    readonly refcountOrder: number,
+    clusterCount: number,
+  ) {
+    this.reftable = new TableView(reftableBytes);
+    this.refblockBits = clusterBits + 3 - refcountOrder;
+    this.saturated = new Uint8Array(clusterCount);
+    this.load();
+  }
+
+  get reftableEntryCount(): number {
+    return this.reftable.wordCount;
+  }
+
+  /** The refcount block offset of reftable entry `index` (reserved bits masked, as QEMU looks it up), 0 for none. */
+  refblockOffsetOf(index: number): number {
+    if (index >= this.reftable.wordCount) return 0;
+    const hi = this.reftable.hi(index);
+    const lo = (this.reftable.lo(index) & 0xfffffe00) >>> 0;
+    return hi >= 0x200000 ? 2 ** 53 : hi * 4294967296 + lo;
+  }
+
+  /** True when reftable entry `index` names a refcount block at an offset that is not cluster-aligned. */
+  refblockUnaligned(index: number): boolean {
+    return index < this.reftable.wordCount && ((this.reftable.lo(index) & 0xfffffe00 & (2 ** this.clusterBits - 1)) >>> 0) !== 0;
+  }
+
+  /** The exact stored refcount of a cluster, or UNREADABLE. */
+  exact(clusterIndex: number): number {
+    const index = Math.floor(clusterIndex / 2 ** this.refblockBits);
+    if (this.refblockUnaligned(index)) return UNREADABLE;
+    const offset = this.refblockOffsetOf(index);
+    if (offset === 0) return 0;
+    if (index !== this.cachedIndex) {
+      this.cachedBlock = readPadded(this.source, offset, 2 ** this.clusterBits).slice();
+      this.cachedIndex = index;
+    }
+    return getRefcount(this.cachedBlock, clusterIndex % 2 ** this.refblockBits, this.refcountOrder);
+  }
+
+  /** min(refcount, 255) of any cluster, or UNREADABLE. */
+  saturatedOf(clusterIndex: number): number {
+    if (clusterIndex < this.saturated.length) {
+      if (this.unreadable.size !== 0 && this.unreadable.has(Math.floor(clusterIndex / 2 ** this.refblockBits))) return UNREADABLE;
+      return this.saturated[clusterIndex];
+    }
+    const v = this.exact(clusterIndex);
+    return v > 255 ? 255 : v;
+  }
+
+  private load(): void {
+    const clusterSizeBytes = 2 ** this.clusterBits;
+    const perBlock = 2 ** this.refblockBits;
+    const blocks = Math.min(this.reftable.wordCount, Math.ceil(this.saturated.length / perBlock));
+    const runMax = Math.max(1, Math.floor(checkLimits.readChunkBytes / clusterSizeBytes));
+    let b = 0;
+    while (b < blocks) {
+      const offset = this.refblockOffsetOf(b);
+      if (offset === 0) {
+        b++;
+        continue;
+      }
+      if (this.refblockUnaligned(b)) {
+        this.unreadable.add(b);
+        b++;
+        continue;
+      }
+      let run = 1;
+      while (run < runMax && b + run < blocks && this.refblockOffsetOf(b + run) === offset + run * clusterSizeBytes) run++;
+      const bytes = readPadded(this.source, offset, run * clusterSizeBytes);
+      for (let i = 0; i < run; i++) {
+        const first = (b + i) * perBlock;
+        const count = Math.min(perBlock, this.saturated.length - first);
+        decodeSaturated(bytes.subarray(i * clusterSizeBytes, (i + 1) * clusterSizeBytes), this.refcountOrder, this.saturated, first, count);
+      }
+      b += run;
+    }
+  }
+}
+
+/** Decodes `count` refcounts of a block into `dest[start..]`, each min(value, 255). */
+function decodeSaturated(block: Uint8Array, order: number, dest: Uint8Array, start: number, count: number): void {
+  switch (order) {
+    case 3:
+      dest.set(block.subarray(0, count), start);
+      return;
+    case 4:
+      for (let i = 0, p = 0; i < count; i++, p += 2) dest[start + i] = block[p] !== 0 ? 255 : block[p + 1];
+      return;
+    case 5:
+      for (let i = 0, p = 0; i < count; i++, p += 4) dest[start + i] = (block[p] | block[p + 1] | block[p + 2]) !== 0 ? 255 : block[p + 3];
+      return;
+    case 6:
+      for (let i = 0, p = 0; i < count; i++, p += 8) {
+        const high = block[p] | block[p + 1] | block[p + 2] | block[p + 3] | block[p + 4] | block[p + 5] | block[p + 6];
+        dest[start + i] = high !== 0 ? 255 : block[p + 7];
+      }
+      return;
+    default:
+      for (let i = 0; i < count; i++) dest[start + i] = getRefcount(block, i, order);
+  }
+}

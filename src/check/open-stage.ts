@@ -1,0 +1,52 @@
+/**
+ * Open stage: decodes cluster 0 (spec/format readImageMeta) and runs the header, feature and
+ * extension invariants. A FormatError, or any check-error finding, means the image cannot be
+ * interpreted (QEMU refuses to open it): the check stops there.
+ */
+import { readPadded, type ByteSource } from '../../spec/format/byte-source.js';
+import { isFormatError } from '../../spec/format/format-error.js';
+import { readImageMeta, type ImageMeta } from '../../spec/format/image-meta.js';
+import { extensionFindings, fdeTailFindings } from '../../spec/invariants/extensions.js';
+import { featureFindings } from '../../spec/invariants/features.js';
+import { finding } from '../../spec/invariants/finding.js';
+import { headerFindings, magicFindings } from '../../spec/invariants/header.js';
+import type { FindingSink } from './finding-sink.js';
+
+/**
+ * Returns the decoded cluster 0, or null when the image cannot be checked (the reasons are in
+ * `sink` as check errors). Throws only for I/O errors of `source`.
+ */
+export function openStage(source: ByteSource, sink: FindingSink): ImageMeta | null {
+  const magic = magicFindings(source.read(0, 4));
+  if (magic.length > 0) {
+    sink.addAll(magic);
+    return null;
+  }
+  let meta: ImageMeta;
+  try {
+    meta = readImageMeta(source);
+  } catch (err) {
+    if (!isFormatError(err)) throw err;
+    sink.add(finding(err.rule, 'check-error', err.where, err.message, 'qemu-img 7.2 cannot open such an image either (or reads it differently).'));
+    return null;
+  }
+  const h = meta.header;
+  const clusterSizeBytes = meta.geometry.clusterSizeBytes;
+  sink.addAll(headerFindings(h, meta.extensions.fdePointer !== undefined));
+  sink.addAll(featureFindings(h, meta.extensions));
+  sink.addAll(extensionFindings(h, meta.extensions, clusterSizeBytes));
+  if (sink.checkErrors > 0) return null;
+  encryptionTailCheck(source, meta, sink);
+  return meta;
+}
+
+/** EXT-7: the bytes between the end of the LUKS header and the end of its last cluster are zero. */
+function encryptionTailCheck(source: ByteSource, meta: ImageMeta, sink: FindingSink): void {
+  const fde = meta.extensions.fdePointer;
+  if (meta.header.cryptMethod !== 2 || fde === undefined) return;
+  const end = fde.offsetBytes + fde.lengthBytes;
+  const clusterSize = BigInt(meta.geometry.clusterSizeBytes);
+  const tailBytes = Number((clusterSize - (end % clusterSize)) % clusterSize);
+  if (tailBytes === 0 || end >= BigInt(source.sizeBytes)) return;
+  sink.addAll(fdeTailFindings(readPadded(source, Number(end), tailBytes), Number(end)));
+}
