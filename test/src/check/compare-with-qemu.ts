@@ -2,10 +2,20 @@
  * Helpers for comparing crashcow check with `qemu-img check --output=json` on the same image:
  * the verdict (exit code) and every counter, absent qemu-img counters read as 0.
  */
+import Ajv from 'ajv';
+import { readFileSync } from 'node:fs';
 import { checkImage } from '../../../src/check/check-image.js';
 import { exitCodeOf, type CheckReport } from '../../../src/check/check-report.js';
 import { FileByteSource } from '../../../src/io/file-byte-source.js';
 import { counter, qemuCheck, type QemuCheck } from '../../helpers/qemu.js';
+
+const schema = JSON.parse(readFileSync(new URL('../../../spec/schemas/check.schema.json', import.meta.url), 'utf8'));
+const validateReport = new Ajv({ allErrors: true }).compile(schema);
+
+/** Schema errors of a report as crashcow check --output json prints it (empty when valid). */
+export function schemaErrors(report: CheckReport): string {
+  return validateReport(JSON.parse(JSON.stringify(report))) ? '' : JSON.stringify(validateReport.errors);
+}
 
 export const counterNames = [
   'check-errors',

@@ -8,7 +8,7 @@ import { truncateSync, statSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeCompressedDescriptor } from '../../../spec/format/compressed-descriptor.js';
 import { qemuImgOk, qemuIo, tempDir } from '../../helpers/qemu.js';
-import { compareWithQemu, counterDiff, findingLines } from './compare-with-qemu.js';
+import { compareWithQemu, counterDiff, findingLines, schemaErrors } from './compare-with-qemu.js';
 import { Layout, OFFSET_MASK, readU64, writeU32, writeU64 } from './damage.js';
 
 const tmp = tempDir('crashcow-damage-');
@@ -96,6 +96,7 @@ describe('damaged images: crashcow classifies as qemu-img does (item 8)', () => 
     const path = tmp.path(`damage-${i}.qcow2`);
     await c.make(path);
     const cmp = await compareWithQemu(path);
+    expect(schemaErrors(cmp.ours)).toBe('');
     const why = `${findingLines(cmp.ours)}\n--- qemu-img:\n${cmp.theirs.stderr}`;
     expect(cmp.theirs.exitCode, why).toBe(c.exit);
     expect(cmp.ourExit, why).toBe(c.exit);
@@ -143,6 +144,7 @@ describe('damaged images where the spec is stricter than qemu-img 7.2 (documente
     const path = tmp.path(`stricter-${i}.qcow2`);
     await c.make(path);
     const cmp = await compareWithQemu(path);
+    expect(schemaErrors(cmp.ours)).toBe('');
     const why = `${findingLines(cmp.ours)}\n--- qemu-img:\n${cmp.theirs.stderr}`;
     expect(cmp.theirs.exitCode, why).toBe(c.qemuExit);
     expect(cmp.ourExit, why).toBe(c.ourExit);

@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { qemuImgOk, qemuIo, tempDir } from '../../helpers/qemu.js';
-import { compareWithQemu, counterDiff, findingLines } from './compare-with-qemu.js';
+import { compareWithQemu, counterDiff, findingLines, schemaErrors } from './compare-with-qemu.js';
 
 const tmp = tempDir('crashcow-parity-');
 afterAll(() => tmp.cleanup());
@@ -96,6 +96,7 @@ describe('crashcow check agrees with qemu-img check on images qemu makes (item 7
     const path = tmp.path(`parity-${i}.qcow2`);
     await c.make(path);
     const cmp = await compareWithQemu(path);
+    expect(schemaErrors(cmp.ours)).toBe('');
     expect(cmp.ourExit, `${findingLines(cmp.ours)}\nqemu stderr: ${cmp.theirs.stderr}`).toBe(cmp.theirs.exitCode);
     expect(counterDiff(cmp), findingLines(cmp.ours)).toEqual({});
     expect(cmp.ours.findings.filter((f) => f.kind !== 'info'), 'no findings on a sound image').toEqual([]);
@@ -108,6 +109,7 @@ describe('crashcow check on images qemu-img leaves dirty', () => {
     await create(path, 'lazy_refcounts=on');
     await execa('qemu-io', ['-f', 'qcow2', path, '-c', 'write -P 5 0 1M', '-c', 'sigraise 9'], { reject: false });
     const cmp = await compareWithQemu(path);
+    expect(schemaErrors(cmp.ours)).toBe('');
     expect(cmp.theirs.exitCode).toBe(2);
     expect(cmp.ourExit).toBe(2);
     expect(counterDiff(cmp)).toEqual({});
