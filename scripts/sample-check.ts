@@ -77,7 +77,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${sample.name.padEnd(36)} ${fmt(ours).padEnd(22)} ${fmt(theirs).padEnd(22)} ${agree ? 'yes' : 'NO'}\n`);
   }
   process.stdout.write(`\n${samples.length - disagreements}/${samples.length} verdicts agree with qemu-img check.\n`);
-  process.stdout.write(`Details of one image: node ${cli} check ${p('sample-7.qcow2')}  (the temp dir is removed on exit)\n`);
+  const last = p(`sample-${samples.length - 1}.qcow2`);
+  const detail = await execa(process.execPath, [cli, 'check', last], { reject: false });
+  process.stdout.write(`\ncrashcow check of "${samples[samples.length - 1].name}":\n${detail.stdout}\n`);
   return disagreements === 0 ? 0 : 1;
 }
 
