@@ -14,6 +14,11 @@ export interface BlockDevice {
    * Bytes at or past `sizeBytes` read as zeros.
    */
   read(offsetBytes: number, lengthBytes: number): Uint8Array;
+  /**
+   * Optional fast path of `read`: fills all of `target` with the bytes at `offsetBytes` (zeros at or
+   * past the end) without allocating. Layered devices use it when the device below has it.
+   */
+  readInto?(offsetBytes: number, target: Uint8Array): void;
   /** Writes `data` at `offsetBytes`, extending the device when it ends past `sizeBytes`. */
   write(offsetBytes: number, data: Uint8Array, opts?: WriteOptions): void;
   /** Writes `lengthBytes` zeros at `offsetBytes`, extending the device like `write`. */
@@ -33,6 +38,12 @@ export interface BlockDevice {
 export interface WriteOptions {
   /** Forced unit access: the write is durable once it completes, without waiting for a flush. */
   fua?: boolean;
+}
+
+/** Reads through `readInto` when the device has it, else through `read` and a copy. */
+export function readIntoFrom(dev: BlockDevice, offsetBytes: number, target: Uint8Array): void {
+  if (dev.readInto) dev.readInto(offsetBytes, target);
+  else target.set(dev.read(offsetBytes, target.length));
 }
 
 /**

@@ -1,4 +1,5 @@
-import { assertRange, type BlockDevice, type WriteOptions } from './block-device.js';
+import { allocBytes } from './alloc-bytes.js';
+import { assertRange, readIntoFrom, type BlockDevice, type WriteOptions } from './block-device.js';
 import { PageStore } from './page-store.js';
 
 /** Default page size of a CowDevice: 4 KiB, the usual host page. */
@@ -16,7 +17,9 @@ export class CowDevice implements BlockDevice {
   private size: number;
   /** Lower bytes at or past this offset are hidden (read as zeros). */
   private lowerVisibleBytes: number;
-  private readonly store: PageStore;
+  /** Private pages; made on the first change, so an overlay that is only read costs nothing. */
+  private pages: PageStore | undefined;
+  private readonly pageSizeBytes: number;
 
   /**
    * @param lower the device read through; never written
@@ -30,8 +33,13 @@ export class CowDevice implements BlockDevice {
     this.size = opts.sizeBytes ?? lower.sizeBytes;
     assertRange(0, this.size);
     this.lowerVisibleBytes = Math.min(opts.lowerVisibleBytes ?? lower.sizeBytes, this.size);
-    const readLower = (offsetBytes: number, target: Uint8Array): void => this.readLower(offsetBytes, target);
-    this.store = opts.store ? opts.store.fork(readLower) : new PageStore(opts.pageSizeBytes ?? COW_PAGE_SIZE_BYTES, readLower);
+    this.pageSizeBytes = opts.store?.pageSizeBytes ?? opts.pageSizeBytes ?? COW_PAGE_SIZE_BYTES;
+    if (opts.store) this.pages = opts.store.fork((offsetBytes, target) => this.readLower(offsetBytes, target));
+  }
+
+  private get store(): PageStore {
+    this.pages ??= new PageStore(this.pageSizeBytes, (offsetBytes, target) => this.readLower(offsetBytes, target));
+    return this.pages;
   }
 
   get sizeBytes(): number {
@@ -40,15 +48,22 @@ export class CowDevice implements BlockDevice {
 
   /** Pages copied up or written (a measure of how far this overlay diverged from the lower device). */
   get pageCount(): number {
-    return this.store.pageCount;
+    return this.pages?.pageCount ?? 0;
   }
 
   read(offsetBytes: number, lengthBytes: number): Uint8Array {
-    assertRange(offsetBytes, lengthBytes);
-    const out = new Uint8Array(lengthBytes);
-    const inside = Math.max(0, Math.min(lengthBytes, this.size - offsetBytes));
-    if (inside > 0) this.store.readInto(offsetBytes, out.subarray(0, inside));
+    const out = allocBytes(lengthBytes);
+    this.readInto(offsetBytes, out);
     return out;
+  }
+
+  readInto(offsetBytes: number, target: Uint8Array): void {
+    assertRange(offsetBytes, target.length);
+    const inside = Math.max(0, Math.min(target.length, this.size - offsetBytes));
+    const within = inside === target.length ? target : target.subarray(0, inside);
+    if (inside > 0 && this.pages) this.pages.readInto(offsetBytes, within);
+    else if (inside > 0) this.readLower(offsetBytes, within);
+    if (inside < target.length) target.fill(0, inside);
   }
 
   write(offsetBytes: number, data: Uint8Array, _opts?: WriteOptions): void {
@@ -90,7 +105,7 @@ export class CowDevice implements BlockDevice {
 
   private readLower(offsetBytes: number, target: Uint8Array): void {
     const visible = Math.max(0, Math.min(target.length, this.lowerVisibleBytes - offsetBytes));
-    if (visible > 0) target.set(this.lower.read(offsetBytes, visible));
-    target.fill(0, visible);
+    if (visible > 0) readIntoFrom(this.lower, offsetBytes, visible === target.length ? target : target.subarray(0, visible));
+    if (visible < target.length) target.fill(0, visible);
   }
 }

@@ -1,3 +1,4 @@
+import { allocBytes } from './alloc-bytes.js';
 import { assertRange, type BlockDevice, type WriteOptions } from './block-device.js';
 import { PageStore } from './page-store.js';
 
@@ -41,11 +42,16 @@ export class MemoryDevice implements BlockDevice {
   }
 
   read(offsetBytes: number, lengthBytes: number): Uint8Array {
-    assertRange(offsetBytes, lengthBytes);
-    const out = new Uint8Array(lengthBytes);
-    const inside = Math.max(0, Math.min(lengthBytes, this.size - offsetBytes));
-    if (inside > 0) this.store.readInto(offsetBytes, out.subarray(0, inside));
+    const out = allocBytes(lengthBytes);
+    this.readInto(offsetBytes, out);
     return out;
+  }
+
+  readInto(offsetBytes: number, target: Uint8Array): void {
+    assertRange(offsetBytes, target.length);
+    const inside = Math.max(0, Math.min(target.length, this.size - offsetBytes));
+    if (inside > 0) this.store.readInto(offsetBytes, inside === target.length ? target : target.subarray(0, inside));
+    if (inside < target.length) target.fill(0, Math.max(inside, 0));
   }
 
   write(offsetBytes: number, data: Uint8Array, _opts?: WriteOptions): void {

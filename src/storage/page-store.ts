@@ -10,7 +10,8 @@
 export class PageStore {
   private readonly pages: Map<number, Uint8Array>;
   private readonly owned: Set<number>;
-  private readonly zeroPage: Uint8Array;
+  /** The shared all-zero page, made on first use. */
+  private zeroPageShared: Uint8Array | undefined;
 
   /**
    * @param pageSizeBytes page size, a power of two
@@ -25,7 +26,6 @@ export class PageStore {
     if (pageSizeBytes <= 0 || (pageSizeBytes & (pageSizeBytes - 1)) !== 0) throw new RangeError(`page size ${pageSizeBytes} is not a power of two`);
     this.pages = pages ?? new Map();
     this.owned = new Set();
-    this.zeroPage = new Uint8Array(pageSizeBytes);
   }
 
   /** Number of pages held (shared or owned); a measure of memory use. */
@@ -73,7 +73,7 @@ export class PageStore {
       const inPage = at - index * p;
       const n = Math.min(p - inPage, lengthBytes - done);
       if (n === p) {
-        if (this.readLower) this.pages.set(index, this.zeroPage);
+        if (this.readLower) this.pages.set(index, (this.zeroPageShared ??= new Uint8Array(p)));
         else this.pages.delete(index);
         this.owned.delete(index);
       } else {

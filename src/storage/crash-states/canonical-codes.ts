@@ -1,11 +1,11 @@
-import type { CrashPointModel } from './crash-point-model.js';
+import type { CrashPointModel, VersionCodes } from './crash-point-model.js';
 
 /**
  * Rewrites a choice of version codes so that equal states get equal codes: sectors wholly past
  * the chosen size take code 0, and the sector the size cuts takes the smallest code with the same
  * bytes below the cut. Mutates and returns `codes`.
  */
-export function canonicalizeCodes(model: CrashPointModel, codes: Uint32Array, sizeCode: number): Uint32Array {
+export function canonicalizeCodes(model: CrashPointModel, codes: VersionCodes, sizeCode: number): VersionCodes {
   const s = model.sectorSizeBytes;
   const sizeBytes = model.sizesBytes[sizeCode];
   const touched = model.touched;

@@ -138,13 +138,13 @@ export class CrashPlan {
     if (parsed.crashPoint > this.ops.length) throw bad(`crash point ${parsed.crashPoint} past the ${this.ops.length} operations`);
     const model = this.model(parsed.crashPoint);
     if (parsed.sizeCode >= model.sizesBytes.length) throw bad(`size code ${parsed.sizeCode}, only ${model.sizesBytes.length} sizes allowed`);
-    const codes = expandRuns(parsed, model.touched.count, id);
+    const codes = expandRuns(parsed, model.newCodes(), id);
     codes.forEach((c, t) => {
       if (c >= model.versions[t].length) throw bad(`code ${c} for touched sector ${t}, which has ${model.versions[t].length} versions`);
     });
     const canonical = canonicalizeCodes(model, codes.slice(), parsed.sizeCode);
     if (encodeStateId(parsed.crashPoint, this.sectorSizeBytes, parsed.sizeCode, canonical) !== id) throw bad('not in canonical form');
-    return new CrashState(model, parsed.sizeCode, codes, id, 'rebuilt');
+    return new CrashState(model, parsed.sizeCode, codes, 'rebuilt');
   }
 
   /** The file after ops[0..flushIndex] (the base for -1), built forward once and shared. */

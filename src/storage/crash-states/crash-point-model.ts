@@ -12,6 +12,9 @@ import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import type { BlockDevice } from '../block-device.js';
 import { changedBytes, TouchedSectors } from './touched-sectors.js';
 
+/** One version code per touched sector, in the narrowest array that holds the model's codes. */
+export type VersionCodes = Uint8Array | Uint16Array | Uint32Array;
+
 /** One operation since the last flush, as the model sees it. */
 export interface PendingOp {
   /** Index of the operation in the whole log. */
@@ -46,6 +49,8 @@ export interface CrashPointModel {
   sizesBytes: number[];
   /** Code of the durable size, or -1 when a FUA write since the flush rules it out. */
   durableSizeCode: number;
+  /** A zeroed code array for this model (one code per touched sector, code 0 everywhere). */
+  newCodes(): VersionCodes;
 }
 
 /**
@@ -64,7 +69,10 @@ export function buildCrashPointModel(ops: readonly StorageOp[], crashPoint: numb
   const { versions, durableCodes, opCodes } = dedupeVersions(history, pendingOps.length, touched);
   const sizes = sizeCodes(pendingOps, durable.sizeBytes);
   const pending = pendingOps.map((op, j) => ({ opIndex: first + j, op, lo: touched.slices[j].lo, hi: touched.slices[j].hi, codes: opCodes[j], sizeCode: sizes.opSizeCodes[j], changed: history.changed[j] }));
-  return { crashPoint, lastFlushIndex, sectorSizeBytes, durable, touched, versions, durableCodes, pending, sizesBytes: sizes.sizesBytes, durableSizeCode: sizes.durableSizeCode };
+  const maxVersions = versions.reduce((m, v) => Math.max(m, v.length), 1);
+  const count = touched.count;
+  const newCodes = maxVersions <= 0x100 ? () => new Uint8Array(count) : maxVersions <= 0x10000 ? () => new Uint16Array(count) : () => new Uint32Array(count);
+  return { crashPoint, lastFlushIndex, sectorSizeBytes, durable, touched, versions, durableCodes, pending, sizesBytes: sizes.sizesBytes, durableSizeCode: sizes.durableSizeCode, newCodes };
 }
 
 /** Per touched sector: its images in time order ([durable, after op a, after op b ...]) and who made each. */

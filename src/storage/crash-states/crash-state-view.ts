@@ -1,4 +1,5 @@
-import { assertRange, type BlockDevice } from '../block-device.js';
+import { allocBytes } from '../alloc-bytes.js';
+import { assertRange, readIntoFrom, type BlockDevice } from '../block-device.js';
 import type { CrashPointModel } from './crash-point-model.js';
 
 /**
@@ -9,16 +10,25 @@ import type { CrashPointModel } from './crash-point-model.js';
 export class CrashStateView implements BlockDevice {
   constructor(
     private readonly model: CrashPointModel,
-    private readonly codes: Uint32Array,
+    private readonly codes: ArrayLike<number>,
     readonly sizeBytes: number,
   ) {}
 
   read(offsetBytes: number, lengthBytes: number): Uint8Array {
-    assertRange(offsetBytes, lengthBytes);
-    const inside = Math.max(0, Math.min(lengthBytes, this.sizeBytes - offsetBytes));
-    if (inside === 0) return new Uint8Array(lengthBytes);
-    const out = this.model.durable.read(offsetBytes, lengthBytes);
-    if (inside < lengthBytes) out.fill(0, inside);
+    const out = allocBytes(lengthBytes);
+    this.readInto(offsetBytes, out);
+    return out;
+  }
+
+  readInto(offsetBytes: number, out: Uint8Array): void {
+    assertRange(offsetBytes, out.length);
+    const inside = Math.max(0, Math.min(out.length, this.sizeBytes - offsetBytes));
+    if (inside === 0) {
+      out.fill(0);
+      return;
+    }
+    readIntoFrom(this.model.durable, offsetBytes, out);
+    if (inside < out.length) out.fill(0, inside);
     const s = this.model.sectorSizeBytes;
     const touched = this.model.touched;
     const endBytes = offsetBytes + inside;
@@ -31,7 +41,6 @@ export class CrashStateView implements BlockDevice {
       const to = Math.min(endBytes, sectorStart + s);
       out.set(this.model.versions[t][code].subarray(from - sectorStart, to - sectorStart), from - offsetBytes);
     }
-    return out;
   }
 
   write(): void {

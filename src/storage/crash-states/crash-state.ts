@@ -2,8 +2,9 @@ import type { ByteSource } from '../../../spec/format/byte-source.js';
 import type { BlockDevice } from '../block-device.js';
 import { CowDevice } from '../cow-device.js';
 import { toByteSource } from '../to-byte-source.js';
-import type { CrashPointModel, PendingOp } from './crash-point-model.js';
+import type { CrashPointModel, PendingOp, VersionCodes } from './crash-point-model.js';
 import { CrashStateView } from './crash-state-view.js';
+import { encodeStateId } from './state-id.js';
 
 /** How much of one operation since the last flush a state shows. */
 export interface OpOutcome {
@@ -28,16 +29,22 @@ export interface CrashStateSummary {
  */
 export class CrashState {
   private cachedView: CrashStateView | undefined;
+  private cachedId: string | undefined;
 
+  /** @param codes canonical version codes (see canonicalizeCodes); never changed afterwards */
   constructor(
     readonly model: CrashPointModel,
     readonly sizeCode: number,
-    readonly codes: Uint32Array,
-    /** Compact id; CrashPlan.rebuild(id) gives this state back. */
-    readonly id: string,
+    readonly codes: VersionCodes,
     /** How it was found: "exhaustive", "rebuilt", or the sampling strategy's name. */
     readonly origin = 'exhaustive',
   ) {}
+
+  /** Compact id (built on first use); CrashPlan.rebuild(id) gives this state back. */
+  get id(): string {
+    this.cachedId ??= encodeStateId(this.model.crashPoint, this.model.sectorSizeBytes, this.sizeCode, this.codes);
+    return this.cachedId;
+  }
 
   get crashPoint(): number {
     return this.model.crashPoint;

@@ -3,10 +3,12 @@ import { canonicalizeCodes } from './canonical-codes.js';
 import type { CrashPointModel } from './crash-point-model.js';
 import { CrashState } from './crash-state.js';
 import { SAMPLING_STRATEGIES } from './sampling-strategies.js';
-import { encodeStateId } from './state-id.js';
+import { StateSet } from './state-set.js';
 
 /** Draws per wanted state before the sampler gives up (the space may hold fewer distinct states). */
 const ATTEMPTS_PER_STATE = 8;
+/** A strategy that found only known states this many times in a row has run dry and is retired. */
+const REPEATS_BEFORE_RETIRING = 64;
 
 /**
  * Up to `maxStates` distinct states of a crash at the model's point, drawn with the weighted
@@ -14,18 +16,26 @@ const ATTEMPTS_PER_STATE = 8;
  * `origin` names the strategy that found it.
  */
 export function* sampleStates(model: CrashPointModel, maxStates: number, prng: Prng): Generator<CrashState> {
-  const seen = new Set<string>();
+  const seen = new StateSet();
   const weights = SAMPLING_STRATEGIES.map((s) => s.weight);
+  const repeats = SAMPLING_STRATEGIES.map(() => 0);
   const attemptsMax = maxStates * ATTEMPTS_PER_STATE + 64;
-  for (let attempt = 0; seen.size < maxStates && attempt < attemptsMax; attempt++) {
-    const strategy = SAMPLING_STRATEGIES[prng.weighted(weights)];
-    const codes = new Uint32Array(model.touched.count);
+  let codes = model.newCodes();
+  for (let attempt = 0; seen.size < maxStates && attempt < attemptsMax && weights.some((w) => w > 0); attempt++) {
+    const index = prng.weighted(weights);
+    const strategy = SAMPLING_STRATEGIES[index];
     const sizeCode = strategy.pick(model, prng, codes);
-    if (sizeCode === null) continue;
+    if (sizeCode === null) {
+      weights[index] = 0;
+      continue;
+    }
     canonicalizeCodes(model, codes, sizeCode);
-    const id = encodeStateId(model.crashPoint, model.sectorSizeBytes, sizeCode, codes);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    yield new CrashState(model, sizeCode, codes, id, strategy.name);
+    if (!seen.add(sizeCode, codes)) {
+      if (++repeats[index] >= REPEATS_BEFORE_RETIRING) weights[index] = 0;
+      continue;
+    }
+    repeats[index] = 0;
+    yield new CrashState(model, sizeCode, codes, strategy.name);
+    codes = model.newCodes();
   }
 }

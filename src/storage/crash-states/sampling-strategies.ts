@@ -5,49 +5,24 @@
  * from the Prng it is given.
  */
 import type { Prng } from '../prng.js';
-import type { CrashPointModel } from './crash-point-model.js';
+import type { CrashPointModel, VersionCodes } from './crash-point-model.js';
+import { allButPartOf, applyInOrder, contextOf } from './sampling-context.js';
 
 export interface SamplingStrategy {
   name: string;
   /** Relative frequency among applicable strategies. */
   weight: number;
-  pick(model: CrashPointModel, prng: Prng, codes: Uint32Array): number | null;
+  pick(model: CrashPointModel, prng: Prng, codes: VersionCodes): number | null;
 }
-
-/** Applies the given operations (indexes into model.pending) in that order over the durable content. */
-function applyInOrder(model: CrashPointModel, codes: Uint32Array, order: readonly number[], tornMask?: { op: number; keep: (i: number) => boolean }): void {
-  for (let t = 0; t < codes.length; t++) codes[t] = model.durableCodes[t];
-  for (const j of order) {
-    const p = model.pending[j];
-    for (let t = p.lo; t < p.hi; t++) {
-      const c = p.codes[t - p.lo];
-      if (c >= 0 && (tornMask?.op !== j || tornMask.keep(t - p.lo))) codes[t] = c;
-    }
-  }
-}
-
-/** Indexes of FUA writes (they always survive) and of every other operation that touches sectors. */
-function classify(model: CrashPointModel): { fua: number[]; droppable: number[] } {
-  const fua: number[] = [];
-  const droppable: number[] = [];
-  model.pending.forEach((p, j) => {
-    if (p.op.kind === 'write' && p.op.fua) fua.push(j);
-    else if (p.hi > p.lo || p.op.kind === 'truncate') droppable.push(j);
-  });
-  return { fua, droppable };
-}
-
-const allIndexes = (model: CrashPointModel): number[] => model.pending.map((_, j) => j);
 
 /** All operations land in order except one. */
 const dropOne: SamplingStrategy = {
   name: 'drop-one',
   weight: 3,
   pick(model, prng, codes) {
-    const { droppable } = classify(model);
+    const { droppable } = contextOf(model);
     if (droppable.length === 0) return null;
-    const dropped = prng.pick(droppable);
-    applyInOrder(model, codes, allIndexes(model).filter((j) => j !== dropped));
+    allButPartOf(model, codes, prng.pick(droppable));
     return 0;
   },
 };
@@ -57,33 +32,37 @@ const prefixCut: SamplingStrategy = {
   name: 'prefix-cut',
   weight: 2,
   pick(model, prng, codes) {
-    const { fua } = classify(model);
+    const { fua, all } = contextOf(model);
     const lastFua = fua.length > 0 ? fua[fua.length - 1] : -1;
     const cut = lastFua + 1 + prng.int(model.pending.length - lastFua);
-    applyInOrder(model, codes, allIndexes(model).slice(0, cut));
+    applyInOrder(model, codes, all.slice(0, cut));
     return cut === 0 ? model.durableSizeCode : model.pending[cut - 1].sizeCode;
   },
 };
 
-/** One multi-sector operation lands only in part: a leading run, a trailing run or scattered sectors. */
+/**
+ * One multi-sector operation lands only in part: a leading run, a trailing run or scattered
+ * sectors; two times in three it is one that rewrites existing data in place, when there is one.
+ */
 const tornWrite: SamplingStrategy = {
   name: 'torn-write',
   weight: 3,
   pick(model, prng, codes) {
-    const { fua, droppable } = classify(model);
-    const multi = droppable.filter((j) => model.pending[j].hi - model.pending[j].lo >= 2);
-    if (multi.length === 0) return null;
-    const j = prng.pick(multi);
+    const { fua, multiSector, inPlace, all } = contextOf(model);
+    if (multiSector.length === 0) return null;
+    const j = prng.pick(inPlace.length > 0 && prng.int(3) < 2 ? inPlace : multiSector);
     const n = model.pending[j].hi - model.pending[j].lo;
     const k = 1 + prng.int(n - 1);
     const shape = prng.int(3);
-    const scattered = Array.from({ length: n }, () => prng.chance(0.5));
+    const scattered = shape === 2 ? Array.from({ length: n }, () => prng.chance(0.5)) : [];
     const keep = (i: number): boolean => (shape === 0 ? i < k : shape === 1 ? i >= n - k : scattered[i]);
-    const prefixOnly = prng.chance(0.5);
-    const order = prefixOnly ? [...allIndexes(model).slice(0, j + 1), ...fua.filter((f) => f > j)] : allIndexes(model);
-    applyInOrder(model, codes, order, { op: j, keep });
+    if (prng.chance(0.5)) {
+      allButPartOf(model, codes, j, (i) => !keep(i));
+      return 0;
+    }
+    applyInOrder(model, codes, [...all.slice(0, j + 1), ...fua.filter((f) => f > j)], { op: j, keep });
     const sizeCode = model.pending[j].sizeCode;
-    return prefixOnly && sizeCode >= 0 ? sizeCode : 0;
+    return sizeCode >= 0 ? sizeCode : 0;
   },
 };
 
@@ -93,7 +72,7 @@ const lostGrowth: SamplingStrategy = {
   weight: 1,
   pick(model, prng, codes) {
     if (model.sizesBytes.length < 2) return null;
-    applyInOrder(model, codes, allIndexes(model));
+    codes.fill(0);
     return 1 + prng.int(model.sizesBytes.length - 1);
   },
 };
@@ -103,10 +82,11 @@ const shuffledSubset: SamplingStrategy = {
   name: 'shuffled-subset',
   weight: 2,
   pick(model, prng, codes) {
-    const { fua, droppable } = classify(model);
+    const { fua, droppable } = contextOf(model);
     const p = prng.pick([0.25, 0.5, 0.75]);
-    const order = prng.shuffle([...fua, ...droppable.filter(() => prng.chance(p))]);
-    applyInOrder(model, codes, order);
+    const order = [...fua];
+    for (const j of droppable) if (prng.chance(p)) order.push(j);
+    applyInOrder(model, codes, prng.shuffle(order));
     return prng.int(model.sizesBytes.length);
   },
 };
@@ -116,7 +96,22 @@ const uniform: SamplingStrategy = {
   name: 'uniform',
   weight: 1,
   pick(model, prng, codes) {
-    for (let t = 0; t < codes.length; t++) codes[t] = prng.int(model.versions[t].length);
+    const counts = contextOf(model).versionCounts;
+    let bits = 0;
+    let bitsLeft = 0;
+    for (let t = 0; t < codes.length; t++) {
+      const n = counts[t];
+      if (n === 1) codes[t] = 0;
+      else if (n === 2) {
+        if (bitsLeft === 0) {
+          bits = prng.nextU32();
+          bitsLeft = 32;
+        }
+        codes[t] = bits & 1;
+        bits >>>= 1;
+        bitsLeft--;
+      } else codes[t] = prng.int(n);
+    }
     return prng.int(model.sizesBytes.length);
   },
 };

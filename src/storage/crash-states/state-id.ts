@@ -8,6 +8,7 @@
  * holding their previous content.
  */
 import { FormatError } from '../../../spec/format/format-error.js';
+import type { VersionCodes } from './crash-point-model.js';
 
 /** What an id names, before it is matched against a model. */
 export interface ParsedStateId {
@@ -19,7 +20,7 @@ export interface ParsedStateId {
 }
 
 /** Encodes a state's choice as an id (see the module comment). */
-export function encodeStateId(crashPoint: number, sectorSizeBytes: number, sizeCode: number, codes: Uint32Array): string {
+export function encodeStateId(crashPoint: number, sectorSizeBytes: number, sizeCode: number, codes: VersionCodes): string {
   let end = codes.length;
   while (end > 0 && codes[end - 1] === 0) end--;
   let id = `c${crashPoint}.g${Math.log2(sectorSizeBytes)}.z${sizeCode}`;
@@ -55,13 +56,14 @@ export function parseStateId(id: string): ParsedStateId {
 }
 
 /**
- * Expands the runs of a parsed id into one code per touched sector.
- * @throws FormatError (rule STATE-ID) when the runs name more sectors than `sectorCount`
+ * Expands the runs of a parsed id into `codes` (zeroed, one per touched sector) and returns it.
+ * @throws FormatError (rule STATE-ID) when the runs name more sectors than `codes` holds
  */
-export function expandRuns(parsed: ParsedStateId, sectorCount: number, id: string): Uint32Array {
-  const codes = new Uint32Array(sectorCount);
+export function expandRuns(parsed: ParsedStateId, codes: VersionCodes, id: string): VersionCodes {
+  const sectorCount = codes.length;
   let t = 0;
   for (const [code, count] of parsed.runs) {
+    if (code >= 2 ** (8 * codes.BYTES_PER_ELEMENT)) throw new FormatError('STATE-ID', `state id "${id}"`, `code ${code} is larger than any version count here`);
     if (count < 1 || t + count > sectorCount) throw new FormatError('STATE-ID', `state id "${id}"`, `runs cover more than the ${sectorCount} sectors touched at this crash point`);
     codes.fill(code, t, t + count);
     t += count;

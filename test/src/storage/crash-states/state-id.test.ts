@@ -13,7 +13,7 @@ describe('state ids', () => {
     const id = encodeStateId(9, 512, 1, codes);
     const parsed = parseStateId(id);
     expect(parsed).toMatchObject({ crashPoint: 9, sectorSizeBytes: 512, sizeCode: 1 });
-    expect(expandRuns(parsed, codes.length, id)).toEqual(codes);
+    expect(expandRuns(parsed, new Uint32Array(codes.length), id)).toEqual(codes);
   });
 
   it.each(['', 'c1', 'c1.g9', 'x1.g9.z0', 'c1.g9.z0.', 'c1.g9.z0.1::2', 'c1.g3.z0', 'c1.g9.z0.1_'])('rejects "%s" with STATE-ID', (id) => {
@@ -28,6 +28,6 @@ describe('state ids', () => {
 
   it('rejects runs longer than the touched sectors', () => {
     const id = 'c1.g9.z0.1:5';
-    expect(() => expandRuns(parseStateId(id), 4, id)).toThrow(/runs cover more/);
+    expect(() => expandRuns(parseStateId(id), new Uint8Array(4), id)).toThrow(/runs cover more/);
   });
 });
