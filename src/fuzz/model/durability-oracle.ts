@@ -1,0 +1,128 @@
+/**
+ * DurabilityOracle: the guest history of one recording segment (from a known durable state up to a
+ * crash) and, for any storage crash point in it, what the guest may read after recovery (P4).
+ *
+ * Each op is recorded with the storage operations it spanned, [startOp, endOp) in the recording.
+ * A crash after storage ops [0, k) keeps every op whose barrier (flush, close) completed by k: those
+ * sectors must read their value at that barrier. Every op after it that had started by k may have
+ * landed or not, sector by sector: its values are allowed too. Nothing else is.
+ */
+import { SECTOR_SIZE_BYTES } from '../content/content-tag.js';
+import type { SectorValue } from '../content/sector-value.js';
+import { isBarrier, type FuzzOp } from './fuzz-op.js';
+import type { GuestModel, OpEffect, SectorMap, SnapshotModel } from './guest-model.js';
+
+/** One op of the segment, with the storage operations it spanned. */
+export interface HistoryEntry {
+  op: FuzzOp;
+  startOp: number;
+  endOp: number;
+  effect: OpEffect;
+  /** snapshot-create: the snapshot it made. */
+  snapshot?: SnapshotModel;
+}
+
+/** The model's state when a barrier completed (or the segment started). */
+interface DurablePoint {
+  /** Index of the barrier entry, -1 for the segment start. */
+  entryIndex: number;
+  endOp: number;
+  values: SectorMap;
+  virtualSizeBytes: number;
+  snapshots: ReadonlyMap<string, SnapshotModel>;
+}
+
+/** What the guest may read after a crash at one point. */
+export interface DurabilityExpectation {
+  crashPoint: number;
+  /** Allowed virtual sizes, the durable one first. */
+  virtualSizesBytes: number[];
+  /** Candidate values of a sector (its durable value first). */
+  candidates(sectorIndex: number): readonly SectorValue[];
+  /** Sectors whose candidates may differ from their base value, ascending. */
+  touchedSectors(): number[];
+  baseValue(sectorIndex: number): SectorValue;
+  /** Snapshots that must exist, with their content. */
+  requiredSnapshots: ReadonlyMap<string, SnapshotModel>;
+  /** Snapshots that may exist or not (a create or delete was in flight), with their content if they do. */
+  optionalSnapshots: ReadonlyMap<string, SnapshotModel>;
+}
+
+export class DurabilityOracle {
+  readonly entries: HistoryEntry[] = [];
+  private readonly durablePoints: DurablePoint[] = [];
+
+  /** Starts a segment at the model's current (durable, resolved) state. */
+  constructor(private readonly model: GuestModel) {
+    this.durablePoints.push(pointOf(model, -1, 0));
+  }
+
+  /** Records an op the model has just applied (effect from model.apply) and its storage span. */
+  record(op: FuzzOp, effect: OpEffect, startOp: number, endOp: number): void {
+    const snapshot = op.kind === 'snapshot-create' ? this.model.snapshots.get(op.name) : undefined;
+    this.entries.push({ op, startOp, endOp, effect, snapshot });
+    if (isBarrier(op)) this.durablePoints.push(pointOf(this.model, this.entries.length - 1, endOp));
+  }
+
+  /** Called after the model resolved sectors at a barrier: the durable point takes the resolution. */
+  refreshLastDurablePoint(): void {
+    const last = this.durablePoints[this.durablePoints.length - 1];
+    this.durablePoints[this.durablePoints.length - 1] = pointOf(this.model, last.entryIndex, last.endOp);
+  }
+
+  /** The expectation after a crash once storage ops [0, crashPoint) completed. */
+  expectAt(crashPoint: number): DurabilityExpectation {
+    let point = this.durablePoints[0];
+    for (const p of this.durablePoints) if (p.endOp <= crashPoint && p.entryIndex >= 0) point = p;
+    const pending = this.entries.slice(point.entryIndex + 1).filter((e) => e.startOp <= crashPoint);
+    const sizes = new Set([point.virtualSizeBytes]);
+    for (const e of pending) sizes.add(e.effect.virtualSizeBytes);
+    const model = this.model;
+    const candidates = (s: number): readonly SectorValue[] => {
+      const durable = point.values.get(s) ?? [model.baseValue(s)];
+      let out: SectorValue[] | null = null;
+      for (const e of pending) {
+        const after = e.effect.sectors.get(s);
+        if (!after) continue;
+        out ??= [...durable];
+        for (const v of after) if (!out.includes(v)) out.push(v);
+      }
+      return out ?? durable;
+    };
+    const touched = new Set<number>(point.values.keys());
+    for (const e of pending) for (const s of e.effect.sectors.keys()) touched.add(s);
+    const { required, optional } = snapshotExpectation(point.snapshots, pending);
+    return {
+      crashPoint,
+      virtualSizesBytes: [...sizes],
+      candidates,
+      touchedSectors: () => [...touched].sort((a, b) => a - b),
+      baseValue: (s) => model.baseValue(s),
+      requiredSnapshots: required,
+      optionalSnapshots: optional,
+    };
+  }
+}
+
+function pointOf(model: GuestModel, entryIndex: number, endOp: number): DurablePoint {
+  return { entryIndex, endOp, values: new Map(model.values), virtualSizeBytes: model.virtualSizeBytes, snapshots: new Map(model.snapshots) };
+}
+
+/** Durable snapshots stay required unless a pending op deletes them; pending creates may exist. */
+function snapshotExpectation(durable: ReadonlyMap<string, SnapshotModel>, pending: readonly HistoryEntry[]): { required: Map<string, SnapshotModel>; optional: Map<string, SnapshotModel> } {
+  const required = new Map(durable);
+  const optional = new Map<string, SnapshotModel>();
+  for (const e of pending) {
+    if (e.op.kind !== 'snapshot-create' && e.op.kind !== 'snapshot-delete') continue;
+    const before = required.get(e.op.name);
+    if (before) optional.set(e.op.name, before);
+    required.delete(e.op.name);
+    if (e.snapshot) optional.set(e.op.name, e.snapshot);
+  }
+  return { required, optional };
+}
+
+/** Sector index of a guest byte offset. */
+export function sectorOf(guestOffsetBytes: number): number {
+  return Math.floor(guestOffsetBytes / SECTOR_SIZE_BYTES);
+}

@@ -1,0 +1,116 @@
+/**
+ * judgeGuestView: compares what the spec says the guest reads (a GuestLayer, never the engine)
+ * with what the model allows, sector by sector, and returns the smallest witness of a mismatch:
+ * the lowest sector whose bytes are none of its candidates, with the write ids expected and the
+ * origin of the bytes found. Cost follows the allocated data, not the disk size: unallocated runs
+ * are read only where the model touched them.
+ */
+import { newLayerRun, RunFlag, type GuestLayer } from '../../../spec/semantics/layer.js';
+import { GuestView } from '../../../spec/semantics/guest-view.js';
+import { SECTOR_SIZE_BYTES } from '../content/content-tag.js';
+import { decodeSectorValue, describeSectorOrigin, sectorEquals } from '../content/decode-sector.js';
+import { materializeValue, ZERO_VALUE, type SectorValue } from '../content/sector-value.js';
+
+/** What the judge needs to know of the expected guest disk. */
+export interface SectorExpectation {
+  virtualSizesBytes: readonly number[];
+  candidates(sectorIndex: number): readonly SectorValue[];
+  baseValue(sectorIndex: number): SectorValue;
+  /** Sectors whose candidates may differ from their base value, ascending. */
+  touchedSectors(): number[];
+}
+
+/** The smallest witness of a guest view that the model does not allow. */
+export interface GuestMismatch {
+  /** 'size': the virtual size is not allowed; 'sector': a sector holds none of its candidates. */
+  kind: 'size' | 'sector';
+  sectorIndex: number;
+  guestOffsetBytes: number;
+  expected: readonly SectorValue[];
+  /** Where the bytes found came from (content tags), or the size found. */
+  actual: string;
+}
+
+export interface JudgeResult {
+  mismatch: GuestMismatch | null;
+  /** For sectors with several candidates, the one found (when collectObserved). */
+  observed: Map<number, SectorValue>;
+  /** Sectors compared. */
+  sectorsCompared: number;
+}
+
+const READ_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Judges `top` against `exp`. `seed` is the content seed of the workload.
+ * @throws FormatError when the spec cannot read the mapping (callers report it as a finding)
+ */
+export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: number, collectObserved = false): JudgeResult {
+  const result: JudgeResult = { mismatch: null, observed: new Map(), sectorsCompared: 0 };
+  const sizeBytes = top.virtualSizeBytes;
+  if (!exp.virtualSizesBytes.includes(sizeBytes)) {
+    result.mismatch = { kind: 'size', sectorIndex: 0, guestOffsetBytes: 0, expected: [], actual: `virtual size ${sizeBytes}, allowed ${exp.virtualSizesBytes.join(' or ')}` };
+    return result;
+  }
+  const touched = exp.touchedSectors();
+  const touchedSet = new Set(touched);
+  const scratch = new Uint8Array(SECTOR_SIZE_BYTES);
+  const buf = new Uint8Array(READ_CHUNK_BYTES);
+  const view = new GuestView(top);
+  const check = (s: number, bytes: Uint8Array, at: number): boolean => {
+    result.sectorsCompared++;
+    const cands = touchedSet.has(s) ? exp.candidates(s) : [exp.baseValue(s)];
+    const found = matchCandidate(bytes, at, s, cands, seed, scratch);
+    if (found === null) {
+      result.mismatch = { kind: 'sector', sectorIndex: s, guestOffsetBytes: s * SECTOR_SIZE_BYTES, expected: cands, actual: describeSectorOrigin(bytes, at, s, seed) };
+      return false;
+    }
+    if (collectObserved && cands.length > 1) result.observed.set(s, found);
+    return true;
+  };
+  const run = newLayerRun();
+  let t = 0;
+  for (let pos = 0; pos < sizeBytes; pos += run.lengthBytes) {
+    top.status(pos, sizeBytes - pos, run, false);
+    const end = pos + run.lengthBytes;
+    if ((run.flags & RunFlag.data) !== 0 && (run.flags & RunFlag.zero) === 0) {
+      for (let at = pos; at < end; at += READ_CHUNK_BYTES) {
+        const n = Math.min(READ_CHUNK_BYTES, end - at);
+        top.readData(at, n, buf, 0);
+        for (let off = 0; off < n; off += SECTOR_SIZE_BYTES) if (!check((at + off) / SECTOR_SIZE_BYTES, buf, off)) return result;
+      }
+      continue;
+    }
+    const zero = (run.flags & RunFlag.zero) !== 0;
+    while (t < touched.length && touched[t] * SECTOR_SIZE_BYTES < pos) t++;
+    if (zero && !checkUntouchedZeros(pos, end, touchedSet, exp, result)) return result;
+    for (; t < touched.length && touched[t] * SECTOR_SIZE_BYTES < end; t++) {
+      const s = touched[t];
+      if (zero) buf.fill(0, 0, SECTOR_SIZE_BYTES);
+      else view.readInto(s * SECTOR_SIZE_BYTES, SECTOR_SIZE_BYTES, buf, 0);
+      if (!check(s, buf, 0)) return result;
+    }
+  }
+  return result;
+}
+
+/** A zero run over sectors the model never touched: their base value must be zeros. */
+function checkUntouchedZeros(pos: number, end: number, touched: Set<number>, exp: SectorExpectation, result: JudgeResult): boolean {
+  for (let s = pos / SECTOR_SIZE_BYTES; s * SECTOR_SIZE_BYTES < end; s++) {
+    if (touched.has(s) || exp.baseValue(s) === ZERO_VALUE) continue;
+    result.mismatch = { kind: 'sector', sectorIndex: s, guestOffsetBytes: s * SECTOR_SIZE_BYTES, expected: [exp.baseValue(s)], actual: 'zeros' };
+    return false;
+  }
+  return true;
+}
+
+/** The candidate the bytes hold, or null. Fast path through the content tags, else byte compare. */
+export function matchCandidate(bytes: Uint8Array, at: number, sectorIndex: number, cands: readonly SectorValue[], seed: number, scratch: Uint8Array): SectorValue | null {
+  const key = decodeSectorValue(bytes, at, sectorIndex, seed);
+  if (key !== null && cands.includes(key)) return key;
+  for (const c of cands) {
+    materializeValue(c, sectorIndex, seed, scratch);
+    if (sectorEquals(bytes, at, scratch)) return c;
+  }
+  return null;
+}
