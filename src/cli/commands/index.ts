@@ -2,10 +2,15 @@
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
+import { createCommand } from './create.js';
 import { crashStatesCommand } from './crash-states.js';
 import { infoCommand } from './info.js';
+import { ioCommand } from './io.js';
 import { mapCommand } from './map.js';
+import { mutantsCommand } from './mutants.js';
 import { replayLogCommand } from './replay-log.js';
+import { resizeCommand } from './resize.js';
+import { snapshotCommand } from './snapshot.js';
 
 export const commands: Command[] = [
   checkCommand,
@@ -14,4 +19,9 @@ export const commands: Command[] = [
   convertCommand,
   replayLogCommand,
   crashStatesCommand,
+  createCommand,
+  ioCommand,
+  snapshotCommand,
+  resizeCommand,
+  mutantsCommand,
 ];

@@ -18,6 +18,7 @@ import { EngineError } from '../engine-error.js';
 import { openBackingChain, type BackingResolver } from './backing.js';
 import { BuiltinImage } from './builtin-image.js';
 import { createImage } from './create-image.js';
+import { checkCreateOptions } from './create-options.js';
 import { openState, type StateOptions } from './open-image.js';
 import { Qcow2Image } from './qcow2-image.js';
 import { resizeImage } from './resize.js';
@@ -40,6 +41,8 @@ export class BuiltinEngine implements Engine {
   constructor(private readonly settings: BuiltinEngineSettings = {}) {}
 
   async create(target: ImageTarget, opts: CreateOptions): Promise<void> {
+    checkCreateOptions(opts);
+    if (opts.virtualSizeBytes === undefined && opts.backingFile === undefined) throw new EngineError('EINVAL', 'image creation needs a size parameter');
     if ('path' in target) closeSync(openSync(target.path, 'w'));
     const t = attach(target, false);
     try {

@@ -26,7 +26,7 @@ function checked(value: number): number | SizeParseFailure {
   return Number.isSafeInteger(value) ? value : 'too-large';
 }
 
-/** "4 KiB", "1.500000 MiB", "512 bytes": qemu-io's way of printing a byte count (cvtstr). */
+/** "4 KiB", "1.500 MiB", "512 bytes": qemu-io's way of printing a byte count (cvtstr). */
 export function formatSize(bytes: number): string {
   const units: Array<[number, string]> = [
     [1024 ** 6, 'EiB'],
@@ -37,6 +37,6 @@ export function formatSize(bytes: number): string {
     [1024, 'KiB'],
   ];
   const [div, unit] = units.find(([d]) => bytes >= d) ?? [1, 'bytes'];
-  const text = (bytes / div).toFixed(6);
-  return `${text.endsWith('.000000') ? text.slice(0, -7) : text} ${unit}`;
+  const text = (bytes / div).toFixed(3);
+  return `${text.endsWith('.000') ? text.slice(0, -4) : text} ${unit}`;
 }

@@ -105,7 +105,7 @@ function pick(op: number): Choice {
   if (op < 70) return 'read';
   if (op < 78) return 'compressed';
   if (op < 82) return 'flush';
-  if (op < 94) return 'snapshot';
+  if (op < 96) return 'snapshot';
   return 'resize';
 }
 
@@ -163,7 +163,7 @@ function compressedStep(r: RawStep, model: GuestModel, image: ImageSpec, pattern
 function snapshotStep(r: RawStep, model: GuestModel, image: ImageSpec, nextName: () => string): Step | undefined {
   const live = model.snapshots.length;
   const max = image.refcountBits >= 8 ? 3 : 2 ** image.refcountBits - 3; // apply needs one more reference
-  const sub = r.b % 3;
+  const sub = r.b % 4;
   if (sub === 0 || live === 0) {
     if (live >= max) return undefined;
     const name = nextName();
@@ -171,7 +171,7 @@ function snapshotStep(r: RawStep, model: GuestModel, image: ImageSpec, nextName:
     return { kind: 'snapshot', flag: '-c', name };
   }
   const name = model.snapshots[r.c % live].name;
-  if (sub === 1) {
+  if (sub < 3) {
     model.snapshotApply(name);
     return { kind: 'snapshot', flag: '-a', name };
   }
