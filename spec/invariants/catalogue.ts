@@ -9,6 +9,7 @@ import * as ext from './extensions.js';
 import * as feat from './features.js';
 import { ruleClassOf, type RuleClass } from './finding.js';
 import * as hdr from './header.js';
+import * as lim from './limits.js';
 import * as map from './mapping.js';
 import * as xl2 from './extended-l2.js';
 import * as al from './overlap.js';
@@ -127,6 +128,7 @@ const rows: Row[] = [
   ['QIMPL-BITMAP-FLAGS', 'limits', 'QEMU treats the extra_data_compatible flag as reserved.', [bm.bitmapEntryFindings]],
   ['QIMPL-BITMAP-GRANULARITY', 'limits', 'QEMU supports bitmap granularities of 2^9 to 2^31 bytes.', [bm.bitmapEntryFindings]],
   ['QIMPL-BITMAP-TABLE-SIZE', 'limits', 'QEMU reads bitmap tables of at most 2^27 entries and 512 MiB of data.', [bm.bitmapEntryFindings]],
+  ['QIMPL-IO-RANGE', 'limits', 'QEMU reads nothing ending past 2^63 - 2^30 bytes.', [lim.beyondQemuRequestRange, lim.requestRangeFindings]],
   ['CRASHCOW-SIZE', 'limits', 'crashcow addresses virtual sizes up to 2^53 bytes exactly.', [hdr.virtualSizeFindings]],
 ];
 

@@ -7,6 +7,7 @@ import { readPadded } from '../../spec/format/byte-source.js';
 import { decodeBitmapDirectory } from '../../spec/format/bitmaps.js';
 import { autoclearBits } from '../../spec/format/feature-bits.js';
 import { bitmapDirectoryFindings, bitmapEntryFindings, bitmapNameFindings } from '../../spec/invariants/bitmaps.js';
+import { requestRangeFindings } from '../../spec/invariants/limits.js';
 import type { CheckImage } from './check-image-context.js';
 import type { FindingSink } from './finding-sink.js';
 import { clampOffset } from './table-chunks.js';
@@ -16,6 +17,8 @@ export function bitmapStage(image: CheckImage, sink: FindingSink): boolean {
   const ext = image.meta.extensions.bitmaps;
   if (ext === undefined || (image.header.autoclearFeatures & autoclearBits.bitmaps) === 0n) return true;
   // EXT-6 (open stage) bounded the directory to 64 MiB and checked its count and alignment.
+  sink.addAll(requestRangeFindings('the bitmap directory', ext.directoryOffset, ext.directorySizeBytes, 'header extension bitmaps', 'qemu-img 7.2 cannot open the image.'));
+  if (sink.checkErrors > 0) return false;
   const offsetBytes = clampOffset(ext.directoryOffset);
   const sizeBytes = Number(ext.directorySizeBytes);
   image.bitmapDirectory = { offsetBytes, sizeBytes };

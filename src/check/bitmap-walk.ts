@@ -9,6 +9,7 @@ import { bitmapFlags, type BitmapDirectoryEntry } from '../../spec/format/bitmap
 import { TableView } from '../../spec/format/table-view.js';
 import { bitmapTableEntryFindings, bitmapTailFindings } from '../../spec/invariants/bitmaps.js';
 import { hexOf } from '../../spec/invariants/finding.js';
+import { requestRangeFindings } from '../../spec/invariants/limits.js';
 import { SourceKind } from './reference-source.js';
 import { clampOffset, forEachTableChunk } from './table-chunks.js';
 import { reportAddStatus, spend, type WalkState } from './walk-state.js';
@@ -28,6 +29,11 @@ function walkBitmap(state: WalkState, bitmap: BitmapDirectoryEntry, k: number): 
   const where = `bitmap[${k}] ${JSON.stringify(bitmap.name)} table @${hexOf(bitmap.tableOffset)}`;
   const status = state.refs.add(tableOffset, bitmap.tableEntryCount * 8, SourceKind.bitmapTable, -1, k, 0);
   if (status !== 0) reportAddStatus(state, status, where, tableOffset, bitmap.tableEntryCount * 8, 0);
+  const unreadable = requestRangeFindings('the bitmap table', bitmap.tableOffset, BigInt(bitmap.tableEntryCount) * 8n, where, 'qemu-img 7.2 stops the check with an I/O error.');
+  if (unreadable.length > 0) {
+    state.sink.addAll(unreadable);
+    return;
+  }
   let lastDataOffset = 0;
   forEachTableChunk(image.source, tableOffset, bitmap.tableEntryCount, 8, (chunk, first) => {
     if (!spend(state, chunk.length)) return;

@@ -3,12 +3,13 @@
  * table and blocks in big sequential reads.
  *
  * Kept one byte per cluster, saturated at 255 (exact below; `exact` re-reads the rare larger
- * values). A refcount block whose offset is not cluster-aligned cannot be read: QEMU then fails
- * every lookup in it, and so does this reader (`unreadable`).
+ * values). A refcount block at an unaligned offset, or past QEMU's request range, cannot be read:
+ * QEMU then fails every lookup in it, and so does this reader (`unreadable`).
  */
 import { readPadded, type ByteSource } from '../../spec/format/byte-source.js';
 import { getRefcount } from '../../spec/format/refcount-block.js';
 import { TableView } from '../../spec/format/table-view.js';
+import { beyondQemuRequestRange } from '../../spec/invariants/limits.js';
 import { checkLimits } from './check-limits.js';
 
 /** Returned by `exact` for a cluster whose refcount block cannot be read. */
@@ -55,15 +56,24 @@ export class OnDiskRefcounts {
     return hi >= 0x200000 ? 2 ** 53 : hi * 4294967296 + lo;
   }
 
-  /** True when reftable entry `index` names a refcount block at an offset that is not cluster-aligned. */
-  refblockUnaligned(index: number): boolean {
-    return index < this.reftable.wordCount && ((this.reftable.lo(index) & 0xfffffe00 & (2 ** this.clusterBits - 1)) >>> 0) !== 0;
+  /**
+   * True when reftable entry `index` names a refcount block QEMU cannot read: at an offset that is
+   * not cluster-aligned (RC-1), or ending past its request range (QIMPL-IO-RANGE).
+   */
+  refblockUnreadable(index: number): boolean {
+    if (index >= this.reftable.wordCount) return false;
+    const hi = this.reftable.hi(index);
+    const lo = this.reftable.lo(index);
+    if (((lo & 0xfffffe00 & (2 ** this.clusterBits - 1)) >>> 0) !== 0) return true;
+    if (hi < 0x7fff0000) return false;
+    const offset = (BigInt(hi) << 32n) | BigInt((lo & 0xfffffe00) >>> 0);
+    return beyondQemuRequestRange(offset, BigInt(2 ** this.clusterBits));
   }
 
   /** The exact stored refcount of a cluster, or UNREADABLE. */
   exact(clusterIndex: number): number {
     const index = Math.floor(clusterIndex / 2 ** this.refblockBits);
-    if (this.refblockUnaligned(index)) return UNREADABLE;
+    if (this.refblockUnreadable(index)) return UNREADABLE;
     const offset = this.refblockOffsetOf(index);
     if (offset === 0) return 0;
     if (index !== this.cachedIndex) {
@@ -95,7 +105,7 @@ export class OnDiskRefcounts {
         b++;
         continue;
       }
-      if (this.refblockUnaligned(b)) {
+      if (this.refblockUnreadable(b)) {
         this.unreadable.add(b);
         b++;
         continue;

@@ -10,6 +10,7 @@ import { extensionFindings, fdeTailFindings } from '../../spec/invariants/extens
 import { featureFindings } from '../../spec/invariants/features.js';
 import { finding } from '../../spec/invariants/finding.js';
 import { headerFindings, magicFindings } from '../../spec/invariants/header.js';
+import { requestRangeFindings } from '../../spec/invariants/limits.js';
 import type { FindingSink } from './finding-sink.js';
 
 /**
@@ -35,6 +36,8 @@ export function openStage(source: ByteSource, sink: FindingSink): ImageMeta | nu
   sink.addAll(headerFindings(h, meta.extensions.fdePointer !== undefined));
   sink.addAll(featureFindings(h, meta.extensions));
   sink.addAll(extensionFindings(h, meta.extensions, clusterSizeBytes));
+  const cannotOpen = 'qemu-img 7.2 cannot open the image ("Could not read L1 table").';
+  sink.addAll(requestRangeFindings('the active L1 table', h.l1TableOffset, BigInt(h.l1EntryCount) * 8n, 'header.l1_table_offset @0x28', cannotOpen));
   if (sink.checkErrors > 0) return null;
   encryptionTailCheck(source, meta, sink);
   return meta;

@@ -80,6 +80,6 @@ function compareCluster(scan: CompareScan, i: number): void {
 
 function reportUnreadable(sink: FindingSink, first: number, end: number, refblockOffsetBytes: number): void {
   sink.note('RC-1', 'check-error', end - first, () =>
-    finding('RC-1', 'check-error', `clusters ${first}..${end - 1}`, `their refcount block offset 0x${refblockOffsetBytes.toString(16)} is not cluster-aligned, so their refcounts cannot be read (one check error per cluster, as qemu-img counts)`),
+    finding('RC-1', 'check-error', `clusters ${first}..${end - 1}`, `their refcount block at 0x${refblockOffsetBytes.toString(16)} is not cluster-aligned or lies past QEMU's request range, so their refcounts cannot be read (one check error per cluster, as qemu-img counts)`),
   );
 }

@@ -6,6 +6,7 @@
  */
 import { TableView } from '../../spec/format/table-view.js';
 import { hexOf } from '../../spec/invariants/finding.js';
+import { requestRangeFindings } from '../../spec/invariants/limits.js';
 import { snapshotL1Findings, snapshotL1Walkable, snapshotsAllowedFindings } from '../../spec/invariants/snapshots.js';
 import { walkBitmaps } from './bitmap-walk.js';
 import type { Extent } from './check-image-context.js';
@@ -30,6 +31,11 @@ export function walkReferences(state: WalkState, reftable: TableView): boolean {
     const sn = image.snapshots[i];
     for (const f of snapshotL1Findings(i, sn, ctx)) state.sink.add(f);
     if (!snapshotL1Walkable(sn, ctx)) continue;
+    const unreadable = requestRangeFindings('its L1 table', sn.l1TableOffset, BigInt(sn.l1EntryCount) * 8n, `snapshot[${i}]`, 'qemu-img 7.2 stops the check with an I/O error.');
+    if (unreadable.length > 0) {
+      state.sink.addAll(unreadable);
+      continue;
+    }
     if (!walkL1Table(state, clampOffset(sn.l1TableOffset), sn.l1EntryCount, i)) return false;
   }
   addExtent(state, image.snapshotTable, SourceKind.snapshotTable, 'snapshot table');

@@ -1,0 +1,75 @@
+/**
+ * openForRepair: everything a repair needs to know before it decides anything, read through the
+ * checker's own stages (open stage, image context, bitmap stage, reftable reader, stored refcounts)
+ * plus the snapshot salvage. Reads only.
+ *
+ * Returns the context, or the check errors that make the image impossible to repair (it cannot be
+ * opened at all, or its bitmaps cannot be accounted for).
+ */
+import { bytesSource } from '../../../spec/format/byte-source.js';
+import { decodeSnapshotTable } from '../../../spec/format/snapshot-table.js';
+import { TableView } from '../../../spec/format/table-view.js';
+import { finding, type Finding } from '../../../spec/invariants/finding.js';
+import type { BlockDevice } from '../../storage/block-device.js';
+import { toByteSource } from '../../storage/to-byte-source.js';
+import { bitmapStage } from '../bitmap-stage.js';
+import { checkImageOf } from '../check-image-context.js';
+import { checkLimits } from '../check-limits.js';
+import { FindingSink } from '../finding-sink.js';
+import { OnDiskRefcounts } from '../on-disk-refcounts.js';
+import { openStage } from '../open-stage.js';
+import { readReftable } from '../reftable-reader.js';
+import { snapshotContextOf } from '../snapshot-stage.js';
+import { clustersReferencedBeyondEnd } from './beyond-end-collector.js';
+import { ClusterAllocator } from './cluster-allocator.js';
+import { ClusterClaims } from './cluster-claims.js';
+import { RefTally } from './ref-tally.js';
+import { surveyRefcountStructure } from './refcount-structure.js';
+import type { RepairContext } from './repair-context.js';
+import { salvageSnapshots } from './snapshot-salvage.js';
+
+export type OpenForRepair = { ok: true; ctx: RepairContext } | { ok: false; findings: Finding[] };
+
+/** Reads the image on `device` and builds the repair context. Throws only what the device throws. */
+export function openForRepair(device: BlockDevice): OpenForRepair {
+  const source = toByteSource(device);
+  const sink = new FindingSink();
+  const meta = openStage(source, sink);
+  if (meta === null) return { ok: false, findings: sink.findings };
+  const image = checkImageOf(source, meta);
+  if (image.fileClusterCount > checkLimits.fileClusterCountMax) {
+    return { ok: false, findings: [finding('CRASHCOW-CHECK-CLUSTERS', 'check-error', 'image file', `the file holds ${image.fileClusterCount} clusters, more than crashcow's limit of ${checkLimits.fileClusterCountMax}`)] };
+  }
+  if (!bitmapStage(image, sink)) return { ok: false, findings: sink.findings.filter((f) => f.kind === 'check-error') };
+  const h = meta.header;
+  const snapshots = salvageSnapshots(source, image.snapshotTable.offsetBytes, h.snapshotCount, snapshotContextOf(image), meta.geometry.virtualSizeBytes);
+  image.snapshots = snapshots.kept.map((s) => decodeSnapshotTable(bytesSource(s.raw), 0, 1)[0]);
+  image.snapshotTable = { offsetBytes: image.snapshotTable.offsetBytes, sizeBytes: snapshots.oldTableBytes };
+  const reftable = new TableView(readReftable(image));
+  const onDisk = new OnDiskRefcounts(source, reftable.bytes, image.clusterBits, image.refcountOrder, image.fileClusterCount + 1);
+  const claims = new ClusterClaims(image.fileClusterCount);
+  const refcounts = surveyRefcountStructure(image, reftable, claims);
+  const ctx: RepairContext = {
+    device,
+    source,
+    image,
+    geometry: meta.geometry,
+    clusterSizeBytes: image.clusterSizeBytes,
+    v3: h.version >= 3,
+    hasBacking: h.backingFileOffset !== 0n,
+    snapshots,
+    reftable,
+    onDisk,
+    refcounts,
+    claims,
+    allocator: new ClusterAllocator(image.fileClusterCount, clustersReferencedBeyondEnd(image, reftable)),
+    dataTally: new RefTally(image.fileClusterCount),
+    records: [...snapshots.records],
+    staged: [],
+    rebuildReasons: [...refcounts.unusableReasons],
+    snapshotTableRewrite: snapshots.changed,
+    copies: 0,
+    copyMemo: new Map(),
+  };
+  return { ok: true, ctx };
+}
