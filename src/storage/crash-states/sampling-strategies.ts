@@ -80,7 +80,7 @@ const lostGrowth: SamplingStrategy = {
 /** A random subset lands, in a random order (a later write may lose to an earlier one). */
 const shuffledSubset: SamplingStrategy = {
   name: 'shuffled-subset',
-  weight: 2,
+  weight: 1,
   pick(model, prng, codes) {
     const { fua, droppable } = contextOf(model);
     const p = prng.pick([0.25, 0.5, 0.75]);

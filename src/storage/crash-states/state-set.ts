@@ -8,6 +8,7 @@ import type { VersionCodes } from './crash-point-model.js';
 export class StateSet {
   /** Slot -> entry index + 1 (0: empty). Capacity is a power of two, kept at most half full. */
   private slots = new Int32Array(1024);
+  private readonly slotHashes: number[] = [];
   private readonly hashes: number[] = [];
   private readonly sizeCodes: number[] = [];
   private readonly codeArrays: VersionCodes[] = [];
@@ -26,6 +27,7 @@ export class StateSet {
       if (this.hashes[i] === h2 && this.sizeCodes[i] === sizeCode && sameCodes(this.codeArrays[i], codes)) return false;
     }
     this.slots[slot] = this.codeArrays.push(codes);
+    this.slotHashes.push(h1);
     this.hashes.push(h2);
     this.sizeCodes.push(sizeCode);
     if (this.codeArrays.length * 2 > this.slots.length) this.grow();
@@ -35,11 +37,11 @@ export class StateSet {
   private grow(): void {
     this.slots = new Int32Array(this.slots.length * 2);
     const mask = this.slots.length - 1;
-    this.codeArrays.forEach((codes, i) => {
-      let slot = hashChoice(this.sizeCodes[i], codes)[0] & mask;
+    for (let i = 0; i < this.slotHashes.length; i++) {
+      let slot = this.slotHashes[i] & mask;
       while (this.slots[slot] !== 0) slot = (slot + 1) & mask;
       this.slots[slot] = i + 1;
-    });
+    }
   }
 }
 
