@@ -64,8 +64,8 @@ export class Qcow2Image {
   close(): void {
     if (this.state.closed) return;
     if (!this.state.readOnly) {
-      flushCaches(this.state, { all: true });
-      markImageClean(this.state);
+      if (this.state.dirty) markImageClean(this.state); // LAZY-4: flushes everything, then clears the bit
+      else flushCaches(this.state, { all: true });
     }
     this.state.closed = true;
     this.onClose();
