@@ -42,6 +42,9 @@ export class Qcow2Layer implements GuestLayer {
   private readonly externalData: boolean;
   private readonly scratch: LayerRun = newLayerRun();
   private readonly hole: HoleRun = { hole: false, lengthBytes: 0 };
+  /** The last run the mapping produced, reused while queries stay inside it (hole probes split runs). */
+  private readonly lastRun: LayerRun = newLayerRun();
+  private lastRunStartBytes = -1;
   private dataFile: HostFile | null = null;
   private backingLayer: GuestLayer | null | undefined;
   private preallocated: boolean | undefined;
@@ -68,11 +71,31 @@ export class Qcow2Layer implements GuestLayer {
   }
 
   status(guestOffsetBytes: number, maxLengthBytes: number, out: LayerRun, probeHoles: boolean): void {
-    this.mapping.runAt(guestOffsetBytes, maxLengthBytes, out);
+    this.mappedRun(guestOffsetBytes, maxLengthBytes, out);
     if (!probeHoles || out.flags !== DATA_AT_OFFSET || !this.isMetadataPreallocated()) return;
     probeHole(this.hostFile(), out.hostOffsetBytes, out.lengthBytes, this.hole);
     out.lengthBytes = this.hole.lengthBytes;
     if (this.hole.hole) out.flags |= RunFlag.zero;
+  }
+
+  /**
+   * The mapping's run at `guestOffsetBytes`, from the last run when the offset lies inside it, so
+   * that splitting a long run into many pieces does not rescan its L2 entries for every piece.
+   */
+  private mappedRun(guestOffsetBytes: number, maxLengthBytes: number, out: LayerRun): void {
+    const last = this.lastRun;
+    const intoLast = guestOffsetBytes - this.lastRunStartBytes;
+    if (this.lastRunStartBytes < 0 || intoLast < 0 || intoLast >= last.lengthBytes) {
+      this.mapping.runAt(guestOffsetBytes, maxLengthBytes, last);
+      this.lastRunStartBytes = guestOffsetBytes;
+      out.flags = last.flags;
+      out.hostOffsetBytes = last.hostOffsetBytes;
+      out.lengthBytes = last.lengthBytes;
+      return;
+    }
+    out.flags = last.flags;
+    out.hostOffsetBytes = last.hostOffsetBytes < 0 ? -1 : last.hostOffsetBytes + intoLast;
+    out.lengthBytes = Math.min(last.lengthBytes - intoLast, maxLengthBytes);
   }
 
   readData(guestOffsetBytes: number, lengthBytes: number, dest: Uint8Array, destOffsetBytes: number): void {

@@ -16,7 +16,7 @@ import { incompatibleBits } from '../format/feature-bits.js';
 import { sizeToL1EntryCount, type Geometry } from '../format/geometry.js';
 import type { ImageMeta } from '../format/image-meta.js';
 import { L1_OFFSET_HI_MASK, L1_OFFSET_LO_MASK } from '../format/l1-entry.js';
-import { ClusterType, clusterTypeOf, l2HostOffsetBytes, SubclusterType, subclusterTypeOf } from '../format/l2-entry.js';
+import { ClusterType, clusterTypeOf, COMPRESSED_HI_BIT, L2_OFFSET_HI_MASK, L2_OFFSET_LO_MASK, l2HostOffsetBytes, SubclusterType, subclusterTypeOf } from '../format/l2-entry.js';
 import { limits } from '../format/limits.js';
 import { joinHalves, TableView } from '../format/table-view.js';
 import { L2TableCache } from './l2-table-cache.js';
@@ -49,6 +49,7 @@ export class Qcow2Mapping {
   private unitFlags = 0;
   private unitHostBytes = -1;
   private unitEndBytes = 0;
+  private skipHostBytes = -1;
 
   /** Reads the active L1 table. Throws FormatError for HDR-7, HDR-8, QIMPL-L1-SIZE. */
   constructor(meta: ImageMeta, source: ByteSource, l2CacheBytes?: number) {
@@ -94,13 +95,48 @@ export class Qcow2Mapping {
     out.hostOffsetBytes = this.unitHostBytes;
     let expectHostBytes = this.unitHostBytes < 0 ? -1 : this.unitHostBytes + this.unitEndBytes - guestOffsetBytes;
     let pos = this.unitEndBytes;
-    while (pos < tableEndBytes) {
+    for (;;) {
+      if (!this.geometry.extendedL2) {
+        pos = this.skipPlainRun(table, pos, tableEndBytes, flags, expectHostBytes);
+        if (expectHostBytes >= 0) expectHostBytes = this.skipHostBytes;
+      }
+      if (pos >= tableEndBytes) break;
       this.unitAt(table, l2OffsetBytes, pos);
       if (this.unitFlags !== flags || this.unitHostBytes !== expectHostBytes) break;
       if (expectHostBytes >= 0) expectHostBytes += this.unitEndBytes - pos;
       pos = this.unitEndBytes;
     }
     out.lengthBytes = Math.min(pos, tableEndBytes) - guestOffsetBytes;
+  }
+
+  /**
+   * Fast path for standard entries (pos is cluster-aligned): skips entries that trivially continue
+   * the run: all-zero entries after an unallocated run, or entries with the same zero flag and the
+   * next host offset after a run with offsets (alignment and the data-file rule then hold by
+   * induction). Returns where it stopped; skipHostBytes is the host offset expected there.
+   */
+  private skipPlainRun(table: TableView, pos: number, endBytes: number, flags: number, expectHostBytes: number): number {
+    const clusterBytes = this.geometry.clusterSizeBytes;
+    let index = Math.floor(pos / clusterBytes) % this.geometry.l2EntryCount;
+    let host = expectHostBytes;
+    if (flags === 0) {
+      while (pos < endBytes && (table.hi(index) | table.lo(index)) === 0) {
+        pos += clusterBytes;
+        index++;
+      }
+    } else if (host >= 0) {
+      const zeroBit = (flags & RunFlag.zero) !== 0 ? 1 : 0;
+      while (pos < endBytes) {
+        const hi = table.hi(index);
+        const lo = table.lo(index);
+        if ((hi & COMPRESSED_HI_BIT) !== 0 || (lo & 1) !== zeroBit || joinHalves(hi & L2_OFFSET_HI_MASK, (lo & L2_OFFSET_LO_MASK) >>> 0) !== host) break;
+        pos += clusterBytes;
+        host += clusterBytes;
+        index++;
+      }
+    }
+    this.skipHostBytes = host;
+    return pos;
   }
 
   /** Loads the L2 entry of the cluster at `guestOffsetBytes` into entryHi/entryLo; false if no L2 table. */
