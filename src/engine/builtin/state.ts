@@ -68,6 +68,8 @@ export interface Qcow2State {
   readonly mut: MutantFlags;
   readonly alloc: AllocState;
   snapshots: SnapshotEntry[];
+  /** Buffer for building copy-on-write clusters (see write-cluster.ts). */
+  scratch?: Uint8Array;
   /** Last decompressed cluster, keyed by its descriptor, for sequential reads. */
   decompressed: { key: string; bytes: Uint8Array } | undefined;
   /** Snapshot dates; the CLI passes the wall clock, tests a fixed one. */

@@ -74,10 +74,19 @@ function touchedSubclusters(s: Qcow2State, inCluster: number, lengthBytes: numbe
   return subclusterMask(first, Math.floor((inCluster + lengthBytes - 1) / scs) - first + 1);
 }
 
+/**
+ * A reusable cluster-sized buffer: devices copy what they are given, so the bytes of one write
+ * never need to outlive it.
+ */
+function scratch(s: Qcow2State, lengthBytes: number): Uint8Array {
+  if (!s.scratch || s.scratch.length < s.g.clusterSizeBytes) s.scratch = new Uint8Array(s.g.clusterSizeBytes);
+  return s.scratch.subarray(0, lengthBytes);
+}
+
 /** The whole cluster: current guest content with `chunk` laid over it. */
 function padToCluster(s: Qcow2State, m: ClusterMapping, guest: number, chunk: Uint8Array): { fromBytes: number; buf: Uint8Array } {
   const cs = s.g.clusterSizeBytes;
-  const buf = new Uint8Array(cs);
+  const buf = scratch(s, cs);
   readInCluster(s, m, guest - (guest % cs), buf);
   buf.set(chunk, guest % cs);
   return { fromBytes: 0, buf };
@@ -91,7 +100,7 @@ function padToSubclusters(s: Qcow2State, m: ClusterMapping, guest: number, chunk
   const fromBytes = Math.floor(inCluster / scs) * scs;
   const toBytes = Math.ceil((inCluster + chunk.length) / scs) * scs;
   if (fromBytes === inCluster && toBytes === inCluster + chunk.length) return { fromBytes, buf: chunk };
-  const buf = new Uint8Array(toBytes - fromBytes);
+  const buf = scratch(s, toBytes - fromBytes);
   readInCluster(s, m, guest - inCluster + fromBytes, buf);
   buf.set(chunk, inCluster - fromBytes);
   return { fromBytes, buf };
