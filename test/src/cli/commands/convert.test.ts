@@ -5,7 +5,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashcow } from '../../../helpers/crashcow-cli.js';
-import { qemuImgOk, tempDir } from '../../../helpers/qemu.js';
+import { qemuImgOk, qemuIo, tempDir } from '../../../helpers/qemu.js';
 import { imageCases } from './qemu-image-cases.js';
 
 const tmp = tempDir('crashcow-convert-');
@@ -60,6 +60,16 @@ describe('crashcow convert errors', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toMatch(/is the image being converted/);
     expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('--no-follow: refuses to read an external data file, naming it and the option', async () => {
+    const path = tmp.path('nf-data.qcow2');
+    await qemuImgOk(['create', '-q', '-f', 'qcow2', '-o', `data_file=${tmp.path('nf-data.raw')}`, path, '1M']);
+    await qemuIo(path, ['write -P 0x5d 4096 512']);
+    const r = await crashcow(['convert', '--no-follow', path, tmp.path('nf-out.raw')]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/external data file ".*nf-data\.raw".*--no-follow/);
   });
 
   it('needs IMAGE and OUT.raw (usage error, exit 2)', async () => {

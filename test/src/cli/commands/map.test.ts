@@ -7,7 +7,7 @@ import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crashcow } from '../../../helpers/crashcow-cli.js';
-import { qemuImg, qemuMap, tempDir } from '../../../helpers/qemu.js';
+import { qemuImg, qemuImgOk, qemuMap, tempDir } from '../../../helpers/qemu.js';
 import { imageCases } from './qemu-image-cases.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../../../spec/schemas/map.schema.json', import.meta.url), 'utf8'));
@@ -51,6 +51,36 @@ describe('crashcow map equals qemu-img map --output=json', () => {
 });
 
 describe('crashcow map errors', () => {
+  it('--no-follow: a map that needs the backing file is one line naming the file and the option, exit 1', async () => {
+    const base = tmp.path('nf-base.qcow2');
+    const top = tmp.path('nf-top.qcow2');
+    await qemuImgOk(['create', '-q', '-f', 'qcow2', base, '1M']);
+    await qemuImgOk(['create', '-q', '-f', 'qcow2', '-b', base, '-F', 'qcow2', top]);
+    const r = await crashcow(['map', '--no-follow', '--output', 'json', top]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/backing file ".*nf-base\.qcow2".*--no-follow/);
+    expect((await crashcow(['map', '--output', 'json', top])).exitCode).toBe(0);
+  });
+
+  it('an image naming itself as backing file is one line, exit 1 (qemu-img 7.2 map loops forever on it)', async () => {
+    const self = tmp.path('self.qcow2');
+    await qemuImgOk(['create', '-q', '-f', 'qcow2', self, '1M']);
+    await qemuImgOk(['rebase', '-u', '-b', self, '-F', 'qcow2', self]);
+    const r = await crashcow(['map', self]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/the backing chain is a cycle/);
+  });
+
+  it('a json: backing name is refused, not interpreted (CVE-2024-4467)', async () => {
+    const top = tmp.path('json-backed.qcow2');
+    await qemuImgOk(['create', '-q', '-f', 'qcow2', '-u', '-b', 'json:{"file":{"driver":"nbd","host":"127.0.0.1"}}', '-F', 'raw', top, '1M']);
+    const r = await crashcow(['map', top]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/protocol or json: specification/);
+  });
+
   it('a missing image is one line on stderr and exit 1', async () => {
     const r = await crashcow(['map', tmp.path('nope.qcow2')]);
     expect(r.exitCode).toBe(1);
