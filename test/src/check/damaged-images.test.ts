@@ -56,6 +56,9 @@ const parity: Case[] = [
       writeU64(p, l.l2EntryOffset(0, 1), COPIED | BigInt(l.l2Offset(2)));
     },
   },
+  { name: 'L2 entry pointing at the L1 table (a cycle)', exit: 2, make: async (p) => { const l = await base(p); writeU64(p, l.l2EntryOffset(0, 2), COPIED | l.meta.header.l1TableOffset); } },
+  { name: 'L1 entry with COPIED but offset 0: the header read as an L2 table', exit: 2, make: async (p) => { await img('create', '-q', '-f', 'qcow2', p, '2G'); await qemuIo(p, ['write -P 1 0 8k']); writeU64(p, new Layout(p).l1EntryOffset(3), COPIED); } },
+  { name: 'refcount block whose own refcount is 0', exit: 2, make: async (p) => { const l = await base(p); l.setStoredRefcount(l.clusterOf(l.refblockOffset(0)), 0); } },
   { name: 'unaligned data cluster offset', exit: 2, make: async (p) => { const l = await base(p); orU64(p, l.l2EntryOffset(0, 2), 0x200n); } },
   { name: 'unaligned L2 table offset in the L1 table', exit: 2, make: async (p) => { const l = await base(p); orU64(p, l.l1EntryOffset(0), 0x200n); } },
   { name: 'unaligned refcount block offset (check errors)', exit: 1, make: async (p) => { const l = await base(p); orU64(p, l.reftableEntryOffset(0), 0x200n); } },
