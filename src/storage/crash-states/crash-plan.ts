@@ -12,17 +12,23 @@ import { applyOp } from '../apply-op.js';
 import type { BlockDevice } from '../block-device.js';
 import { CowDevice } from '../cow-device.js';
 import { Prng } from '../prng.js';
+import { allotBudgets } from './allot-budgets.js';
 import { canonicalizeCodes } from './canonical-codes.js';
 import { buildCrashPointModel, type CrashPointModel } from './crash-point-model.js';
 import { CrashState } from './crash-state.js';
 import { countStates } from './count-states.js';
 import { enumerateStates } from './enumerate-states.js';
+import { LruCache } from './lru-cache.js';
 import { sampleStates } from './sample-states.js';
 import { encodeStateId, expandRuns, parseStateId } from './state-id.js';
-import { allotBudgets } from './allot-budgets.js';
 
 /** Default number of states per run, and the size up to which a space is enumerated whole. */
 export const DEFAULT_MAX_STATES = 4096;
+
+/** Crash-point models and durable files kept in memory at once (others are rebuilt on demand). */
+const MODELS_CACHED = 8;
+/** Copy-up unit of the durable files: large, so freezing one (a page-map copy) stays cheap. */
+const DURABLE_PAGE_SIZE_BYTES = 64 * 1024;
 
 /**
  * Where crashes are placed. `sample`: just before each flush, just before each FUA write and at the
@@ -53,8 +59,9 @@ export class CrashPlan {
   readonly maxStates: number;
   readonly seed: number;
   readonly sectorSizeBytes: number;
-  private readonly durables = new Map<number, BlockDevice>();
-  private readonly models = new Map<number, CrashPointModel>();
+  private readonly durables = new LruCache<number, BlockDevice>(MODELS_CACHED);
+  private readonly models = new LruCache<number, CrashPointModel>(MODELS_CACHED);
+  private readonly counts = new Map<number, number>();
   private durableCursor: { device: CowDevice; nextOp: number };
 
   /** @throws RangeError for a sector size other than a power of two in 512..65536 */
@@ -69,7 +76,7 @@ export class CrashPlan {
     this.sectorSizeBytes = opts.sectorSizeBytes ?? 512;
     const s = this.sectorSizeBytes;
     if (!Number.isInteger(Math.log2(s)) || s < 512 || s > 65536) throw new RangeError(`sector size ${s} is not a power of two in 512..65536`);
-    this.durableCursor = { device: new CowDevice(base), nextOp: 0 };
+    this.durableCursor = this.freshCursor();
   }
 
   /** The crash points the mode visits, ascending (a point k means ops[0, k) completed). */
@@ -89,7 +96,7 @@ export class CrashPlan {
   /** Each crash point with its state count and budget; together the budgets stay within maxStates. */
   pointPlans(): CrashPointPlan[] {
     const points = this.crashPoints();
-    const counts = points.map((k) => countStates(this.model(k)));
+    const counts = points.map((k) => this.stateCount(k));
     const budgets = allotBudgets(counts, this.maxStates);
     return points.map((crashPoint, i) => ({ crashPoint, stateCount: counts[i], budget: budgets[i], exhaustive: budgets[i] >= counts[i] }));
   }
@@ -107,12 +114,23 @@ export class CrashPlan {
    */
   statesAt(crashPoint: number, maxStates = this.maxStates): Generator<CrashState> {
     const model = this.model(crashPoint);
-    if (countStates(model) <= maxStates) return enumerateStates(model);
+    if (this.stateCount(crashPoint) <= maxStates) return enumerateStates(model);
     return sampleStates(model, maxStates, new Prng(this.seed, crashPoint + 1));
   }
 
+  /** The number of distinct states of a crash point (see countStates), cached. */
+  stateCount(crashPoint: number): number {
+    let count = this.counts.get(crashPoint);
+    if (count === undefined) {
+      count = countStates(this.model(crashPoint));
+      this.counts.set(crashPoint, count);
+    }
+    return count;
+  }
+
   /**
-   * The model of a crash after ops[0, crashPoint) (cached).
+   * The model of a crash after ops[0, crashPoint) (the last few are cached; the states of a model
+   * stay valid after it leaves the cache).
    * @throws RangeError when the crash point is outside 0..ops.length
    */
   model(crashPoint: number): CrashPointModel {
@@ -147,16 +165,23 @@ export class CrashPlan {
     return new CrashState(model, parsed.sizeCode, codes, 'rebuilt');
   }
 
-  /** The file after ops[0..flushIndex] (the base for -1), built forward once and shared. */
+  /**
+   * The file after ops[0..flushIndex] (the base for -1), never written once returned. Built by
+   * replaying forward from the last one built (from the base when asked for an earlier one).
+   */
   private durableAfter(flushIndex: number): BlockDevice {
     const cached = this.durables.get(flushIndex);
     if (cached) return cached;
     let cursor = this.durableCursor;
-    if (cursor.nextOp > flushIndex + 1) cursor = { device: new CowDevice(this.base), nextOp: 0 };
+    if (cursor.nextOp > flushIndex + 1) cursor = this.freshCursor();
     while (cursor.nextOp <= flushIndex) applyOp(cursor.device, this.ops[cursor.nextOp++]);
     const frozen = cursor.device.fork();
     this.durableCursor = cursor;
     this.durables.set(flushIndex, frozen);
     return frozen;
+  }
+
+  private freshCursor(): { device: CowDevice; nextOp: number } {
+    return { device: new CowDevice(this.base, { pageSizeBytes: DURABLE_PAGE_SIZE_BYTES }), nextOp: 0 };
   }
 }

@@ -57,7 +57,7 @@ export interface CrashPointModel {
  * Builds the model of a crash at `crashPoint`.
  * @param durable the file after ops[0..lastFlushIndex] (lastFlushIndex = last flush before the point)
  * @param sectorSizeBytes tearing granularity, a power of two
- * @throws RangeError when too many sectors were touched since the flush (PENDING_SECTOR_COUNT_MAX)
+ * @throws FormatError (CRASHCOW-PENDING-SECTORS) when too many sectors were touched since the flush
  */
 export function buildCrashPointModel(ops: readonly StorageOp[], crashPoint: number, lastFlushIndex: number, durable: BlockDevice, sectorSizeBytes: number): CrashPointModel {
   const first = lastFlushIndex + 1;

@@ -1,8 +1,10 @@
+import { FormatError } from '../../../spec/format/format-error.js';
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 
 /**
  * Largest number of distinct sectors the operations since a flush may touch before the crash
- * model refuses (each needs its own version list): 2^21, i.e. 1 GiB of 512 B sectors.
+ * model refuses (each needs its own version list): 2^21, i.e. 1 GiB of 512 B sectors. A log beyond
+ * it is refused as input over a named limit (rule CRASHCOW-PENDING-SECTORS), not as a bug.
  */
 export const PENDING_SECTOR_COUNT_MAX = 1 << 21;
 
@@ -34,7 +36,8 @@ export class TouchedSectors {
 
   /**
    * @param ranges byte ranges [fromBytes, toBytes)
-   * @throws RangeError when more than PENDING_SECTOR_COUNT_MAX sectors are touched
+   * @throws FormatError (rule CRASHCOW-PENDING-SECTORS) when more than PENDING_SECTOR_COUNT_MAX
+   *   sectors are touched
    */
   constructor(ranges: ReadonlyArray<{ fromBytes: number; toBytes: number }>, readonly sectorSizeBytes: number) {
     const spans = ranges.map((r) => {
@@ -43,7 +46,9 @@ export class TouchedSectors {
     });
     const merged = mergeSpans(spans.filter((s) => s.end > s.first));
     const total = merged.reduce((n, s) => n + (s.end - s.first), 0);
-    if (total > PENDING_SECTOR_COUNT_MAX) throw new RangeError(`${total} sectors touched since the last flush; the crash model handles at most ${PENDING_SECTOR_COUNT_MAX}`);
+    if (total > PENDING_SECTOR_COUNT_MAX) {
+      throw new FormatError('CRASHCOW-PENDING-SECTORS', 'operations between two flushes', `${total} sectors touched without a flush; the crash model handles at most ${PENDING_SECTOR_COUNT_MAX}`);
+    }
     this.sectors = new Float64Array(total);
     const starts: number[] = [];
     let t = 0;

@@ -27,7 +27,7 @@ export function encodeLog(records: readonly LogRecord[], sectorSizeBytes: number
     total += ss + (r.flags & LogFlag.discard ? 0 : r.lengthBytes);
   }
   const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   view.setBigUint64(0, LOG_MAGIC, true);
   view.setBigUint64(8, LOG_VERSION, true);
   view.setBigUint64(16, BigInt(records.length), true);

@@ -1,4 +1,5 @@
 import type { ByteSource } from '../../../spec/format/byte-source.js';
+import { FormatError } from '../../../spec/format/format-error.js';
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import { readEntryData } from './decode-log.js';
 import { LogFlag, type DecodedLog } from './log-format.js';
@@ -43,8 +44,19 @@ export function forEachLogOp(log: ByteSource, decoded: DecodedLog, startSizeByte
   }
 }
 
-/** All operations of a log, with their data in memory (see forEachLogOp). */
+/** Most write data a log may carry to be turned into operations held in memory: 2 GiB. */
+export const LOG_DATA_IN_MEMORY_BYTES_MAX = 2 * 1024 * 1024 * 1024;
+
+/**
+ * All operations of a log, with their data in memory (see forEachLogOp).
+ * @throws FormatError (rule CRASHCOW-LOG-DATA) when the writes carry more than
+ *   LOG_DATA_IN_MEMORY_BYTES_MAX bytes, or (LOG-ENTRY-BOUNDS) when data is missing
+ */
 export function logToOps(log: ByteSource, decoded: DecodedLog, startSizeBytes: number): LogOps {
+  const dataBytes = decoded.entries.reduce((n, e) => n + (e.flags & (LogFlag.discard | LogFlag.mark) ? 0 : e.lengthBytes), 0);
+  if (dataBytes > LOG_DATA_IN_MEMORY_BYTES_MAX) {
+    throw new FormatError('CRASHCOW-LOG-DATA', 'log entries', `${dataBytes} bytes of write data; at most ${LOG_DATA_IN_MEMORY_BYTES_MAX} are held in memory`);
+  }
   const out: LogOps = { ops: [], entryIndexOfOp: [] };
   forEachLogOp(log, decoded, startSizeBytes, decoded.entries.length - 1, (op, entryIndex) => {
     out.ops.push(op);

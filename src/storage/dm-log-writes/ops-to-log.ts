@@ -2,7 +2,7 @@ import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import { applyOp } from '../apply-op.js';
 import type { BlockDevice } from '../block-device.js';
 import { CowDevice } from '../cow-device.js';
-import type { LogRecord } from './encode-log.js';
+import { encodeLog, type LogRecord } from './encode-log.js';
 import { LogFlag } from './log-format.js';
 import { sizeMarkBytes } from './size-mark.js';
 
@@ -51,4 +51,12 @@ export function opsToLogRecords(ops: readonly StorageOp[], base: BlockDevice, se
     }
   }
   return records;
+}
+
+/**
+ * A recording as dm-log-writes log bytes (opsToLogRecords, then encodeLog), to replay onto a copy
+ * of `base` with our replay or xfstests' replay-log.
+ */
+export function opsToLog(ops: readonly StorageOp[], base: BlockDevice, sectorSizeBytes: number): Uint8Array {
+  return encodeLog(opsToLogRecords(ops, base, sectorSizeBytes), sectorSizeBytes);
 }
