@@ -10,20 +10,16 @@
  * subcluster bitmaps (XL2-3, XL2-4), offsets a JS number cannot hold exactly (CRASHCOW-OFFSET).
  */
 import { hex } from '../format/bounded-reader.js';
-import { readPadded, type ByteSource } from '../format/byte-source.js';
+import type { ByteSource } from '../format/byte-source.js';
 import { FormatError } from '../format/format-error.js';
 import { incompatibleBits } from '../format/feature-bits.js';
-import { sizeToL1EntryCount, type Geometry } from '../format/geometry.js';
+import type { Geometry } from '../format/geometry.js';
 import type { ImageMeta } from '../format/image-meta.js';
-import { L1_OFFSET_HI_MASK, L1_OFFSET_LO_MASK } from '../format/l1-entry.js';
 import { ClusterType, clusterTypeOf, COMPRESSED_HI_BIT, L2_OFFSET_HI_MASK, L2_OFFSET_LO_MASK, l2HostOffsetBytes, SubclusterType, subclusterTypeOf } from '../format/l2-entry.js';
-import { limits } from '../format/limits.js';
-import { joinHalves, TableView } from '../format/table-view.js';
+import { joinHalves, type TableView } from '../format/table-view.js';
+import { ActiveL1Table, INEXACT_HI_MASK } from './active-l1-table.js';
 import { L2TableCache } from './l2-table-cache.js';
 import { RunFlag, type LayerRun } from './layer.js';
-
-/** High-word bits 21..23 (offset bits 53..55): a number can no longer hold the offset exactly. */
-const INEXACT_HI_MASK = 0x00e00000;
 
 /** Run flags of each SubclusterType (index = type value; invalid never reaches the table). */
 const SUBCLUSTER_FLAGS = [
@@ -41,8 +37,7 @@ export class Qcow2Mapping {
   /** Halves of the L2 entry behind the last unit looked at (compressed descriptors). */
   entryHi = 0;
   entryLo = 0;
-  private readonly l1: TableView;
-  private readonly l1OffsetBytes: number;
+  private readonly l1: ActiveL1Table;
   private readonly cache: L2TableCache;
   private readonly v2: boolean;
   private readonly externalData: boolean;
@@ -51,25 +46,14 @@ export class Qcow2Mapping {
   private unitEndBytes = 0;
   private skipHostBytes = -1;
 
-  /** Reads the active L1 table. Throws FormatError for HDR-7, HDR-8, QIMPL-L1-SIZE. */
+  /** Reads the active L1 table. Throws FormatError for HDR-7, HDR-8, QIMPL-L1-SIZE (see ActiveL1Table). */
   constructor(meta: ImageMeta, source: ByteSource, l2CacheBytes?: number) {
     const h = meta.header;
     this.geometry = meta.geometry;
     this.virtualSizeBytes = meta.geometry.virtualSizeBytes;
     this.v2 = h.version < 3;
     this.externalData = !this.v2 && (h.incompatibleFeatures & incompatibleBits.externalDataFile) !== 0n;
-    const neededCount = sizeToL1EntryCount(this.geometry, this.virtualSizeBytes);
-    if (h.l1EntryCount * 8 > limits.l1SizeBytesMax) {
-      throw new FormatError('QIMPL-L1-SIZE', 'header.l1_size @36', `L1 of ${h.l1EntryCount} entries exceeds ${limits.l1SizeBytesMax} bytes`);
-    }
-    if (h.l1EntryCount < neededCount) {
-      throw new FormatError('HDR-8', 'header.l1_size @36', `L1 has ${h.l1EntryCount} entries, the virtual size needs ${neededCount}`);
-    }
-    if (h.l1TableOffset % BigInt(this.geometry.clusterSizeBytes) !== 0n || h.l1TableOffset > BigInt(limits.safeOffsetBytesMax)) {
-      throw new FormatError('HDR-7', 'header.l1_table_offset @40', `L1 table offset ${hex(h.l1TableOffset)} is not a cluster-aligned file offset`);
-    }
-    this.l1OffsetBytes = Number(h.l1TableOffset);
-    this.l1 = new TableView(readPadded(source, this.l1OffsetBytes, neededCount * 8));
+    this.l1 = new ActiveL1Table(meta, source);
     this.cache = new L2TableCache(source, this.geometry.clusterSizeBytes, l2CacheBytes);
   }
 
@@ -78,10 +62,10 @@ export class Qcow2Mapping {
     const coverageBytes = this.geometry.l2CoverageBytes;
     const endBytes = Math.min(guestOffsetBytes + maxLengthBytes, this.virtualSizeBytes);
     let l1Index = Math.floor(guestOffsetBytes / coverageBytes);
-    const l2OffsetBytes = this.l2OffsetAt(l1Index);
+    const l2OffsetBytes = this.l1.l2OffsetAt(l1Index);
     if (l2OffsetBytes === 0) {
       let pos = (l1Index + 1) * coverageBytes;
-      while (pos < endBytes && this.l2OffsetAt(++l1Index) === 0) pos += coverageBytes;
+      while (pos < endBytes && this.l1.l2OffsetAt(++l1Index) === 0) pos += coverageBytes;
       out.flags = 0;
       out.hostOffsetBytes = -1;
       out.lengthBytes = Math.min(pos, endBytes) - guestOffsetBytes;
@@ -141,21 +125,10 @@ export class Qcow2Mapping {
 
   /** Loads the L2 entry of the cluster at `guestOffsetBytes` into entryHi/entryLo; false if no L2 table. */
   loadEntry(guestOffsetBytes: number): boolean {
-    const l2OffsetBytes = this.l2OffsetAt(Math.floor(guestOffsetBytes / this.geometry.l2CoverageBytes));
+    const l2OffsetBytes = this.l1.l2OffsetAt(Math.floor(guestOffsetBytes / this.geometry.l2CoverageBytes));
     if (l2OffsetBytes === 0) return false;
     this.unitAt(this.cache.get(l2OffsetBytes), l2OffsetBytes, guestOffsetBytes);
     return true;
-  }
-
-  private l2OffsetAt(l1Index: number): number {
-    const hi = this.l1.hi(l1Index);
-    const lo = this.l1.lo(l1Index);
-    const offsetBytes = joinHalves(hi & L1_OFFSET_HI_MASK, (lo & L1_OFFSET_LO_MASK) >>> 0);
-    if ((hi & INEXACT_HI_MASK) !== 0 || offsetBytes % this.geometry.clusterSizeBytes !== 0) {
-      const rule = (hi & INEXACT_HI_MASK) !== 0 ? 'CRASHCOW-OFFSET' : 'L1-2';
-      throw new FormatError(rule, `L1[${l1Index}] @${hex(this.l1OffsetBytes + l1Index * 8)}`, `L2 table offset ${hex(offsetBytes)} is not a usable cluster-aligned offset`);
-    }
-    return offsetBytes;
   }
 
   /** Sets unitFlags/unitHostBytes/unitEndBytes for the uniform piece of one cluster at `pos`. */
