@@ -42,7 +42,7 @@ function ruleOf(fn: () => unknown): string {
 /** A valid log with one field patched (little-endian u64 or u32 at a byte offset). */
 function patched(offsetBytes: number, value: bigint, width: 4 | 8 = 8, records: LogRecord[] = RECORDS): Uint8Array {
   const log = encodeLog(records, 512);
-  const view = new DataView(log.buffer);
+  const view = new DataView(log.buffer, log.byteOffset, log.byteLength);
   if (width === 8) view.setBigUint64(offsetBytes, value, true);
   else view.setUint32(offsetBytes, Number(value), true);
   return log;
@@ -60,7 +60,7 @@ describe('dm-log-writes codec', () => {
 
   it('lays out the super, entry headers and data where replay-log reads them', () => {
     const log = encodeLog(RECORDS, 512);
-    const view = new DataView(log.buffer);
+    const view = new DataView(log.buffer, log.byteOffset, log.byteLength);
     expect(view.getBigUint64(0, true)).toBe(0x6a736677736872n);
     expect(view.getBigUint64(16, true)).toBe(6n);
     expect(view.getUint32(24, true)).toBe(512);
