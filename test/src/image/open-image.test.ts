@@ -11,7 +11,7 @@ import { readImageMeta } from '../../../spec/format/image-meta.js';
 import { mapExtents } from '../../../spec/semantics/map-extents.js';
 import { isImageError, type ImageErrorReason } from '../../../src/image/image-error.js';
 import { BACKING_CHAIN_DEPTH_MAX, openImage } from '../../../src/image/open-image.js';
-import { qemuImgOk, qemuIo, tempDir } from '../../helpers/qemu.js';
+import { qemuImg, qemuImgOk, qemuIo, tempDir } from '../../helpers/qemu.js';
 
 const tmp = tempDir('crashcow-open-');
 afterAll(() => tmp.cleanup());
@@ -176,12 +176,16 @@ describe('--no-follow', () => {
 });
 
 describe('external data files', () => {
-  it('resolves a relative data file name against the image directory', async () => {
+  it('resolves a relative data file name against the image directory (qemu-img 7.2 uses its cwd instead)', async () => {
     mkdirSync(tmp.path('dsub'));
     await qemuImgOk(['create', '-q', '-f', 'qcow2', '-o', 'data_file=d.raw', 'img.qcow2', '1M'], tmp.path('dsub'));
     await qemuIo('img.qcow2', ['write -P 0x63 8192 100'], { cwd: tmp.path('dsub') });
     const guest = guestBytes(tmp.path('dsub/img.qcow2'));
     expect(guest[8192]).toBe(0x63);
     expect(guest[8192 + 100]).toBe(0);
+    // The same image from another directory: qemu-img looks for d.raw in its working directory.
+    const fromParent = await qemuImg(['map', 'dsub/img.qcow2'], tmp.dir);
+    expect(fromParent.exitCode).toBe(1);
+    expect(fromParent.stderr).toMatch(/Could not open 'd\.raw'/);
   });
 });

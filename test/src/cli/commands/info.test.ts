@@ -58,6 +58,18 @@ describe('crashcow info equals qemu-img info --output=json', () => {
   });
 });
 
+describe('crashcow info where it differs from qemu-img on purpose', () => {
+  it('reports the header size in bytes (HDR-12), where qemu-img rounds down to whole sectors', async () => {
+    const path = tmp.path('odd-size.qcow2');
+    await qemuImgOk(['create', '-q', '-f', 'qcow2', path, '1M']);
+    const bytes = readFileSync(path);
+    bytes.writeBigUInt64BE(1048576n + 100n, 24);
+    writeFileSync(path, bytes);
+    expect((await qemuInfo(path))['virtual-size']).toBe(1048576);
+    expect((await crashcowInfo(path))['virtual-size']).toBe(1048676);
+  });
+});
+
 describe('crashcow info on untrusted or broken input', () => {
   it('never opens the backing or data file, so a missing one does not matter', async () => {
     const base = tmp.path('gone-base.qcow2');
