@@ -6,6 +6,8 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { isFormatError } from '../../../spec/format/format-error.js';
+import { bytesSource } from '../../../spec/format/byte-source.js';
+import { readCompressedCluster } from '../../../spec/semantics/compressed-cluster.js';
 import { inflateCluster } from '../../../spec/semantics/inflate-cluster.js';
 import { zstdCluster, ZSTD_WINDOW_BYTES_MAX } from '../../../spec/semantics/zstd-cluster.js';
 
@@ -113,5 +115,34 @@ describe('zstd clusters', () => {
   it(`refuses windows above ${ZSTD_WINDOW_BYTES_MAX} bytes and dictionaries, before allocating`, () => {
     expectCmp4(() => zstdCluster(zstdFrame([{ rle: 1, size: CLUSTER }], { windowLog: 31 }), CLUSTER, 'test'), /window of 2147483648 bytes/);
     expectCmp4(() => zstdCluster(zstdFrame([{ rle: 1, size: CLUSTER }], { windowLog: 17, dict: true }), CLUSTER, 'test'), /dictionary/);
+  });
+});
+
+describe('compressed descriptors', () => {
+  function ruleOf(fn: () => unknown): string {
+    try {
+      fn();
+    } catch (err) {
+      if (isFormatError(err)) return err.rule;
+      throw err;
+    }
+    return 'none';
+  }
+  const source = bytesSource(new Uint8Array(4096));
+
+  it('CMP-3: with 512-byte clusters, offset bits at or above 56 must be zero', () => {
+    // cluster_bits 9: x = 61, so offset bits 0..60; set bit 57 (high word bit 25), compressed bit 62.
+    expect(ruleOf(() => readCompressedCluster(source, 0x40000000 | (1 << 25), 0x1000, 9, 0, 'test'))).toBe('CMP-3');
+  });
+
+  it('reads the bytes the descriptor names and decompresses with the image type; unknown types are HDR-13', () => {
+    const data = pattern(512, 9);
+    const stream = deflateRawSync(data);
+    const bytes = new Uint8Array(4096);
+    bytes.set(stream, 1000); // unaligned offset, fits in sector 1 plus the next: 1 additional sector
+    const hi = 0x40000000 | (1 << (61 - 32)); // additional sectors = 1 at bit x = 61
+    const out = readCompressedCluster(bytesSource(bytes), hi, 1000, 9, 0, 'test');
+    expect(Buffer.from(out).equals(Buffer.from(data))).toBe(true);
+    expect(ruleOf(() => readCompressedCluster(bytesSource(bytes), hi, 1000, 9, 7, 'test'))).toBe('HDR-13');
   });
 });
