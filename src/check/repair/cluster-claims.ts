@@ -45,6 +45,8 @@ export interface ClaimScan {
   owner: number;
   /** The range touches an old refcount structure. */
   refcountStructure: boolean;
+  /** Which one (ClaimKind.refcountTable or refcountBlock; none when it touches none). */
+  refcountKind: number;
 }
 
 export class ClusterClaims {
@@ -60,11 +62,14 @@ export class ClusterClaims {
 
   /** Owners of clusters [first, last] (clipped to the file). */
   scan(first: number, last: number): ClaimScan {
-    const out: ClaimScan = { owner: ClaimKind.none, refcountStructure: false };
+    const out: ClaimScan = { owner: ClaimKind.none, refcountStructure: false, refcountKind: ClaimKind.none };
     for (let k = first; k <= Math.min(last, this.fileClusterCount - 1); k++) {
       const kind = this.meta[k];
       if (kind === ClaimKind.none) continue;
-      if (isRefcountStructure(kind)) out.refcountStructure = true;
+      if (isRefcountStructure(kind)) {
+        out.refcountStructure = true;
+        out.refcountKind = kind;
+      }
       else if (out.owner === ClaimKind.none) out.owner = kind;
     }
     return out;

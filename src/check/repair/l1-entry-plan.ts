@@ -12,6 +12,7 @@ import { l1EntryViolations } from '../../../spec/invariants/mapping.js';
 import { ClaimKind, claimKindName } from './cluster-claims.js';
 import { droppedReads, guestRangeOf } from './guest-range.js';
 import type { RepairContext } from './repair-context.js';
+import { noteRefcountAlias } from './refcount-alias.js';
 import { repairRecord } from './repair-record.js';
 import type { TreePlan } from './tree-plan.js';
 
@@ -57,7 +58,7 @@ function drop(ctx: RepairContext, tree: TreePlan, i: number, where: string, rule
 function slotFor(ctx: RepairContext, tree: TreePlan, own: Set<number>, i: number, offsetBytes: number, where: string) {
   const k = offsetBytes / ctx.clusterSizeBytes;
   const scan = ctx.claims.scan(k, k);
-  if (scan.refcountStructure) ctx.rebuildReasons.push(`${where} uses a refcount structure cluster as its L2 table`);
+  noteRefcountAlias(ctx, scan, where, offsetBytes, 'L2 table', guestRangeOf(ctx, tree, i, null, 'same bytes'));
   let mustCopy = false;
   if (own.has(k)) {
     mustCopy = true;

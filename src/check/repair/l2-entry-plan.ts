@@ -16,6 +16,7 @@ import { ClaimKind, claimKindName, DataClaim } from './cluster-claims.js';
 import { copyCompressedStream, copyDataCluster } from './data-copy.js';
 import { droppedReads, guestRangeOf } from './guest-range.js';
 import type { RepairContext } from './repair-context.js';
+import { noteRefcountAlias } from './refcount-alias.js';
 import { repairRecord, type GuestRange } from './repair-record.js';
 import type { L2Slot, TreePlan } from './tree-plan.js';
 
@@ -80,7 +81,7 @@ export function planL2Entry(ctx: RepairContext, at: EntryAt, e: EntryWords): Ent
 /** Who else owns clusters [first, last]: metadata, or another entry of this tree; null when nobody. */
 function aliasOf(ctx: RepairContext, at: EntryAt, first: number, last: number, compressed = false): string | null {
   const scan = ctx.claims.scan(first, last);
-  if (scan.refcountStructure) ctx.rebuildReasons.push(`${at.where} references a refcount structure cluster`);
+  noteRefcountAlias(ctx, scan, at.where, first * ctx.clusterSizeBytes, compressed ? 'compressed data' : 'data cluster', range(ctx, at, 'same bytes'));
   if (scan.owner !== ClaimKind.none) return claimKindName(scan.owner);
   for (let k = first; k <= last; k++) {
     const claim = ctx.claims.dataClaimOf(k);

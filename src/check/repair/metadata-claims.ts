@@ -7,12 +7,10 @@
  */
 import { hex } from '../../../spec/format/bounded-reader.js';
 import { beyondEndOfFile } from '../../../spec/invariants/overlap.js';
-import { walkBitmaps } from '../bitmap-walk.js';
-import { FindingSink } from '../finding-sink.js';
-import { ADD_OK, type ReferenceSink } from '../reference-source.js';
-import { walkStateOf } from '../walk-state.js';
+import { bitmapExtentsOf } from './bitmap-extents.js';
 import { ClaimKind, claimKindName } from './cluster-claims.js';
 import type { RepairContext } from './repair-context.js';
+import { noteRefcountAlias } from './refcount-alias.js';
 import { repairRecord } from './repair-record.js';
 import type { TreePlan } from './tree-plan.js';
 
@@ -21,7 +19,7 @@ export function claimMetadata(ctx: RepairContext, trees: TreePlan[]): void {
   ctx.claims.claimMeta(0, 0, ClaimKind.header);
   const enc = ctx.image.encryptionHeader;
   if (enc !== null && enc.sizeBytes > 0) claimRange(ctx, enc.offsetBytes, enc.sizeBytes, ClaimKind.encryptionHeader);
-  for (const [offsetBytes, sizeBytes] of bitmapExtents(ctx)) claimRange(ctx, offsetBytes, sizeBytes, ClaimKind.bitmap);
+  for (const [offsetBytes, sizeBytes] of bitmapExtentsOf(ctx)) claimRange(ctx, offsetBytes, sizeBytes, ClaimKind.bitmap);
   const table = ctx.image.snapshotTable;
   if (table.sizeBytes > 0) {
     const why = conflict(ctx, table.offsetBytes, table.sizeBytes);
@@ -53,20 +51,7 @@ function conflict(ctx: RepairContext, offsetBytes: number, sizeBytes: number): {
   const cs = ctx.clusterSizeBytes;
   if (beyondEndOfFile(offsetBytes, sizeBytes, ctx.image.fileSizeBytes, cs)) return { rule: 'AL-4', text: `runs a cluster or more past the end of the file (${ctx.image.fileSizeBytes} bytes)` };
   const scan = ctx.claims.scan(Math.floor(offsetBytes / cs), Math.floor((offsetBytes + sizeBytes - 1) / cs));
-  if (scan.refcountStructure) ctx.rebuildReasons.push(`a table at ${hex(offsetBytes)} overlaps the refcount structures`);
+  noteRefcountAlias(ctx, scan, `table @${hex(offsetBytes)}`, offsetBytes, 'a table');
   if (scan.owner === ClaimKind.none) return null;
   return { rule: scan.owner === ClaimKind.header ? 'AL-3' : 'AL-2', text: `overlaps ${claimKindName(scan.owner)}` };
-}
-
-/** The byte ranges of the bitmap directory, tables and data (empty without bitmaps). */
-function bitmapExtents(ctx: RepairContext): [number, number][] {
-  const out: [number, number][] = [];
-  const sink: ReferenceSink = {
-    clusterCount: Number.MAX_SAFE_INTEGER,
-    countOf: () => 0,
-    add: (offsetBytes, sizeBytes) => (out.push([offsetBytes, sizeBytes]), ADD_OK),
-    addCluster: (k) => (out.push([k * ctx.clusterSizeBytes, ctx.clusterSizeBytes]), ADD_OK),
-  };
-  walkBitmaps(walkStateOf(ctx.image, sink, new FindingSink(0), null));
-  return out.filter(([o, s]) => s > 0 && o < ctx.image.fileSizeBytes);
 }

@@ -49,6 +49,15 @@ export class RefTally {
     for (let k = first; k <= last; k++) this.addCluster(k);
   }
 
+  /** An independent copy. */
+  clone(): RefTally {
+    const copy = new RefTally(0);
+    copy.counts = this.counts.slice();
+    for (const [k, v] of this.overflow) copy.overflow.set(k, v);
+    copy.endIndex = this.endIndex;
+    return copy;
+  }
+
   private grow(minLength: number): void {
     const next = new Uint8Array(Math.max(minLength, this.counts.length * 2));
     next.set(this.counts);

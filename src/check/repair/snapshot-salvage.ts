@@ -115,6 +115,11 @@ function salvageOne(out: SnapshotSalvage, e: RawEntry, ctx: SnapshotContext, vir
   const l1Offset = view.getBigUint64(0);
   const l1EntryCount = view.getUint32(8);
   const label = `snapshot[${e.index}] (id ${JSON.stringify(e.id)}, name ${JSON.stringify(e.name)})`;
+  if (e.fixed.every((b) => b === 0)) {
+    out.changed = true;
+    out.records.push(repairRecord('snapshot-dropped', 'SN-2', label, 'an all-zero entry (no L1 table, no id, no name): nb_snapshots counts past the real end of the table; dropped'));
+    return;
+  }
   // SN-4: the L1 table is cluster-aligned and within QEMU's 32 MiB, else none of it can be trusted.
   if (l1Offset % BigInt(ctx.clusterSizeBytes) !== 0n || l1EntryCount > limits.l1SizeBytesMax / 8) {
     out.changed = true;

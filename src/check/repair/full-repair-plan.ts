@@ -1,0 +1,32 @@
+/**
+ * The `-r all` planner: reads the image, decides every table, entry and refcount (passes 1 to 3),
+ * and returns the in-place plan when it suffices, else the rebuild plan.
+ */
+import type { Finding } from '../../../spec/invariants/finding.js';
+import type { BlockDevice } from '../../storage/block-device.js';
+import { normalizeL2Copied } from './copied-plan.js';
+import { planInPlace } from './in-place-plan.js';
+import { planL1Entries } from './l1-entry-plan.js';
+import { planL2Tables } from './l2-table-plan.js';
+import { claimMetadata } from './metadata-claims.js';
+import { openForRepair } from './open-for-repair.js';
+import { planRebuild } from './rebuild-plan.js';
+import type { RepairContext } from './repair-context.js';
+import type { RepairPlan } from './repair-plan.js';
+import { readTrees } from './tree-plan.js';
+
+export type PlannedRepair = { ok: true; plan: RepairPlan; ctx: RepairContext } | { ok: false; findings: Finding[] };
+
+/** Plans a full repair of the image on `device` (reads only). */
+export function planFullRepair(device: BlockDevice): PlannedRepair {
+  const opened = openForRepair(device);
+  if (!opened.ok) return opened;
+  const ctx = opened.ctx;
+  const trees = readTrees(ctx);
+  claimMetadata(ctx, trees);
+  for (const tree of trees) planL1Entries(ctx, tree);
+  for (const tree of trees) planL2Tables(ctx, tree);
+  normalizeL2Copied(ctx, trees[0], (k) => ctx.dataTally.countOf(k));
+  const plan = planInPlace(ctx, trees) ?? planRebuild(ctx, trees);
+  return { ok: true, plan, ctx };
+}

@@ -1,0 +1,64 @@
+/**
+ * The header write that commits a repair. The fields that point at the tables (l1_size and
+ * l1_table_offset @36, refcount_table_offset and _clusters @48, nb_snapshots and snapshots_offset
+ * @60) and the incompatible features @72 are contiguous and lie in the first 512-byte sector, so
+ * one write switches the image from the old tables to the new ones atomically (sectors never tear).
+ */
+import { incompatibleBits } from '../../../spec/format/feature-bits.js';
+import { headerFieldOffsets } from '../../../spec/format/header.js';
+import type { RepairContext } from './repair-context.js';
+import type { WriteStep } from './write-plan.js';
+
+export interface HeaderFields {
+  l1EntryCount: number;
+  l1OffsetBytes: number;
+  reftableOffsetBytes: number;
+  reftableClusters: number;
+  snapshotCount: number;
+  snapshotsOffsetBytes: number;
+  /** v3 only; ignored for v2 images, which have no feature bits. */
+  incompatibleFeatures: bigint;
+}
+
+const FIRST = headerFieldOffsets.l1Size;
+
+/** The header fields as the image has them now. */
+export function currentHeaderFields(ctx: RepairContext): HeaderFields {
+  const h = ctx.image.header;
+  return {
+    l1EntryCount: h.l1EntryCount,
+    l1OffsetBytes: Number(h.l1TableOffset),
+    reftableOffsetBytes: Number(h.refcountTableOffset),
+    reftableClusters: h.refcountTableClusters,
+    snapshotCount: h.snapshotCount,
+    snapshotsOffsetBytes: Number(h.snapshotsOffset),
+    incompatibleFeatures: h.incompatibleFeatures,
+  };
+}
+
+/** The incompatible features without the dirty and corrupt bits (FEAT-1, FEAT-2). */
+export function withoutDirtyAndCorrupt(features: bigint): bigint {
+  return features & ~(incompatibleBits.dirty | incompatibleBits.corrupt);
+}
+
+/** One write of header bytes 36..79 (36..71 for v2) holding `fields`. */
+export function headerSwitchWrite(ctx: RepairContext, fields: HeaderFields): WriteStep {
+  const end = ctx.v3 ? headerFieldOffsets.incompatibleFeatures + 8 : headerFieldOffsets.snapshotsOffset + 8;
+  const data = ctx.device.read(FIRST, end - FIRST);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  view.setUint32(headerFieldOffsets.l1Size - FIRST, fields.l1EntryCount);
+  view.setBigUint64(headerFieldOffsets.l1TableOffset - FIRST, BigInt(fields.l1OffsetBytes));
+  view.setBigUint64(headerFieldOffsets.refcountTableOffset - FIRST, BigInt(fields.reftableOffsetBytes));
+  view.setUint32(headerFieldOffsets.refcountTableClusters - FIRST, fields.reftableClusters);
+  view.setUint32(headerFieldOffsets.snapshotCount - FIRST, fields.snapshotCount);
+  view.setBigUint64(headerFieldOffsets.snapshotsOffset - FIRST, BigInt(fields.snapshotsOffsetBytes));
+  if (ctx.v3) view.setBigUint64(headerFieldOffsets.incompatibleFeatures - FIRST, fields.incompatibleFeatures);
+  return { offsetBytes: FIRST, data };
+}
+
+/** One 8-byte write of the incompatible features (v3 only). */
+export function featureBitsWrite(features: bigint): WriteStep {
+  const data = new Uint8Array(8);
+  new DataView(data.buffer).setBigUint64(0, features);
+  return { offsetBytes: headerFieldOffsets.incompatibleFeatures, data };
+}
