@@ -123,15 +123,25 @@ export class OnDiskRefcounts {
   }
 }
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Decodes `count` refcounts of a block into `dest[start..]`, each min(value, 255). */
 function decodeSaturated(block: Uint8Array, order: number, dest: Uint8Array, start: number, count: number): void {
   switch (order) {
     case 3:
       dest.set(block.subarray(0, count), start);
       return;
-    case 4:
-      for (let i = 0, p = 0; i < count; i++, p += 2) dest[start + i] = block[p] !== 0 ? 255 : block[p + 1];
+    case 4: {
+      // One 16-bit load per entry; the platform's byte order decides which byte is the high one.
+      const words = new Uint16Array(block.buffer, block.byteOffset, count);
+      const highMask = LITTLE_ENDIAN ? 0x00ff : 0xff00;
+      const lowShift = LITTLE_ENDIAN ? 8 : 0;
+      for (let i = 0; i < count; i++) {
+        const w = words[i];
+        dest[start + i] = (w & highMask) !== 0 ? 255 : (w >>> lowShift) & 0xff;
+      }
       return;
+    }
     case 5:
       for (let i = 0, p = 0; i < count; i++, p += 4) dest[start + i] = (block[p] | block[p + 1] | block[p + 2]) !== 0 ? 255 : block[p + 3];
       return;

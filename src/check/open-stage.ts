@@ -28,7 +28,7 @@ export function openStage(source: ByteSource, sink: FindingSink): ImageMeta | nu
     meta = readImageMeta(source);
   } catch (err) {
     if (!isFormatError(err)) throw err;
-    sink.add(finding(err.rule, 'check-error', err.where, err.message, 'qemu-img 7.2 cannot open such an image either (or reads it differently).'));
+    sink.add(finding(err.rule, 'check-error', err.where, err.message.replace(`${err.rule} at ${err.where}: `, ''), openFailureNote(err.rule, err.message)));
     return null;
   }
   const h = meta.header;
@@ -41,6 +41,14 @@ export function openStage(source: ByteSource, sink: FindingSink): ImageMeta | nu
   if (sink.checkErrors > 0) return null;
   encryptionTailCheck(source, meta, sink);
   return meta;
+}
+
+/** What qemu-img 7.2 does with an image whose cluster 0 crashcow cannot interpret. */
+function openFailureNote(rule: string, message: string): string {
+  if (rule.startsWith('CRASHCOW')) return 'qemu-img 7.2 may open it; crashcow cannot address it exactly.';
+  if (rule === 'HDR-5' && /past the end of the file/.test(message)) return 'qemu-img 7.2 reads the missing name bytes as zeros and goes on.';
+  if (rule === 'HDR-4' && /multiple of 8/.test(message)) return 'qemu-img 7.2 reads the extensions from that offset: it refuses the image unless the misread records happen to end cleanly.';
+  return 'qemu-img 7.2 refuses to open such an image too.';
 }
 
 /** EXT-7: the bytes between the end of the LUKS header and the end of its last cluster are zero. */
