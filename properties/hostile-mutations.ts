@@ -50,7 +50,7 @@ export const mutationArb: fc.Arbitrary<Mutation[]> = fc.array(oneMutation, { min
 
 /** A copy of `original` with the mutations applied in order. */
 export function mutate(original: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  let bytes = original.slice();
+  let bytes: Uint8Array = original.slice();
   for (const m of mutations) bytes = apply(bytes, m);
   return bytes;
 }

@@ -2,7 +2,7 @@
  * Helpers for comparing crashcow check with `qemu-img check --output=json` on the same image:
  * the verdict (exit code) and every counter, absent qemu-img counters read as 0.
  */
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { checkImage } from '../../../src/check/check-image.js';
 import { exitCodeOf, type CheckReport } from '../../../src/check/check-report.js';

@@ -3,7 +3,7 @@
  * spec/schemas/check.schema.json, the human summary, usage errors without stack traces, and that
  * check never writes the image.
  */
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
