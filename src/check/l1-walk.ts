@@ -80,7 +80,10 @@ function checkL1Copied(state: WalkState, hi: number, lo: number, l2OffsetBytes: 
   );
 }
 
-/** Reads L2 tables, a run of consecutive ones at a time when the L1 entries point to consecutive clusters. */
+/**
+ * Reads L2 tables, a run of consecutive ones at a time when the L1 entries point to consecutive
+ * clusters, into the walk's reused buffer (a table is valid until the next one is read).
+ */
 class L2RunReader {
   private runStart = -1;
   private run: Uint8Array = new Uint8Array(0);
@@ -102,7 +105,7 @@ class L2RunReader {
     let tables = 1;
     while (tables < maxTables && w + tables < this.l1.wordCount && l2OffsetOf(this.l1.hi(w + tables), this.l1.lo(w + tables)) === offsetBytes + tables * clusterSizeBytes) tables++;
     this.runStart = offsetBytes;
-    this.run = readPadded(this.state.image.source, offsetBytes, tables * clusterSizeBytes);
+    this.run = this.state.l2Reads.read(offsetBytes, tables * clusterSizeBytes);
     return this.run.subarray(0, clusterSizeBytes);
   }
 }

@@ -11,6 +11,7 @@ import { getRefcount } from '../../spec/format/refcount-block.js';
 import { TableView } from '../../spec/format/table-view.js';
 import { beyondQemuRequestRange } from '../../spec/invariants/limits.js';
 import { checkLimits } from './check-limits.js';
+import { ScratchReader } from './scratch-reader.js';
 
 /** Returned by `exact` for a cluster whose refcount block cannot be read. */
 export const UNREADABLE = -1;
@@ -98,6 +99,7 @@ export class OnDiskRefcounts {
     const perBlock = 2 ** this.refblockBits;
     const blocks = Math.min(this.reftable.wordCount, Math.ceil(this.saturated.length / perBlock));
     const runMax = Math.max(1, Math.floor(checkLimits.readChunkBytes / clusterSizeBytes));
+    const reads = new ScratchReader(this.source);
     let b = 0;
     while (b < blocks) {
       const offset = this.refblockOffsetOf(b);
@@ -112,7 +114,7 @@ export class OnDiskRefcounts {
       }
       let run = 1;
       while (run < runMax && b + run < blocks && this.refblockOffsetOf(b + run) === offset + run * clusterSizeBytes) run++;
-      const bytes = readPadded(this.source, offset, run * clusterSizeBytes);
+      const bytes = reads.read(offset, run * clusterSizeBytes);
       for (let i = 0; i < run; i++) {
         const first = (b + i) * perBlock;
         const count = Math.min(perBlock, this.saturated.length - first);

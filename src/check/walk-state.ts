@@ -11,6 +11,7 @@ import { checkLimits } from './check-limits.js';
 import type { FindingSink } from './finding-sink.js';
 import type { OnDiskRefcounts } from './on-disk-refcounts.js';
 import { ADD_BEYOND_EOF, ADD_OK, type ReferenceSink } from './reference-source.js';
+import { ScratchReader } from './scratch-reader.js';
 
 /** qemu-img check's allocation counters, counted over the active L1 table only. */
 export interface AllocationCounters {
@@ -30,6 +31,8 @@ export interface WalkState {
   budgetBytes: number;
   /** Set when the budget ran out: the walk stopped and its counts are incomplete. */
   exhausted: boolean;
+  /** The reused buffer L2 tables are read into. */
+  readonly l2Reads: ScratchReader;
 }
 
 export function walkStateOf(image: CheckImage, refs: ReferenceSink, sink: FindingSink, onDisk: OnDiskRefcounts | null): WalkState {
@@ -41,6 +44,7 @@ export function walkStateOf(image: CheckImage, refs: ReferenceSink, sink: Findin
     counters: { allocatedClusters: 0, fragmentedClusters: 0, compressedClusters: 0 },
     budgetBytes: checkLimits.scanBudgetBytes(image.fileSizeBytes),
     exhausted: false,
+    l2Reads: new ScratchReader(image.source),
   };
 }
 
