@@ -5,6 +5,7 @@
 import type { Finding } from '../../../spec/invariants/finding.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import { normalizeL2Copied } from './copied-plan.js';
+import { repairedAutoclear } from './header-switch.js';
 import { planInPlace } from './in-place-plan.js';
 import { planL1Entries } from './l1-entry-plan.js';
 import { planL2Tables } from './l2-table-plan.js';
@@ -13,6 +14,7 @@ import { openForRepair } from './open-for-repair.js';
 import { planRebuild } from './rebuild-plan.js';
 import type { RepairContext } from './repair-context.js';
 import type { RepairPlan } from './repair-plan.js';
+import { repairRecord } from './repair-record.js';
 import { readTrees } from './tree-plan.js';
 
 export type PlannedRepair = { ok: true; plan: RepairPlan; ctx: RepairContext } | { ok: false; findings: Finding[] };
@@ -27,6 +29,10 @@ export function planFullRepair(device: BlockDevice): PlannedRepair {
   for (const tree of trees) planL1Entries(ctx, tree);
   for (const tree of trees) planL2Tables(ctx, tree);
   normalizeL2Copied(ctx, trees[0], (k) => ctx.dataTally.countOf(k));
+  const autoclear = repairedAutoclear(ctx);
+  if (ctx.v3 && autoclear !== ctx.image.header.autoclearFeatures) {
+    ctx.records.push(repairRecord('reserved-bits-cleared', 'FEAT-8', 'header.autoclear_features @0x58', `autoclear bits 0x${ctx.image.header.autoclearFeatures.toString(16)} -> 0x${autoclear.toString(16)} (bits without their extension, or unknown to every writer, FEAT-8/9/10)`));
+  }
   const plan = planInPlace(ctx, trees) ?? planRebuild(ctx, trees);
   return { ok: true, plan, ctx };
 }

@@ -1,10 +1,10 @@
 /**
  * The header write that commits a repair. The fields that point at the tables (l1_size and
  * l1_table_offset @36, refcount_table_offset and _clusters @48, nb_snapshots and snapshots_offset
- * @60) and the incompatible features @72 are contiguous and lie in the first 512-byte sector, so
- * one write switches the image from the old tables to the new ones atomically (sectors never tear).
+ * @60) and the feature bits @72..95 are contiguous and lie in the first 512-byte sector, so one
+ * write switches the image from the old tables to the new ones atomically (sectors never tear).
  */
-import { incompatibleBits } from '../../../spec/format/feature-bits.js';
+import { autoclearBits, autoclearKnownMask, incompatibleBits } from '../../../spec/format/feature-bits.js';
 import { headerFieldOffsets } from '../../../spec/format/header.js';
 import type { RepairContext } from './repair-context.js';
 import type { WriteStep } from './write-plan.js';
@@ -16,8 +16,10 @@ export interface HeaderFields {
   reftableClusters: number;
   snapshotCount: number;
   snapshotsOffsetBytes: number;
-  /** v3 only; ignored for v2 images, which have no feature bits. */
+  /** v3 only (as are the two below); ignored for v2 images, which have no feature bits. */
   incompatibleFeatures: bigint;
+  compatibleFeatures: bigint;
+  autoclearFeatures: bigint;
 }
 
 const FIRST = headerFieldOffsets.l1Size;
@@ -33,6 +35,8 @@ export function currentHeaderFields(ctx: RepairContext): HeaderFields {
     snapshotCount: h.snapshotCount,
     snapshotsOffsetBytes: Number(h.snapshotsOffset),
     incompatibleFeatures: h.incompatibleFeatures,
+    compatibleFeatures: h.compatibleFeatures,
+    autoclearFeatures: h.autoclearFeatures,
   };
 }
 
@@ -41,9 +45,22 @@ export function withoutDirtyAndCorrupt(features: bigint): bigint {
   return features & ~(incompatibleBits.dirty | incompatibleBits.corrupt);
 }
 
-/** One write of header bytes 36..79 (36..71 for v2) holding `fields`. */
+/**
+ * The autoclear bits a repaired image keeps: unknown bits go (FEAT-10, as any writer clears them),
+ * the bitmaps bit goes without a bitmaps extension (FEAT-8), raw external data goes with a backing
+ * file (FEAT-9). Clearing an autoclear bit never changes what a guest reads.
+ */
+export function repairedAutoclear(ctx: RepairContext): bigint {
+  const h = ctx.image.header;
+  let bits = h.autoclearFeatures & autoclearKnownMask;
+  if (ctx.image.meta.extensions.bitmapsLengthBytes === undefined) bits &= ~autoclearBits.bitmaps;
+  if (ctx.hasBacking) bits &= ~autoclearBits.rawExternalData;
+  return bits;
+}
+
+/** One write of header bytes 36..95 (36..71 for v2) holding `fields`. */
 export function headerSwitchWrite(ctx: RepairContext, fields: HeaderFields): WriteStep {
-  const end = ctx.v3 ? headerFieldOffsets.incompatibleFeatures + 8 : headerFieldOffsets.snapshotsOffset + 8;
+  const end = ctx.v3 ? headerFieldOffsets.autoclearFeatures + 8 : headerFieldOffsets.snapshotsOffset + 8;
   const data = ctx.device.read(FIRST, end - FIRST);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   view.setUint32(headerFieldOffsets.l1Size - FIRST, fields.l1EntryCount);
@@ -52,13 +69,20 @@ export function headerSwitchWrite(ctx: RepairContext, fields: HeaderFields): Wri
   view.setUint32(headerFieldOffsets.refcountTableClusters - FIRST, fields.reftableClusters);
   view.setUint32(headerFieldOffsets.snapshotCount - FIRST, fields.snapshotCount);
   view.setBigUint64(headerFieldOffsets.snapshotsOffset - FIRST, BigInt(fields.snapshotsOffsetBytes));
-  if (ctx.v3) view.setBigUint64(headerFieldOffsets.incompatibleFeatures - FIRST, fields.incompatibleFeatures);
+  if (ctx.v3) {
+    view.setBigUint64(headerFieldOffsets.incompatibleFeatures - FIRST, fields.incompatibleFeatures);
+    view.setBigUint64(headerFieldOffsets.compatibleFeatures - FIRST, fields.compatibleFeatures);
+    view.setBigUint64(headerFieldOffsets.autoclearFeatures - FIRST, fields.autoclearFeatures);
+  }
   return { offsetBytes: FIRST, data };
 }
 
-/** One 8-byte write of the incompatible features (v3 only). */
-export function featureBitsWrite(features: bigint): WriteStep {
-  const data = new Uint8Array(8);
-  new DataView(data.buffer).setBigUint64(0, features);
+/** One 24-byte write of the three feature fields @72 (v3 only). */
+export function featureBitsWrite(incompatible: bigint, compatible: bigint, autoclear: bigint): WriteStep {
+  const data = new Uint8Array(24);
+  const view = new DataView(data.buffer);
+  view.setBigUint64(0, incompatible);
+  view.setBigUint64(8, compatible);
+  view.setBigUint64(16, autoclear);
   return { offsetBytes: headerFieldOffsets.incompatibleFeatures, data };
 }

@@ -16,7 +16,7 @@
 import { normalizeL1Copied } from './copied-plan.js';
 import { entryWrites } from './entry-writes.js';
 import { tallyFinalReferences } from './final-references.js';
-import { featureBitsWrite, withoutDirtyAndCorrupt } from './header-switch.js';
+import { featureBitsWrite, repairedAutoclear, withoutDirtyAndCorrupt } from './header-switch.js';
 import { refcountEdits } from './refcount-edits.js';
 import type { RepairContext } from './repair-context.js';
 import type { RepairPlan } from './repair-plan.js';
@@ -46,16 +46,17 @@ export function planInPlace(ctx: RepairContext, trees: TreePlan[]): RepairPlan |
     writeEpoch('raise refcounts', 'refcounts only grow, toward the reference counts'),
     writeEpoch('lower refcounts', 'the unlinks are durable, so no refcount falls below its references (ORD-2)'),
     writeEpoch('set COPIED', 'COPIED is set only where the refcount is durably 1 (L2-2)'),
-    writeEpoch('clear dirty and corrupt', 'everything above is durable (LAZY-4)'),
+    writeEpoch('feature bits', 'everything above is durable before the dirty and corrupt bits go (LAZY-4)'),
   ];
   epochs[0].writes.push(...entries.clearing);
   for (const [offsetBytes, data] of edits.raised) epochs[1].writes.push({ offsetBytes, data });
   for (const [offsetBytes, data] of edits.lowered) if (!sameBytes(edits.raised.get(offsetBytes), data)) epochs[2].writes.push({ offsetBytes, data });
   epochs[3].writes.push(...entries.setting);
   const plan: RepairPlan = { strategy: 'in-place', writes: { epochs }, features: null };
-  const features = ctx.image.header.incompatibleFeatures;
-  if (ctx.v3 && withoutDirtyAndCorrupt(features) !== features) {
-    const step = featureBitsWrite(withoutDirtyAndCorrupt(features));
+  const h = ctx.image.header;
+  const autoclear = repairedAutoclear(ctx);
+  if (ctx.v3 && (withoutDirtyAndCorrupt(h.incompatibleFeatures) !== h.incompatibleFeatures || autoclear !== h.autoclearFeatures)) {
+    const step = featureBitsWrite(withoutDirtyAndCorrupt(h.incompatibleFeatures), h.compatibleFeatures, autoclear);
     epochs[4].writes.push(step);
     plan.features = { step, offsetInStep: 0 };
   }

@@ -52,7 +52,10 @@ export function planL2Entry(ctx: RepairContext, at: EntryAt, e: EntryWords): Ent
   const flags = clearFlags(ctx, at, e, mask);
   if ((mask & L2Violation.zeroFlagV2) !== 0) return drop(ctx, at, e, 'L2-6', 'zero flag in a version 2 image', false);
   if (type !== ClusterType.normal && type !== ClusterType.zeroAlloc) return flags;
-  if (m.externalDataFile) return flags;
+  if (m.externalDataFile) {
+    if ((mask & L2Violation.dataFileOffset) === 0) return flags;
+    return drop(ctx, at, e, 'L2-7', `external data file cluster at 0x${l2HostOffsetBytes(e.hi, e.lo).toString(16)} is not at its guest offset (it could not be read)`, false);
+  }
   if ((mask & L2Violation.unaligned) !== 0) return drop(ctx, at, e, 'L2-3', `host offset 0x${l2HostOffsetBytes(e.hi, e.lo).toString(16)} is not cluster-aligned`, false);
   const cs = ctx.clusterSizeBytes;
   const offsetBytes = l2HostOffsetBytes(e.hi, e.lo);

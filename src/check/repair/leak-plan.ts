@@ -49,7 +49,8 @@ export function planLeakRepair(device: BlockDevice, before: CheckReport): Planne
   const features = ctx.image.header.incompatibleFeatures;
   const plan: RepairPlan = { strategy: 'in-place', writes: { epochs: [lower, bits] }, features: null };
   if (ctx.v3 && withoutDirtyAndCorrupt(features) !== features && before.corruptions === 0 && before['check-errors'] === 0) {
-    const step = featureBitsWrite(withoutDirtyAndCorrupt(features));
+    const h = ctx.image.header;
+    const step = featureBitsWrite(withoutDirtyAndCorrupt(features), h.compatibleFeatures, h.autoclearFeatures);
     bits.writes.push(step);
     plan.features = { step, offsetInStep: 0 };
   }

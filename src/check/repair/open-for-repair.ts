@@ -8,6 +8,7 @@
  */
 import { bytesSource } from '../../../spec/format/byte-source.js';
 import { decodeSnapshotTable } from '../../../spec/format/snapshot-table.js';
+import { decodeHeader } from '../../../spec/format/header.js';
 import { TableView } from '../../../spec/format/table-view.js';
 import { finding, type Finding } from '../../../spec/invariants/finding.js';
 import type { BlockDevice } from '../../storage/block-device.js';
@@ -26,15 +27,23 @@ import { ClusterClaims } from './cluster-claims.js';
 import { RefTally } from './ref-tally.js';
 import { surveyRefcountStructure } from './refcount-structure.js';
 import type { RepairContext } from './repair-context.js';
+import { onlySnapshotFieldErrors, withoutSnapshotFields } from './snapshot-fields-fallback.js';
 import { salvageSnapshots } from './snapshot-salvage.js';
 
 export type OpenForRepair = { ok: true; ctx: RepairContext } | { ok: false; findings: Finding[] };
 
 /** Reads the image on `device` and builds the repair context. Throws only what the device throws. */
 export function openForRepair(device: BlockDevice): OpenForRepair {
-  const source = toByteSource(device);
-  const sink = new FindingSink();
-  const meta = openStage(source, sink);
+  const raw = toByteSource(device);
+  let source = raw;
+  let sink = new FindingSink();
+  let meta = openStage(source, sink);
+  const fallback = meta === null && onlySnapshotFieldErrors(sink.findings);
+  if (fallback) {
+    source = withoutSnapshotFields(raw);
+    sink = new FindingSink();
+    meta = openStage(source, sink);
+  }
   if (meta === null) return { ok: false, findings: sink.findings };
   const image = checkImageOf(source, meta);
   if (image.fileClusterCount > checkLimits.fileClusterCountMax) {
@@ -42,9 +51,10 @@ export function openForRepair(device: BlockDevice): OpenForRepair {
   }
   if (!bitmapStage(image, sink)) return { ok: false, findings: sink.findings.filter((f) => f.kind === 'check-error') };
   const h = meta.header;
-  const snapshots = salvageSnapshots(source, image.snapshotTable.offsetBytes, h.snapshotCount, snapshotContextOf(image), meta.geometry.virtualSizeBytes);
+  const real = fallback ? decodeHeader(raw.read(0, meta.header.headerLengthBytes)) : h;
+  const snapshots = salvageSnapshots(raw, real.snapshotsOffset, real.snapshotCount, snapshotContextOf(image), meta.geometry.virtualSizeBytes);
   image.snapshots = snapshots.kept.map((s) => decodeSnapshotTable(bytesSource(s.raw), 0, 1)[0]);
-  image.snapshotTable = { offsetBytes: image.snapshotTable.offsetBytes, sizeBytes: snapshots.oldTableBytes };
+  image.snapshotTable = fallback ? { offsetBytes: 0, sizeBytes: 0 } : { offsetBytes: image.snapshotTable.offsetBytes, sizeBytes: snapshots.oldTableBytes };
   const reftable = new TableView(readReftable(image));
   const onDisk = new OnDiskRefcounts(source, reftable.bytes, image.clusterBits, image.refcountOrder, image.fileClusterCount + 1);
   const claims = new ClusterClaims(image.fileClusterCount);

@@ -5,7 +5,7 @@
  *
  *   1. new structures: copies of data, L2 tables, L1 tables, the snapshot table, refcount blocks
  *      and table, all in fresh clusters past the end of the file, then a flush;
- *   2. the switch: header bytes 36..79 (L1, refcount table, snapshot table, feature bits) in one
+ *   2. the switch: header bytes 36..95 (L1, refcount table, snapshot table, feature bits) in one
  *      write inside the first sector, then a flush.
  *
  * Invariant: before the switch lands, the image is exactly the old one (nothing it references was
@@ -17,7 +17,7 @@ import { hex } from '../../../spec/format/bounded-reader.js';
 import { headerFieldOffsets } from '../../../spec/format/header.js';
 import { normalizeL1Copied } from './copied-plan.js';
 import { addL2Tables, tallyFinalReferences } from './final-references.js';
-import { currentHeaderFields, headerSwitchWrite, withoutDirtyAndCorrupt } from './header-switch.js';
+import { currentHeaderFields, headerSwitchWrite, repairedAutoclear, withoutDirtyAndCorrupt } from './header-switch.js';
 import { RefTally } from './ref-tally.js';
 import { buildRefcountStructures } from './refcount-rebuild.js';
 import { stageNew, type RepairContext } from './repair-context.js';
@@ -49,6 +49,7 @@ export function planRebuild(ctx: RepairContext, trees: TreePlan[]): RepairPlan {
     snapshotCount: snapshotTable.count,
     snapshotsOffsetBytes: snapshotTable.extent.offsetBytes,
     incompatibleFeatures: withoutDirtyAndCorrupt(features),
+    autoclearFeatures: repairedAutoclear(ctx),
   };
   const switchStep = headerSwitchWrite(ctx, fields);
   const structuresEpoch = writeEpoch('new structures', 'every write lands in fresh clusters no old reference points to: the old image is intact');

@@ -40,9 +40,15 @@ export interface SnapshotSalvage {
  * Reads `count` entries at `offsetBytes` (both from the header) and salvages them.
  * @param virtualSizeBytes the disk size written into a fixed entry's disk_size field
  */
-export function salvageSnapshots(source: ByteSource, offsetBytes: number, count: number, ctx: SnapshotContext, virtualSizeBytes: number): SnapshotSalvage {
+export function salvageSnapshots(source: ByteSource, tableOffset: bigint, count: number, ctx: SnapshotContext, virtualSizeBytes: number): SnapshotSalvage {
   const out: SnapshotSalvage = { kept: [], records: [], changed: false, oldTableBytes: 0 };
   if (count === 0) return out;
+  if (tableOffset % BigInt(ctx.clusterSizeBytes) !== 0n || tableOffset > BigInt(source.sizeBytes)) {
+    const why = tableOffset % BigInt(ctx.clusterSizeBytes) !== 0n ? 'the table offset is not cluster-aligned (HDR-7), so the table cannot be found' : 'the table lies past the end of the file';
+    dropRest(out, 0, count, Number(tableOffset), why);
+    return out;
+  }
+  const offsetBytes = Number(tableOffset);
   let pos = offsetBytes;
   for (let i = 0; i < count; i++) {
     const why = stopReason(source, pos, offsetBytes, i, ctx);
@@ -51,6 +57,10 @@ export function salvageSnapshots(source: ByteSource, offsetBytes: number, count:
       break;
     }
     const decoded = decodeRaw(source, pos, i);
+    if (decoded.fixed.every((b) => b === 0)) {
+      dropRest(out, i, count, pos, 'from here on the entries are all zero (no L1 table, no id, no name): nb_snapshots counts past the real end of the table');
+      break;
+    }
     out.oldTableBytes = pos + decoded.storedSizeBytes - offsetBytes;
     pos += decoded.storedSizeBytes;
     salvageOne(out, decoded, ctx, virtualSizeBytes, source.sizeBytes);
@@ -74,7 +84,7 @@ function stopReason(source: ByteSource, pos: number, tableStart: number, i: numb
 function dropRest(out: SnapshotSalvage, first: number, count: number, pos: number, why: string): void {
   out.changed = true;
   out.records.push(
-    repairRecord('snapshot-dropped', 'SN-1', `snapshot table entries ${first}..${count - 1} @${hex(pos)}`, `${count - first} snapshot entries dropped: ${why}`, { count: count - first }),
+    repairRecord('snapshot-dropped', 'SN-1', `snapshot table entries ${first}..${count - 1} @${hex(Math.min(pos, Number.MAX_SAFE_INTEGER))}`, `${count - first} snapshot entries dropped: ${why}`, { count: count - first }),
   );
 }
 
@@ -115,11 +125,6 @@ function salvageOne(out: SnapshotSalvage, e: RawEntry, ctx: SnapshotContext, vir
   const l1Offset = view.getBigUint64(0);
   const l1EntryCount = view.getUint32(8);
   const label = `snapshot[${e.index}] (id ${JSON.stringify(e.id)}, name ${JSON.stringify(e.name)})`;
-  if (e.fixed.every((b) => b === 0)) {
-    out.changed = true;
-    out.records.push(repairRecord('snapshot-dropped', 'SN-2', label, 'an all-zero entry (no L1 table, no id, no name): nb_snapshots counts past the real end of the table; dropped'));
-    return;
-  }
   // SN-4: the L1 table is cluster-aligned and within QEMU's 32 MiB, else none of it can be trusted.
   if (l1Offset % BigInt(ctx.clusterSizeBytes) !== 0n || l1EntryCount > limits.l1SizeBytesMax / 8) {
     out.changed = true;
