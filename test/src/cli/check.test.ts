@@ -77,7 +77,7 @@ describe('crashcow check CLI', () => {
   it.each([
     [['check'], /missing IMAGE/],
     [['check', '--output', 'xml', clean], /--output must be one of human, json/],
-    [['check', '-r', 'all', clean], /repair .* is not available yet/],
+    [['check', '-r', 'bogus', clean], /-r must be leaks or all|repair .* is not available yet/],
     [['check', '--frobnicate', clean], /unknown option --frobnicate/],
     [['check', tmp.path('missing.qcow2')], /ENOENT/],
   ])('user mistake %j: one line, exit 1, no stack trace', async (args, message) => {
