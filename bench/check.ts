@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const core = fileURLToPath(new URL('./check-core.js', import.meta.url));
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const timeBin = '/usr/bin/time';
 const GOAL_RATIO = 0.5;
@@ -93,11 +94,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function bench(name: string, path: string): Promise<boolean> {
   const ours: Run[] = [];
   const theirs: Run[] = [];
+  const coreRuns: Run[] = [];
   await measure(process.execPath, [cli, 'check', '--output', 'json', path]); // warm the page cache
   await measure('qemu-img', ['check', '--output=json', path]);
   for (let i = 0; i < rounds; i++) {
     ours.push(await measure(process.execPath, [cli, 'check', '--output', 'json', path]));
     theirs.push(await measure('qemu-img', ['check', '--output=json', path]));
+    coreRuns.push(await measure(process.execPath, [core, path]));
   }
   const same = ours.every((r) => r.exitCode === theirs[0].exitCode) && ['allocated-clusters', 'fragmented-clusters', 'compressed-clusters', 'image-end-offset'].every((k) => ours[0].json[k] === (theirs[0].json[k] ?? 0));
   const a = median(ours.map((r) => r.ms));
@@ -113,6 +116,7 @@ async function bench(name: string, path: string): Promise<boolean> {
       `  image: ${path} (${sizeMiB.toFixed(0)} MiB on disk), allocated clusters ${ours[0].json['allocated-clusters']}, compressed ${ours[0].json['compressed-clusters']}, fragmented ${ours[0].json['fragmented-clusters']}\n` +
       `  crashcow check: median ${a.toFixed(0)} ms over ${rounds} runs [${ours.map((r) => r.ms.toFixed(0)).join(', ')}], peak RSS ${rss.toFixed(0)} MiB\n` +
       `  qemu-img check: median ${b.toFixed(0)} ms over ${rounds} runs [${theirs.map((r) => r.ms.toFixed(0)).join(', ')}], peak RSS ${qemuRss.toFixed(0)} MiB\n` +
+      `  the checker alone (node + src/check, without the CLI's command registry): median ${median(coreRuns.map((r) => r.ms)).toFixed(0)} ms, ${(median(coreRuns.map((r) => r.ms)) / b).toFixed(2)}x qemu-img; CPU ${median(coreRuns.map((r) => r.cpuMs)).toFixed(0)} ms\n` +
       `  CPU (user + system): crashcow ${cpuA.toFixed(0)} ms, qemu-img ${cpuB.toFixed(0)} ms, ratio ${(cpuA / cpuB).toFixed(2)}x\n` +
       `  ratio crashcow/qemu-img (wall): ${(a / b).toFixed(2)}x (goal <= ${GOAL_RATIO}x), RSS goal <= ${GOAL_RSS_MIB} MiB: ${ok ? 'met' : 'MISSED'}; same verdict and counters: ${same ? 'yes' : 'NO'}\n` +
       `  machine load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs\n\n`,
