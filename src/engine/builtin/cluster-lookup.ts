@@ -7,6 +7,7 @@
 import { hex } from '../../../spec/format/bounded-reader.js';
 import { FormatError } from '../../../spec/format/format-error.js';
 import { ClusterType, clusterTypeOf, l2HostOffsetBytes, ZERO_LO_BIT } from '../../../spec/format/l2-entry.js';
+import { checkedOffset } from './checked-offset.js';
 import { l1L2Offset } from './l1-table.js';
 import { slotAllocBits, slotHi, slotLo, slotPosition, slotZeroBits } from './l2-slot.js';
 import type { Qcow2State } from './state.js';
@@ -33,9 +34,6 @@ export function lookupCluster(s: Qcow2State, guestOffsetBytes: number): ClusterM
   const l2OffsetBytes = l1Index < s.l1.entryCount ? l1L2Offset(s, l1Index) : 0;
   const m: ClusterMapping = { type: ClusterType.unallocated, hi: 0, lo: 0, zeroBits: 0, allocBits: 0, hostOffsetBytes: 0, l2OffsetBytes, l2Index };
   if (l2OffsetBytes === 0) return m;
-  if (l2OffsetBytes % g.clusterSizeBytes !== 0) {
-    throw new FormatError('L1-2', `L1[${l1Index}] @${hex(s.l1.offsetBytes + l1Index * 8)}`, `L2 table offset ${hex(l2OffsetBytes)} is not cluster-aligned`);
-  }
   return decodeSlot(s, s.l2Cache.get(l2OffsetBytes), m);
 }
 
@@ -55,10 +53,7 @@ export function decodeSlot(s: Qcow2State, table: Uint8Array, m: ClusterMapping):
     throw new FormatError('L2-6', where(), 'zero cluster flag in a version 2 image');
   }
   if (m.type === ClusterType.normal || m.type === ClusterType.zeroAlloc) {
-    m.hostOffsetBytes = l2HostOffsetBytes(m.hi, m.lo);
-    if (m.hostOffsetBytes % g.clusterSizeBytes !== 0) {
-      throw new FormatError('L2-3', where(), `data cluster offset ${hex(m.hostOffsetBytes)} is not cluster-aligned`);
-    }
+    m.hostOffsetBytes = checkedOffset(l2HostOffsetBytes(m.hi, m.lo), g.clusterSizeBytes, g.clusterSizeBytes, 'L2-3', where);
   } else {
     m.hostOffsetBytes = 0;
   }

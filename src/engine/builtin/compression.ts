@@ -10,6 +10,7 @@ import { hex } from '../../../spec/format/bounded-reader.js';
 import { decodeCompressedDescriptor } from '../../../spec/format/compressed-descriptor.js';
 import { compressionTypes } from '../../../spec/format/feature-bits.js';
 import { FormatError } from '../../../spec/format/format-error.js';
+import { checkedOffset } from './checked-offset.js';
 import type { Qcow2State } from './state.js';
 
 /** The guest bytes of the compressed cluster whose L2 entry halves are (hi, lo). */
@@ -17,6 +18,7 @@ export function decompressCluster(s: Qcow2State, hi: number, lo: number): Uint8A
   const key = `${hi}:${lo}`;
   if (s.decompressed?.key === key) return s.decompressed.bytes;
   const d = decodeCompressedDescriptor(hi, lo, s.g.clusterBits);
+  checkedOffset(d.hostOffsetBytes, d.sizeBytes, 1, 'CMP-1', () => `compressed descriptor ${hex(hi)}:${hex(lo)}`);
   const stream = s.device.read(d.hostOffsetBytes, d.sizeBytes);
   const cs = s.g.clusterSizeBytes;
   const out = s.header.compressionType === compressionTypes.zstd ? inflateZstd(stream, cs) : inflateDeflate(stream, cs);

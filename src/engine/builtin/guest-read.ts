@@ -69,7 +69,9 @@ function subclusterSource(m: ClusterMapping, sc: number): Source {
 
 function readFrom(s: Qcow2State, source: Source, m: ClusterMapping, guest: number, out: Uint8Array): void {
   if (source === Source.host) {
-    out.set(s.device.read(m.hostOffsetBytes + (guest % s.g.clusterSizeBytes), out.length));
+    const at = m.hostOffsetBytes + (guest % s.g.clusterSizeBytes);
+    if (s.device.readInto) s.device.readInto(at, out);
+    else out.set(s.device.read(at, out.length));
   } else if (source === Source.backing && s.backing) {
     s.backing.readInto(guest, out);
   } else {

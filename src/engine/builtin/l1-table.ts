@@ -6,8 +6,10 @@ import { COPIED_HI_BIT, L1_OFFSET_HI_MASK, L1_OFFSET_LO_MASK } from '../../../sp
 import { limits } from '../../../spec/format/limits.js';
 import { joinHalves } from '../../../spec/format/table-view.js';
 import { EngineError } from '../engine-error.js';
+import { hex } from '../../../spec/format/bounded-reader.js';
 import { allocClusters } from './allocate.js';
 import { getU32, hiOf, loOf, setU32 } from './be32.js';
+import { checkedOffset } from './checked-offset.js';
 import { commitHeaderFields } from './header-update.js';
 import { updateRefcount } from './refcounts.js';
 import type { Qcow2State } from './state.js';
@@ -15,10 +17,11 @@ import type { Qcow2State } from './state.js';
 /** Bytes QEMU writes for one L1 entry update: the aligned sector around it. */
 const L1_CHUNK_BYTES = 512;
 
-/** L2 table offset of L1 entry `index` (0 = none). */
+/** L2 table offset of L1 entry `index` (0 = none); FormatError L1-2 when unaligned or unusable. */
 export function l1L2Offset(s: Qcow2State, index: number): number {
   const b = s.l1.bytes;
-  return joinHalves(getU32(b, index * 8) & L1_OFFSET_HI_MASK, (getU32(b, index * 8 + 4) & L1_OFFSET_LO_MASK) >>> 0);
+  const offset = joinHalves(getU32(b, index * 8) & L1_OFFSET_HI_MASK, (getU32(b, index * 8 + 4) & L1_OFFSET_LO_MASK) >>> 0);
+  return checkedOffset(offset, s.g.clusterSizeBytes, s.g.clusterSizeBytes, 'L1-2', () => `L1[${index}] @${hex(s.l1.offsetBytes + index * 8)}`);
 }
 
 /** COPIED flag of L1 entry `index`. */

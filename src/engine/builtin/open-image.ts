@@ -6,7 +6,6 @@
  */
 import { hex } from '../../../spec/format/bounded-reader.js';
 import { compatibleBits, incompatibleBits } from '../../../spec/format/feature-bits.js';
-import { FormatError } from '../../../spec/format/format-error.js';
 import { readImageMeta } from '../../../spec/format/image-meta.js';
 import { decodeRefcountTableEntry } from '../../../spec/format/refcount-table-entry.js';
 import { decodeSnapshotTable } from '../../../spec/format/snapshot-table.js';
@@ -16,6 +15,7 @@ import { toByteSource } from '../../storage/to-byte-source.js';
 import type { CacheMode } from '../engine.js';
 import { EngineError } from '../engine-error.js';
 import { mutantFlags, type MutantName } from '../mutants.js';
+import { checkedOffset } from './checked-offset.js';
 import { commitHeaderFields } from './header-update.js';
 import { checkHeaderForOpen } from './open-checks.js';
 import type { GuestReader, Qcow2State } from './state.js';
@@ -79,10 +79,7 @@ function readReftable(device: BlockDevice, offsetBytes: number, sizeBytes: numbe
   const out: number[] = [];
   for (let i = 0; i < view.wordCount; i++) {
     const e = decodeRefcountTableEntry(view.hi(i), view.lo(i));
-    if (e.refblockOffsetBytes % cs !== 0) {
-      throw new FormatError('RC-1', `reftable[${i}] @${hex(offsetBytes + i * 8)}`, `refcount block offset ${hex(e.refblockOffsetBytes)} is not cluster-aligned`);
-    }
-    out.push(e.refblockOffsetBytes);
+    out.push(checkedOffset(e.refblockOffsetBytes, cs, cs, 'RC-1', () => `reftable[${i}] @${hex(offsetBytes + i * 8)}`));
   }
   return out;
 }

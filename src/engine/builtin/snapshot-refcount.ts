@@ -4,14 +4,13 @@
  * L1-3, L2-2). Increments declare ORD-1 (they reach disk before the L2 tables whose COPIED changed).
  * `checkSnapshotHeadroom` proves an increment cannot overflow (RC-8) before anything changes.
  */
-import { hex } from '../../../spec/format/bounded-reader.js';
 import { decodeCompressedDescriptor } from '../../../spec/format/compressed-descriptor.js';
-import { FormatError } from '../../../spec/format/format-error.js';
 import { COPIED_HI_BIT, L1_OFFSET_HI_MASK, L1_OFFSET_LO_MASK } from '../../../spec/format/l1-entry.js';
 import { ClusterType, clusterTypeOf, l2HostOffsetBytes } from '../../../spec/format/l2-entry.js';
 import { joinHalves } from '../../../spec/format/table-view.js';
 import { EngineError } from '../engine-error.js';
 import { getU32, setU32 } from './be32.js';
+import { checkedOffset } from './checked-offset.js';
 import { setSlot, slotHi, slotLo } from './l2-slot.js';
 import { getRefcount, updateRefcount } from './refcounts.js';
 import type { Qcow2State } from './state.js';
@@ -27,8 +26,7 @@ export interface L1View {
 /** L2 table offset of entry `i`, checked for alignment (L1-2). */
 export function l1ViewL2Offset(s: Qcow2State, l1: L1View, i: number): number {
   const offset = joinHalves(getU32(l1.bytes, i * 8) & L1_OFFSET_HI_MASK, (getU32(l1.bytes, i * 8 + 4) & L1_OFFSET_LO_MASK) >>> 0);
-  if (offset % s.g.clusterSizeBytes !== 0) throw new FormatError('L1-2', `L1 entry ${i}`, `L2 table offset ${hex(offset)} is not cluster-aligned`);
-  return offset;
+  return checkedOffset(offset, s.g.clusterSizeBytes, s.g.clusterSizeBytes, 'L1-2', () => `L1 entry ${i}`);
 }
 
 /** Walks `l1`, applying `addend`; returns true when COPIED bits in `l1.bytes` changed. */

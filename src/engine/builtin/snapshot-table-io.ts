@@ -9,6 +9,7 @@ import { FormatError } from '../../../spec/format/format-error.js';
 import { limits } from '../../../spec/format/limits.js';
 import { encodeSnapshotTable, type SnapshotEntry } from '../../../spec/format/snapshot-table.js';
 import { allocClusters } from './allocate.js';
+import { checkedOffset } from './checked-offset.js';
 import { flushCaches } from './flush.js';
 import { commitHeaderFields } from './header-update.js';
 import { updateRefcount } from './refcounts.js';
@@ -44,7 +45,8 @@ export function writeSnapshotTable(s: Qcow2State, entries: SnapshotEntry[]): voi
 export function readSnapshotL1(s: Qcow2State, sn: SnapshotEntry): Uint8Array {
   const where = `snapshot ${sn.id} (${sn.name}) L1 @${hex(sn.l1TableOffset)}`;
   if (sn.l1EntryCount * 8 > limits.l1SizeBytesMax) throw new FormatError('SN-4', where, `L1 of ${sn.l1EntryCount} entries exceeds ${limits.l1SizeBytesMax} bytes`);
-  if (sn.l1TableOffset % BigInt(s.g.clusterSizeBytes) !== 0n) throw new FormatError('SN-4', where, 'L1 table is not cluster-aligned');
+  if (sn.l1TableOffset > BigInt(limits.safeOffsetBytesMax)) throw new FormatError('CRASHCOW-OFFSET', where, 'L1 table lies beyond 2^53 bytes');
+  const offset = checkedOffset(Number(sn.l1TableOffset), sn.l1EntryCount * 8, s.g.clusterSizeBytes, 'SN-4', () => where);
   if (sn.l1EntryCount === 0) return new Uint8Array(0);
-  return s.device.read(Number(sn.l1TableOffset), sn.l1EntryCount * 8);
+  return s.device.read(offset, sn.l1EntryCount * 8);
 }

@@ -1,0 +1,89 @@
+/**
+ * Lazy refcounts and the dirty bit (FEAT-1, FEAT-7, LAZY-2..LAZY-5): a session leaves the bit set
+ * until close; a crashed (unclosed) image is dirty, repairable by `qemu-img check -r all`, readable
+ * read-only; a read-write open needs the injected repair hook (issue 4) and fails without it.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { incompatibleBits } from '../../../../spec/format/feature-bits.js';
+import { BuiltinEngine } from '../../../../src/engine/builtin/builtin-engine.js';
+import { isEngineError } from '../../../../src/engine/engine-error.js';
+import { MemoryDevice } from '../../../../src/storage/memory-device.js';
+import type { BlockDevice } from '../../../../src/storage/block-device.js';
+import { qemuImg, qemuInfo, qemuIo, tempDir } from '../../../helpers/qemu.js';
+
+const t = tempDir('crashcow-dirty-');
+afterAll(() => t.cleanup());
+const engine = new BuiltinEngine();
+
+/** A lazy-refcounts image with data written and flushed but never closed (a crash). */
+async function crashedImage(): Promise<MemoryDevice> {
+  const device = new MemoryDevice();
+  await engine.create({ device }, { virtualSizeBytes: 4 << 20, lazyRefcounts: true });
+  const image = await engine.open({ device }, { cacheMode: 'writeback' });
+  await image.write(0, new Uint8Array(200000).fill(7));
+  await image.flush();
+  return device; // not closed
+}
+
+const dirtyBit = (d: BlockDevice) => {
+  const b = d.read(72, 8);
+  return (new DataView(b.buffer, b.byteOffset, b.byteLength).getBigUint64(0) & incompatibleBits.dirty) !== 0n;
+};
+
+describe('dirty bit', () => {
+  it('is set during a session and cleared by close', async () => {
+    const device = new MemoryDevice();
+    await engine.create({ device }, { virtualSizeBytes: 4 << 20, lazyRefcounts: true });
+    const image = await engine.open({ device });
+    expect(dirtyBit(device)).toBe(false);
+    await image.write(0, new Uint8Array(4096).fill(1));
+    expect(dirtyBit(device)).toBe(true);
+    await image.close();
+    expect(dirtyBit(device)).toBe(false);
+  });
+
+  it('leaves a crashed image dirty but repairable by qemu-img check -r all, data intact', async () => {
+    const device = await crashedImage();
+    writeFileSync(t.path('crashed.qcow2'), device.read(0, device.sizeBytes));
+    expect((await qemuInfo(t.path('crashed.qcow2')))['dirty-flag']).toBe(true);
+    const repaired = await qemuImg(['check', '-r', 'all', t.path('crashed.qcow2')]);
+    expect(repaired.exitCode, repaired.stdout + repaired.stderr).toBe(0);
+    await qemuIo(t.path('crashed.qcow2'), ['read -P 7 0 200000', 'read -P 0 200000 4096']);
+  });
+
+  it('opens read-only without repair (LAZY-5)', async () => {
+    const device = await crashedImage();
+    const image = await engine.open({ device }, { readOnly: true });
+    expect((await image.read(0, 200000)).every((b) => b === 7)).toBe(true);
+    await image.close();
+    expect(dirtyBit(device)).toBe(true);
+  });
+
+  it('refuses a read-write open without a repair hook, naming FEAT-1/LAZY-5', async () => {
+    const device = await crashedImage();
+    const err = await engine.open({ device }).catch((e: unknown) => e);
+    expect(isEngineError(err) && err.errno === 'EDIRTY').toBe(true);
+    expect((err as Error).message).toMatch(/FEAT-1\/LAZY-5/);
+  });
+
+  it('runs the injected repair hook before a read-write open', async () => {
+    const device = await crashedImage();
+    const seen: string[][] = [];
+    const repair = async (d: BlockDevice, opts: { mutants: readonly string[] }) => {
+      seen.push([...opts.mutants]);
+      // Stand-in for issue 4's repair: let qemu-img rebuild the refcounts.
+      writeFileSync(t.path('hook.qcow2'), d.read(0, d.sizeBytes));
+      await qemuImg(['check', '-q', '-r', 'all', t.path('hook.qcow2')]);
+      const fixed = readFileSync(t.path('hook.qcow2'));
+      d.truncate(0);
+      d.write(0, new Uint8Array(fixed));
+    };
+    const image = await engine.open({ device }, { repair, mutants: ['repair-naive-increment'] });
+    await image.write(300000, new Uint8Array(4096).fill(9));
+    expect((await image.read(0, 200000)).every((b) => b === 7)).toBe(true);
+    await image.close();
+    expect(seen).toEqual([['repair-naive-increment']]);
+    expect(dirtyBit(device)).toBe(false);
+  });
+});
