@@ -40,7 +40,8 @@ export interface DurabilityExpectation {
   /** Candidate values of a sector (its durable value first). */
   candidates(sectorIndex: number): readonly SectorValue[];
   /** Sectors whose candidates may differ from their base value, ascending. */
-  touchedSectors(): number[];
+  touchedSectors(): readonly number[];
+  touchedSet(): ReadonlySet<number>;
   baseValue(sectorIndex: number): SectorValue;
   /** Snapshots that must exist, with their content. */
   requiredSnapshots: ReadonlyMap<string, SnapshotModel>;
@@ -78,7 +79,10 @@ export class DurabilityOracle {
     const sizes = new Set([point.virtualSizeBytes]);
     for (const e of pending) sizes.add(e.effect.virtualSizeBytes);
     const model = this.model;
+    const memo = new Map<number, readonly SectorValue[]>();
     const candidates = (s: number): readonly SectorValue[] => {
+      const known = memo.get(s);
+      if (known) return known;
       const durable = point.values.get(s) ?? [model.baseValue(s)];
       let out: SectorValue[] | null = null;
       for (const e of pending) {
@@ -87,16 +91,19 @@ export class DurabilityOracle {
         out ??= [...durable];
         for (const v of after) if (!out.includes(v)) out.push(v);
       }
+      memo.set(s, out ?? durable);
       return out ?? durable;
     };
     const touched = new Set<number>(point.values.keys());
     for (const e of pending) for (const s of e.effect.sectors.keys()) touched.add(s);
+    const sorted = [...touched].sort((a, b) => a - b);
     const { required, optional } = snapshotExpectation(point.snapshots, pending);
     return {
       crashPoint,
       virtualSizesBytes: [...sizes],
       candidates,
-      touchedSectors: () => [...touched].sort((a, b) => a - b),
+      touchedSectors: () => sorted,
+      touchedSet: () => touched,
       baseValue: (s) => model.baseValue(s),
       requiredSnapshots: required,
       optionalSnapshots: optional,

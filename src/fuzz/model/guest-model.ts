@@ -125,13 +125,21 @@ export class GuestModel {
     for (const s of keys) effect.set(s, this.candidates(s));
   }
 
-  /** A shrink drops the tail: if the disk grows again, those sectors read zeros (no backing file). */
+  /**
+   * A shrink drops the tail; a grow exposes zeros, never backing data (the engine zeroes the new
+   * area where the backing file reaches into it).
+   */
   private resize(sizeBytes: number, effect: SectorMap): void {
     const firstGone = Math.ceil(sizeBytes / SECTOR_SIZE_BYTES);
     for (const s of [...this.values.keys()]) {
       if (s < firstGone) continue;
       this.values.delete(s);
       effect.set(s, [this.baseValue(s)]);
+    }
+    const oldEnd = Math.ceil(this.virtualSizeBytes / SECTOR_SIZE_BYTES);
+    for (let s = oldEnd; s < firstGone && s * SECTOR_SIZE_BYTES < this.options.backingSizeBytes; s++) {
+      this.values.set(s, [ZERO_VALUE]);
+      effect.set(s, [ZERO_VALUE]);
     }
     this.virtualSizeBytes = sizeBytes;
   }

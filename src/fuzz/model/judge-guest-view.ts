@@ -8,8 +8,9 @@
 import { newLayerRun, RunFlag, type GuestLayer } from '../../../spec/semantics/layer.js';
 import { GuestView } from '../../../spec/semantics/guest-view.js';
 import { SECTOR_SIZE_BYTES } from '../content/content-tag.js';
-import { decodeSectorValue, describeSectorOrigin, sectorEquals } from '../content/decode-sector.js';
-import { materializeValue, ZERO_VALUE, type SectorValue } from '../content/sector-value.js';
+import { candidateBytesFor } from '../content/candidate-bytes.js';
+import { describeSectorOrigin } from '../content/decode-sector.js';
+import { ZERO_VALUE, type SectorValue } from '../content/sector-value.js';
 
 /** What the judge needs to know of the expected guest disk. */
 export interface SectorExpectation {
@@ -17,7 +18,9 @@ export interface SectorExpectation {
   candidates(sectorIndex: number): readonly SectorValue[];
   baseValue(sectorIndex: number): SectorValue;
   /** Sectors whose candidates may differ from their base value, ascending. */
-  touchedSectors(): number[];
+  touchedSectors(): readonly number[];
+  /** The same sectors as a set. */
+  touchedSet(): ReadonlySet<number>;
 }
 
 /** The smallest witness of a guest view that the model does not allow. */
@@ -53,14 +56,15 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
     return result;
   }
   const touched = exp.touchedSectors();
-  const touchedSet = new Set(touched);
-  const scratch = new Uint8Array(SECTOR_SIZE_BYTES);
-  const buf = new Uint8Array(READ_CHUNK_BYTES);
+  const touchedSet = exp.touchedSet();
+  const cache = candidateBytesFor(seed);
+  const buf = readBuffer();
+  const words = new Int32Array(buf.buffer, buf.byteOffset, buf.length / 4);
   const view = new GuestView(top);
   const check = (s: number, bytes: Uint8Array, at: number): boolean => {
     result.sectorsCompared++;
     const cands = touchedSet.has(s) ? exp.candidates(s) : [exp.baseValue(s)];
-    const found = matchCandidate(bytes, at, s, cands, seed, scratch);
+    const found = cache.match(words, at / 4, s, cands);
     if (found === null) {
       result.mismatch = { kind: 'sector', sectorIndex: s, guestOffsetBytes: s * SECTOR_SIZE_BYTES, expected: cands, actual: describeSectorOrigin(bytes, at, s, seed) };
       return false;
@@ -95,7 +99,7 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
 }
 
 /** A zero run over sectors the model never touched: their base value must be zeros. */
-function checkUntouchedZeros(pos: number, end: number, touched: Set<number>, exp: SectorExpectation, result: JudgeResult): boolean {
+function checkUntouchedZeros(pos: number, end: number, touched: ReadonlySet<number>, exp: SectorExpectation, result: JudgeResult): boolean {
   for (let s = pos / SECTOR_SIZE_BYTES; s * SECTOR_SIZE_BYTES < end; s++) {
     if (touched.has(s) || exp.baseValue(s) === ZERO_VALUE) continue;
     result.mismatch = { kind: 'sector', sectorIndex: s, guestOffsetBytes: s * SECTOR_SIZE_BYTES, expected: [exp.baseValue(s)], actual: 'zeros' };
@@ -104,13 +108,10 @@ function checkUntouchedZeros(pos: number, end: number, touched: Set<number>, exp
   return true;
 }
 
-/** The candidate the bytes hold, or null. Fast path through the content tags, else byte compare. */
-export function matchCandidate(bytes: Uint8Array, at: number, sectorIndex: number, cands: readonly SectorValue[], seed: number, scratch: Uint8Array): SectorValue | null {
-  const key = decodeSectorValue(bytes, at, sectorIndex, seed);
-  if (key !== null && cands.includes(key)) return key;
-  for (const c of cands) {
-    materializeValue(c, sectorIndex, seed, scratch);
-    if (sectorEquals(bytes, at, scratch)) return c;
-  }
-  return null;
+let sharedBuffer: Uint8Array | undefined;
+
+/** The judge's read buffer (one per thread; the judge is synchronous, so it is never shared). */
+function readBuffer(): Uint8Array {
+  sharedBuffer ??= new Uint8Array(READ_CHUNK_BYTES);
+  return sharedBuffer;
 }

@@ -1,0 +1,83 @@
+/**
+ * FuzzCase: a minimal, replayable finding as it is saved (schema: spec/schemas/case.schema.json).
+ * Validated with ajv on every write and read, so an invalid case never leaves or enters crashcow.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Ajv, type ValidateFunction } from 'ajv';
+import caseSchema from '../../../spec/schemas/case.schema.json' with { type: 'json' };
+import type { FuzzImageOptions } from '../image-options.js';
+import type { FuzzOp } from '../model/fuzz-op.js';
+import type { Violation } from '../violation.js';
+
+export interface CaseCrash {
+  stateId: string;
+  crashPoint: number;
+  storageOpCount: number;
+  survivingOps: number[];
+  tornOps: Array<{ opIndex: number; sectorsLanded: number; sectorCount: number }>;
+  droppedOps: number[];
+}
+
+export interface FuzzCase {
+  schemaVersion: 1;
+  name?: string;
+  note?: string;
+  engine: { name: 'builtin' | 'qemu'; version: string; mutants: string[] };
+  image: FuzzImageOptions;
+  contentSeed: number;
+  statesPerCrash: number;
+  operations: FuzzOp[];
+  crash: CaseCrash | null;
+  violation: Violation;
+  seed: { campaign: number; fastCheck: number; path: string };
+  replay: string;
+  expectation: 'fails' | 'passes';
+}
+
+/** A case file that is not valid JSON or breaks the schema. */
+export class InvalidCaseError extends Error {
+  readonly code = 'INVALID_CASE' as const;
+  constructor(readonly path: string, detail: string) {
+    super(`${path}: not a valid crashcow case: ${detail}`);
+    this.name = 'InvalidCaseError';
+  }
+}
+
+export function isInvalidCaseError(err: unknown): err is InvalidCaseError {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'INVALID_CASE';
+}
+
+let validator: ValidateFunction | undefined;
+
+function validate(): ValidateFunction {
+  if (!validator) {
+    validator = new Ajv({ allErrors: true, strict: false }).compile(caseSchema);
+  }
+  return validator;
+}
+
+/** Throws InvalidCaseError unless `value` is a valid case. */
+export function assertValidCase(value: unknown, path: string): asserts value is FuzzCase {
+  const v = validate();
+  if (!v(value)) throw new InvalidCaseError(path, (v.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; '));
+}
+
+/** Reads and validates a case file. @throws InvalidCaseError, or the OS error for an unreadable file */
+export function readCase(path: string): FuzzCase {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    if ((err as { code?: string }).code) throw err;
+    throw new InvalidCaseError(path, (err as Error).message);
+  }
+  assertValidCase(value, path);
+  return value;
+}
+
+/** Validates and writes a case file (pretty JSON). @throws InvalidCaseError for an invalid case (our bug) */
+export function writeCase(path: string, c: FuzzCase): void {
+  const plain = JSON.parse(JSON.stringify(c)) as unknown;
+  assertValidCase(plain, path);
+  writeFileSync(path, JSON.stringify(plain, null, 2) + '\n');
+}

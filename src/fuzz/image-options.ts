@@ -1,0 +1,61 @@
+/**
+ * FuzzImageOptions: the image one fuzz run works on, drawn from the seed unless flags fix parts of
+ * it. Small virtual sizes keep crash states cheap. JSON-safe: case files store it as is.
+ */
+import type { CacheMode, CreateOptions } from '../engine/engine.js';
+
+export interface BackingOptions {
+  format: 'qcow2' | 'raw';
+  /** Guest bytes the backing file covers, a multiple of the cluster size. */
+  sizeBytes: number;
+}
+
+export interface FuzzImageOptions {
+  virtualSizeBytes: number;
+  clusterSizeBytes: number;
+  refcountBits: number;
+  compat: '0.10' | '1.1';
+  lazyRefcounts: boolean;
+  extendedL2: boolean;
+  backing: BackingOptions | null;
+  cacheMode: CacheMode;
+}
+
+/** Name under which the top image refers to its backing file. */
+export const BACKING_FILE_NAME = 'backing.img';
+
+/** The engine's create options for these image options. */
+export function createOptionsOf(o: FuzzImageOptions): CreateOptions {
+  const out: CreateOptions = {
+    virtualSizeBytes: o.virtualSizeBytes,
+    clusterSizeBytes: o.clusterSizeBytes,
+    refcountBits: o.refcountBits,
+    compat: o.compat,
+    lazyRefcounts: o.lazyRefcounts,
+    extendedL2: o.extendedL2,
+  };
+  if (o.backing) {
+    out.backingFile = BACKING_FILE_NAME;
+    out.backingFormat = o.backing.format;
+  }
+  return out;
+}
+
+/** True when the image can hold internal snapshots without refcount overflow in a short run. */
+export function snapshotsAllowed(o: FuzzImageOptions): boolean {
+  return o.refcountBits >= 4;
+}
+
+/** Largest number of snapshots a run keeps at once (refcount widths of 4 bits hold 15). */
+export const SNAPSHOT_COUNT_MAX = 3;
+
+/** One line: "64K clusters, 4 MiB, refcount 16, v3, lazy, xl2, backing qcow2 2 MiB, writeback". */
+export function describeImageOptions(o: FuzzImageOptions): string {
+  const kib = (n: number): string => (n >= 1 << 20 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`);
+  const parts = [`${kib(o.clusterSizeBytes)} clusters`, kib(o.virtualSizeBytes), `refcount_bits ${o.refcountBits}`, o.compat === '1.1' ? 'v3' : 'v2'];
+  if (o.lazyRefcounts) parts.push('lazy refcounts');
+  if (o.extendedL2) parts.push('extended L2');
+  if (o.backing) parts.push(`${o.backing.format} backing ${kib(o.backing.sizeBytes)}`);
+  parts.push(o.cacheMode);
+  return parts.join(', ');
+}

@@ -1,0 +1,139 @@
+/**
+ * CrashStateJudge: every crash property on every state of a crash (Jepsen's checker for the
+ * nemesis' crash). P1 and P2 on the state as the crash left it; then each recovery (the engine's
+ * read-write open and close, and every separate repair): P2 and P3 on its result, P4 on its guest
+ * data. A recovery that cannot run here (a dirty image without a repair) gives no verdict
+ * (Jepsen's unknown), counted in `ctx.unknown`.
+ *
+ * States of one group (state-groups.ts) share the check and the recoveries of the first one seen,
+ * when tracking proves those never read a sector the states differ in: the others only replay the
+ * recovery's writes over their own bytes and judge their guest data (P4).
+ */
+import { applyOp } from '../../storage/apply-op.js';
+import { readIntoFrom, type BlockDevice } from '../../storage/block-device.js';
+import { CowDevice } from '../../storage/cow-device.js';
+import type { CrashPointModel } from '../../storage/crash-states/crash-point-model.js';
+import type { CrashState } from '../../storage/crash-states/crash-state.js';
+import { toByteSource } from '../../storage/to-byte-source.js';
+import type { DurabilityExpectation } from '../model/durability-oracle.js';
+import type { RecoveryRun } from '../target/fuzz-target.js';
+import type { Violation } from '../violation.js';
+import { summarizeCheck, type CheckSummary } from './check-summary.js';
+import { judgeRecovered, judgeStateAsLeft, type CrashJudgeContext } from './judge-crash-state.js';
+import { candidateBytesFor } from '../content/candidate-bytes.js';
+import { SECTOR_SIZE_BYTES } from '../content/content-tag.js';
+import { describeSectorOrigin } from '../content/decode-sector.js';
+import { mapDataSectors, type MappedSector } from './data-sector-map.js';
+import { judgeData, mismatchViolation } from './judge-data.js';
+import { ReadTracker } from './read-tracker.js';
+import { groupKeyOf, groupLayoutOf } from './state-groups.js';
+
+/** A recovery as it ran on a group's first state. */
+interface SharedRecovery {
+  how: string;
+  run: RecoveryRun;
+  /** Guest sectors reading varying host sectors (built on first use; null: compare everything). */
+  mapped?: MappedSector[] | null;
+}
+
+/** The shared verdict of a group: a violation for all, or the recoveries to replay per state. */
+interface GroupVerdict {
+  violation: Violation | null;
+  recoveries: SharedRecovery[];
+  /** False when a check or recovery read a sector the group's states differ in. */
+  shareable: boolean;
+  /** Recoveries that could not run (no verdict). */
+  unknown: number;
+}
+
+export class CrashStateJudge {
+  private readonly groups = new WeakMap<CrashPointModel, Map<string, GroupVerdict>>();
+  /** States whose verdict came from their group. */
+  sharedCount = 0;
+  private readonly sectorBytes = new Uint8Array(SECTOR_SIZE_BYTES);
+  private readonly sectorWords = new Int32Array(this.sectorBytes.buffer);
+
+  constructor(private readonly ctx: CrashJudgeContext) {}
+
+  /** Every property on one state; the violation's stage is relative ("after ..."). */
+  async judge(state: CrashState, exp: DurabilityExpectation): Promise<Violation | null> {
+    const layout = groupLayoutOf(state.model);
+    let byKey = this.groups.get(state.model);
+    if (!byKey) this.groups.set(state.model, (byKey = new Map()));
+    const key = groupKeyOf(state, layout);
+    const shared = byKey.get(key);
+    if (shared?.shareable) {
+      this.sharedCount++;
+      this.ctx.unknown.count += shared.unknown;
+      return shared.violation ?? this.judgeMemberData(state.view(), shared, exp, layout.dataSectors);
+    }
+    const tracker = new ReadTracker(state.view(), layout.dataSectors, state.model.sectorSizeBytes);
+    const verdict = await this.judgeFirst(tracker);
+    verdict.shareable = !tracker.touched;
+    if (!shared) byKey.set(key, verdict);
+    return verdict.violation ?? this.judgeFullData(verdict, exp);
+  }
+
+  /** P1 to P3 on a group's first state, recording each recovery's writes. */
+  private async judgeFirst(state: BlockDevice): Promise<GroupVerdict> {
+    const ctx = this.ctx;
+    const verdict: GroupVerdict = { violation: null, recoveries: [], shareable: true, unknown: 0 };
+    const before = summarizeCheck(toByteSource(state));
+    verdict.violation = judgeStateAsLeft(before, ctx.lazyRefcounts, 'as the crash left it');
+    if (verdict.violation) return verdict;
+    const recoveries: Array<{ how: string; full: boolean; run: () => Promise<RecoveryRun> }> = [
+      { how: `${ctx.target.engineName} read-write open and close`, full: false, run: () => ctx.target.recover(state, ctx.backing) },
+      ...ctx.target.repairers.map((r) => ({ how: r.name, full: true, run: () => r.repair(state) })),
+    ];
+    for (const r of recoveries) {
+      const run = await r.run();
+      if (run.failure?.unsupported) {
+        ctx.unknown.count++;
+        verdict.unknown++;
+        continue;
+      }
+      const after: CheckSummary | null = run.failure ? null : summarizeCheck(toByteSource(run.device));
+      verdict.violation = judgeRecovered(before, run, after, r.how, r.full, ctx.lazyRefcounts, `after ${r.how}`);
+      if (verdict.violation) return verdict;
+      verdict.recoveries.push({ how: r.how, run });
+    }
+    return verdict;
+  }
+
+  /** P4 on a group's first state: its recovered images, every sector. */
+  private judgeFullData(verdict: GroupVerdict, exp: DurabilityExpectation): Violation | null {
+    for (const r of verdict.recoveries) {
+      const v = judgeData(toByteSource(r.run.device), this.ctx.backing, exp, this.ctx.contentSeed, `after ${r.how}`);
+      if (v) return v;
+    }
+    return null;
+  }
+
+  /**
+   * P4 on another state of a group: its own bytes with each shared recovery's writes replayed over
+   * them; only the guest sectors that read varying host sectors can differ from the first state's.
+   */
+  private judgeMemberData(state: BlockDevice, verdict: GroupVerdict, exp: DurabilityExpectation, dataSectors: Float64Array): Violation | null {
+    for (const r of verdict.recoveries) {
+      const device = new CowDevice(state);
+      for (const op of r.run.ops) applyOp(device, op);
+      if (r.mapped === undefined) r.mapped = mapDataSectors(toByteSource(r.run.device), this.ctx.backing, exp, new Set(dataSectors));
+      const stage = `after ${r.how}`;
+      const v = r.mapped === null ? judgeData(toByteSource(device), this.ctx.backing, exp, this.ctx.contentSeed, stage) : this.judgeMapped(device, r.mapped, exp, stage);
+      if (v) return v;
+    }
+    return null;
+  }
+
+  private judgeMapped(device: BlockDevice, mapped: readonly MappedSector[], exp: DurabilityExpectation, stage: string): Violation | null {
+    const cache = candidateBytesFor(this.ctx.contentSeed);
+    for (const m of mapped) {
+      readIntoFrom(device, m.hostSector * SECTOR_SIZE_BYTES, this.sectorBytes);
+      if (cache.match(this.sectorWords, 0, m.guestSector, m.candidates) !== null) continue;
+      const actual = describeSectorOrigin(this.sectorBytes, 0, m.guestSector, this.ctx.contentSeed);
+      const mismatch = { kind: 'sector' as const, sectorIndex: m.guestSector, guestOffsetBytes: m.guestSector * SECTOR_SIZE_BYTES, expected: m.candidates, actual };
+      return mismatchViolation(mismatch, exp, m.view, stage);
+    }
+    return null;
+  }
+}

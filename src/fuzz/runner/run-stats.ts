@@ -1,0 +1,20 @@
+/** Counters of a fuzz campaign, shared by runs, progress lines and summaries. */
+export interface RunStats {
+  runs: number;
+  ops: number;
+  crashPoints: number;
+  /** Crash states judged with every property. */
+  crashStates: number;
+  /** Recoveries that could not run (a dirty image without a repair): no verdict. */
+  unknownRecoveries: number;
+  findings: number;
+}
+
+export function newRunStats(): RunStats {
+  return { runs: 0, ops: 0, crashPoints: 0, crashStates: 0, unknownRecoveries: 0, findings: 0 };
+}
+
+/** Adds `b` into `a`. */
+export function addStats(a: RunStats, b: RunStats): void {
+  for (const k of Object.keys(a) as Array<keyof RunStats>) a[k] += b[k];
+}

@@ -1,0 +1,132 @@
+/**
+ * BuiltinTarget: the built-in engine driven in process over RecordingDevice(MemoryDevice), so every
+ * storage operation of every guest op is known exactly and crash states cost no I/O.
+ */
+import { BuiltinEngine } from '../../engine/builtin/builtin-engine.js';
+import type { EngineImage, ImageTarget, OpenOptions, RepairHook } from '../../engine/engine.js';
+import { isEngineError } from '../../engine/engine-error.js';
+import type { MutantName } from '../../engine/mutants.js';
+import type { BlockDevice } from '../../storage/block-device.js';
+import { CowDevice } from '../../storage/cow-device.js';
+import { MemoryDevice } from '../../storage/memory-device.js';
+import { RecordingDevice } from '../../storage/recording-device.js';
+import { writeContent, BACKING_WRITE_ID } from '../content/content-tag.js';
+import { createOptionsOf, type FuzzImageOptions } from '../image-options.js';
+import type { BackingDevice } from '../spec-view.js';
+import { failureOf } from './failure-of.js';
+import type { FuzzSession, FuzzTarget, RecoveryRun, Repairer } from './fuzz-target.js';
+
+export interface BuiltinTargetOptions {
+  mutants?: readonly MutantName[];
+  /** The repair a dirty image's read-write open runs (crashcow's, when it is available). */
+  repairHook?: RepairHook;
+  repairers?: readonly Repairer[];
+}
+
+export class BuiltinTarget implements FuzzTarget {
+  readonly engineName = 'builtin';
+  readonly engine = new BuiltinEngine();
+  readonly engineVersion: string;
+  readonly repairers: readonly Repairer[];
+
+  constructor(private readonly opts: BuiltinTargetOptions = {}) {
+    const mutants = opts.mutants ?? [];
+    this.engineVersion = this.engine.engineVersion + (mutants.length > 0 ? ` (mutants: ${mutants.join(', ')})` : '');
+    this.repairers = opts.repairers ?? [];
+  }
+
+  /** Open options for the session and for recoveries. */
+  openOptions(cacheMode: FuzzImageOptions['cacheMode']): OpenOptions {
+    return { cacheMode, mutants: this.opts.mutants, repair: this.opts.repairHook };
+  }
+
+  async startSession(options: FuzzImageOptions, contentSeed: number): Promise<FuzzSession> {
+    const backing = options.backing ? await this.makeBacking(options, contentSeed) : undefined;
+    const file = new MemoryDevice();
+    await this.engine.create(targetOf(file, backing), { ...createOptionsOf(options), mutants: this.opts.mutants });
+    const session = new BuiltinSession(this, backing, options);
+    await session.restart(file);
+    return session;
+  }
+
+  async recover(state: BlockDevice, backing: BackingDevice | undefined): Promise<RecoveryRun> {
+    const rec = new RecordingDevice(new CowDevice(state));
+    try {
+      const image = await this.engine.open(targetOf(rec, backing), this.openOptions('writethrough'));
+      await image.close();
+      return { device: rec.inner, ops: rec.ops };
+    } catch (err) {
+      const failure = failureOf(err);
+      if (isEngineError(err) && err.errno === 'EDIRTY' && !this.opts.repairHook) failure.unsupported = true;
+      return { device: rec.inner, ops: rec.ops, failure };
+    }
+  }
+
+  async dispose(): Promise<void> {}
+
+  private async makeBacking(options: FuzzImageOptions, contentSeed: number): Promise<BackingDevice> {
+    const b = options.backing!;
+    const content = writeContent(contentSeed, BACKING_WRITE_ID, 0, b.sizeBytes);
+    if (b.format === 'raw') return { device: MemoryDevice.from(content), format: 'raw' };
+    const device = new MemoryDevice();
+    await this.engine.create({ device }, { virtualSizeBytes: b.sizeBytes, clusterSizeBytes: options.clusterSizeBytes });
+    const image = await this.engine.open({ device });
+    await image.write(0, content);
+    await image.close();
+    return { device, format: 'qcow2' };
+  }
+}
+
+/** The engine's target for a device with the run's backing file. */
+export function targetOf(device: BlockDevice, backing: BackingDevice | undefined): ImageTarget {
+  return backing ? { device, openBacking: () => backing.device } : { device };
+}
+
+class BuiltinSession implements FuzzSession {
+  image!: EngineImage;
+  segmentBase!: BlockDevice;
+  private rec!: RecordingDevice;
+
+  constructor(
+    private readonly target: BuiltinTarget,
+    readonly backing: BackingDevice | undefined,
+    private readonly options: FuzzImageOptions,
+  ) {}
+
+  get opCount(): number {
+    return this.rec.ops.length;
+  }
+
+  ops() {
+    return this.rec.ops;
+  }
+
+  current(): BlockDevice {
+    return this.rec;
+  }
+
+  async sync(): Promise<void> {}
+
+  async reopen(): Promise<void> {
+    await this.image.close();
+    this.image = await this.open();
+  }
+
+  async restart(device: BlockDevice): Promise<void> {
+    this.segmentBase = MemoryDevice.from(device.read(0, device.sizeBytes));
+    this.rec = new RecordingDevice(new CowDevice(this.segmentBase));
+    this.image = await this.open();
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      await this.image.close();
+    } catch {
+      // a session may end on an image a failed op left unusable; nothing is kept from it
+    }
+  }
+
+  private open(): Promise<EngineImage> {
+    return this.target.engine.open(targetOf(this.rec, this.backing), this.target.openOptions(this.options.cacheMode));
+  }
+}

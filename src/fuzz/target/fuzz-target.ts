@@ -1,0 +1,62 @@
+/**
+ * FuzzTarget: the engine under test as the fuzzer drives it (Jepsen's client): it sets up a run's
+ * image, records the storage operations of every guest op, and recovers crash states. The built-in
+ * target works on in-memory devices; the QEMU target on files, with writes taken from
+ * blklogwrites logs. Either way the fuzzer sees StorageOps and devices, and judges through spec/.
+ */
+import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
+import type { EngineImage } from '../../engine/engine.js';
+import type { BlockDevice } from '../../storage/block-device.js';
+import type { FuzzImageOptions } from '../image-options.js';
+import type { BackingDevice } from '../spec-view.js';
+
+/** An open image whose storage operations are being recorded, in segments between crashes. */
+export interface FuzzSession {
+  readonly image: EngineImage;
+  readonly backing: BackingDevice | undefined;
+  /** Storage operations recorded since the segment started. */
+  readonly opCount: number;
+  /** The recorded operations of the segment (after `sync()` for targets that log asynchronously). */
+  ops(): readonly StorageOp[];
+  /** The file when the segment started; never written. */
+  readonly segmentBase: BlockDevice;
+  /** The file now, as the device holds it (read it only, through spec/). */
+  current(): BlockDevice;
+  /** Brings `opCount` and `ops()` up to date with what the engine has done. */
+  sync(): Promise<void>;
+  /** Closes the image and opens it again (a clean close: everything flushed, dirty bit cleared). */
+  reopen(): Promise<void>;
+  /** Starts a new segment from `device` (a recovered crash state): opens it, recording from zero. */
+  restart(device: BlockDevice): Promise<void>;
+  /** Closes the image and releases everything (temporary files included). */
+  dispose(): Promise<void>;
+}
+
+/** What a recovery (or a repair) left, and the storage operations it made. */
+export interface RecoveryRun {
+  /** The image after recovery: the crash state plus the recovery's writes. */
+  device: BlockDevice;
+  /** The recovery's own storage operations, in completion order (P5 crashes inside them). */
+  ops: readonly StorageOp[];
+  /** Set when the engine or repair failed; `unsupported` when it cannot run here at all. */
+  failure?: { message: string; rule?: string; unsupported?: boolean };
+}
+
+/** A repair run separately from the engine's recovery: crashcow's or qemu-img's `check -r all`. */
+export interface Repairer {
+  /** "crashcow check -r all" or "qemu-img check -r all". */
+  readonly name: string;
+  repair(state: BlockDevice): Promise<RecoveryRun>;
+}
+
+export interface FuzzTarget {
+  readonly engineName: 'builtin' | 'qemu';
+  readonly engineVersion: string;
+  readonly repairers: readonly Repairer[];
+  /** Creates the run's image (and backing file, filled with write 0's content) and opens it. */
+  startSession(options: FuzzImageOptions, contentSeed: number): Promise<FuzzSession>;
+  /** Read-write open and close through the engine (which repairs a dirty image), recorded. */
+  recover(state: BlockDevice, backing: BackingDevice | undefined): Promise<RecoveryRun>;
+  /** Releases what the target holds (processes, temporary directories). */
+  dispose(): Promise<void>;
+}

@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCase, writeCase } from '../../../../src/fuzz/case/fuzz-case.js';
+import { replayCase } from '../../../../src/fuzz/case/replay-case.js';
+import { finalizeFailure } from '../../../../src/fuzz/campaign/finalize-failure.js';
+import { runBatch } from '../../../../src/fuzz/campaign/property-batch.js';
+import { newRunStats } from '../../../../src/fuzz/runner/run-stats.js';
+import { BuiltinTarget } from '../../../../src/fuzz/target/builtin-target.js';
+
+describe('find, shrink, save and replay', () => {
+  it('finds refcount-after-l2 with a short case that replays; the unmutated engine passes it', async () => {
+    const target = new BuiltinTarget({ mutants: ['refcount-after-l2'] });
+    const stats = newRunStats();
+    const t0 = Date.now();
+    const raw = await runBatch({ target, fixed: { lazyRefcounts: false }, statesPerCrash: 64, maxCommands: 16, stats, shouldStop: () => false }, 1, 40);
+    console.log(Date.now() - t0, 'ms', stats, raw?.violation, raw?.history.length);
+    expect(raw).not.toBeNull();
+    const c = await finalizeFailure(raw!, { target, mutants: ['refcount-after-l2'], statesPerCrash: 64, campaignSeed: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'crashcow-case-'));
+    try {
+      const path = join(dir, 'case.json');
+      writeCase(path, { ...c, replay: `crashcow replay ${path}` });
+      const back = readCase(path);
+      console.log(JSON.stringify(back, null, 1).slice(0, 3000));
+      expect(back.operations.length).toBeLessThanOrEqual(12);
+      expect((await replayCase(back, new BuiltinTarget({ mutants: ['refcount-after-l2'] }))).reproduced).toBe(true);
+      expect((await replayCase(back, new BuiltinTarget())).reproduced).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
