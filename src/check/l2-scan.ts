@@ -11,6 +11,7 @@ import { entryHex, finding, hexOf } from '../../spec/invariants/finding.js';
 import { L2Violation, violationFindings } from '../../spec/invariants/l2-violations.js';
 import { clusterAlignMaskLo, copiedMismatch, l2EntryViolations } from '../../spec/invariants/mapping.js';
 import { ExpectedRefcounts } from './expected-refcounts.js';
+import { takeFastEntries, type FastPathContext, type FastPathRun } from './l2-fast-path.js';
 import { UNREADABLE } from './on-disk-refcounts.js';
 import { SourceKind } from './reference-source.js';
 import { reportAddStatus, type WalkState } from './walk-state.js';
@@ -39,69 +40,52 @@ export function scanL2Table(state: WalkState, table: Uint8Array, at: L2Location,
   const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const entryCount = image.l2EntryCount;
   const step = image.l2EntrySizeBytes;
-  const clusterBits = image.clusterBits;
   const clusterSizeBytes = image.clusterSizeBytes;
-  const refs = state.refs;
-  const onDisk = copiedCheck ? state.onDisk : null;
-  // Direct access to the counts and stored refcounts when the sink and reader allow it.
-  const counts = refs instanceof ExpectedRefcounts ? refs.counts : null;
-  const countLimit = refs instanceof ExpectedRefcounts ? refs.fastLimit : 0;
-  const fileClusters = image.fileClusterCount;
-  const stored = onDisk !== null && onDisk.unreadable.size === 0 ? onDisk.saturated : null;
-  // The fast path takes the common entry of a standard table without a data file: a normal,
-  // aligned cluster without reserved bits or zero flag. Everything else goes to scanEntry.
-  const fast = !image.mapping.extendedL2 && !image.mapping.externalDataFile;
-  const loBad = 0x1ff | clusterAlignMaskLo(clusterBits);
-  // Offsets below 2^(31 + clusterBits) give int32 cluster indexes: the fast path's arithmetic.
-  const smallHiLimit = 2 ** (clusterBits - 1);
-  const shift = 32 - clusterBits;
+  const fast = fastPathOf(state, active, copiedCheck);
   const run: ScanRun = { next: 0, allocated: 0, fragmented: 0, compressed: 0 };
-  let nextCluster = -1; // the cluster that continues the run (qemu-img's next_contiguous_offset); -1 none
-  let allocated = 0;
-  let fragmented = 0;
-  for (let j = 0, p = 0; j < entryCount; j++, p += step) {
+  const fastRun: FastPathRun = { nextCluster: -1, allocated: 0, fragmented: 0 };
+  for (let j = 0; j < entryCount; j++) {
+    if (fast !== null) {
+      j = takeFastEntries(view, j, entryCount, fast, fastRun);
+      if (j >= entryCount) break;
+    }
+    const p = j * step;
     const hi = view.getUint32(p, false);
     const lo = view.getUint32(p + 4, false);
-    if (fast) {
-      if ((hi | lo) === 0) continue;
-      const offsetHi = hi & 0x00ffffff;
-      if ((hi & 0x7f000000) === 0 && (lo & loBad) === 0 && offsetHi < smallHiLimit && offsetHi + lo !== 0) {
-        const clusterIndex = (offsetHi << shift) | (lo >>> clusterBits);
-        if (active) {
-          allocated++;
-          if (nextCluster !== -1 && clusterIndex !== nextCluster) fragmented++;
-          nextCluster = clusterIndex + 1;
-        }
-        const v = counts !== null && clusterIndex < fileClusters ? counts[clusterIndex] : 255;
-        if (v < countLimit) counts![clusterIndex] = v + 1;
-        else {
-          const status = refs.addCluster(clusterIndex, SourceKind.dataCluster, at.snapshotIndex, at.l1Index, j);
-          if (status !== 0) reportAddStatus(state, status, entryWhere(at, j), clusterIndex * clusterSizeBytes, clusterSizeBytes, clusterIndex);
-        }
-        if (onDisk !== null) {
-          const refcount = stored !== null && clusterIndex < stored.length ? stored[clusterIndex] : onDisk.saturatedOf(clusterIndex);
-          if (refcount !== UNREADABLE && hi >>> 31 !== (refcount === 1 ? 1 : 0)) reportCopied(state, at, j, hi, lo, refcount, clusterIndex);
-        }
-        continue;
-      }
-    }
     const bitmapHi = step === 16 ? view.getUint32(p + 8, false) : 0;
     const bitmapLo = step === 16 ? view.getUint32(p + 12, false) : 0;
     if ((hi | lo | bitmapHi | bitmapLo) === 0) continue;
-    if (nextCluster !== -2) run.next = nextCluster === -1 ? 0 : nextCluster * clusterSizeBytes;
-    run.allocated = allocated;
-    run.fragmented = fragmented;
+    // Hand the counters over in bytes (an unaligned run end, -2, keeps the byte value scanEntry left).
+    if (fastRun.nextCluster !== -2) run.next = fastRun.nextCluster === -1 ? 0 : fastRun.nextCluster * clusterSizeBytes;
+    run.allocated = fastRun.allocated;
+    run.fragmented = fastRun.fragmented;
     scanEntry(state, run, at, j, hi, lo, bitmapHi, bitmapLo, active, copiedCheck);
-    // An unaligned run end (-2) matches no aligned cluster.
-    nextCluster = run.next === 0 ? -1 : run.next % clusterSizeBytes === 0 ? run.next / clusterSizeBytes : -2;
-    allocated = run.allocated;
-    fragmented = run.fragmented;
+    fastRun.nextCluster = run.next === 0 ? -1 : run.next % clusterSizeBytes === 0 ? run.next / clusterSizeBytes : -2;
+    fastRun.allocated = run.allocated;
+    fastRun.fragmented = run.fragmented;
   }
   if (active) {
-    state.counters.allocatedClusters += allocated;
-    state.counters.fragmentedClusters += fragmented;
+    state.counters.allocatedClusters += fastRun.allocated;
+    state.counters.fragmentedClusters += fastRun.fragmented;
     state.counters.compressedClusters += run.compressed;
   }
+}
+
+/** The fast path's context for this table, or null when the table or the walk cannot take it. */
+function fastPathOf(state: WalkState, active: boolean, copiedCheck: boolean): FastPathContext | null {
+  const image = state.image;
+  if (image.mapping.extendedL2 || image.mapping.externalDataFile || !(state.refs instanceof ExpectedRefcounts)) return null;
+  const onDisk = copiedCheck ? state.onDisk : null;
+  if (onDisk !== null && onDisk.unreadable.size !== 0) return null;
+  return {
+    counts: state.refs.counts,
+    countLimit: state.refs.fastLimit,
+    stored: onDisk === null ? null : onDisk.saturated,
+    fileClusterCount: Math.min(image.fileClusterCount, onDisk === null ? Infinity : onDisk.saturated.length),
+    clusterBits: image.clusterBits,
+    loBadMask: 0x1ff | clusterAlignMaskLo(image.clusterBits),
+    active,
+  };
 }
 
 /** Per-table running state of the allocation counters (qemu-img check resets "next" per L2 table). */
