@@ -7,11 +7,13 @@
  * it reads now. Kept references go into the tally and the claims.
  */
 import { decodeCompressedDescriptor } from '../../../spec/format/compressed-descriptor.js';
+import { isFormatError } from '../../../spec/format/format-error.js';
 import { COPIED_HI_BIT } from '../../../spec/format/l1-entry.js';
 import { ClusterType, clusterTypeOf, l2HostOffsetBytes, L2_RESERVED_HI_MASK, L2_RESERVED_LO_MASK } from '../../../spec/format/l2-entry.js';
 import { L2Violation } from '../../../spec/invariants/l2-violations.js';
 import { l2EntryViolations } from '../../../spec/invariants/mapping.js';
 import { beyondEndOfFile } from '../../../spec/invariants/overlap.js';
+import { readCompressedCluster } from '../../../spec/semantics/compressed-cluster.js';
 import { ClaimKind, claimKindName, DataClaim } from './cluster-claims.js';
 import { copyCompressedStream, copyDataCluster } from './data-copy.js';
 import { droppedReads, guestRangeOf } from './guest-range.js';
@@ -104,6 +106,7 @@ function planCompressed(ctx: RepairContext, at: EntryAt, e: EntryWords, mask: nu
   const cs = ctx.clusterSizeBytes;
   const d = decodeCompressedDescriptor(e.hi, e.lo, ctx.image.clusterBits);
   if (beyondEndOfFile(d.hostOffsetBytes, d.sizeBytes, ctx.image.fileSizeBytes, cs)) return drop(ctx, at, e, 'AL-4', `compressed data at 0x${d.hostOffsetBytes.toString(16)} lies past the end of the file`, false);
+  if (!decompresses(ctx, e, at.where)) return drop(ctx, at, e, 'CMP-4', 'the compressed stream does not decompress to one cluster (it could not be read)', false);
   const first = Math.floor(d.hostOffsetBytes / cs);
   const last = Math.floor((d.hostOffsetBytes + d.sizeBytes - 1) / cs);
   const alias = aliasOf(ctx, at, first, last, true);
@@ -118,6 +121,17 @@ function planCompressed(ctx: RepairContext, at: EntryAt, e: EntryWords, mask: nu
   ctx.dataTally.addRange(copy.offsetBytes, d.sizeBytes, cs);
   ctx.records.push(repairRecord('cluster-copied', 'AL-2', at.where, `compressed data at 0x${d.hostOffsetBytes.toString(16)} overlaps ${alias}; copied to 0x${copy.offsetBytes.toString(16)} and relinked`, { guestRange: range(ctx, at, 'same bytes') }));
   return EntryChange.refs;
+}
+
+/** True when the entry's stream decompresses to one cluster (what a guest read needs). */
+function decompresses(ctx: RepairContext, e: EntryWords, where: string): boolean {
+  try {
+    readCompressedCluster(ctx.source, e.hi >>> 0, e.lo >>> 0, ctx.image.clusterBits, ctx.image.header.compressionType, where);
+    return true;
+  } catch (err) {
+    if (isFormatError(err)) return false;
+    throw err;
+  }
 }
 
 /** Clears flags that break a rule without changing what the entry maps; records each. */
