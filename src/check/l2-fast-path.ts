@@ -40,11 +40,13 @@ export function takeFastEntries(view: DataView, first: number, entryCount: numbe
   const shift = 32 - clusterBits;
   let j = first;
   for (let p = first * 8; j < entryCount; j++, p += 8) {
-    const hi = view.getUint32(p, false);
-    const lo = view.getUint32(p + 4, false);
+    // As int32 (`| 0`): the JIT then keeps every value below in 32-bit registers, never deopting
+    // when a word has bit 31 set.
+    const hi = view.getUint32(p, false) | 0;
+    const lo = view.getUint32(p + 4, false) | 0;
     if ((hi | lo) === 0) continue;
     const offsetHi = hi & 0x00ffffff;
-    if ((hi & 0x7f000000) !== 0 || (lo & loBadMask) !== 0 || offsetHi >= smallHiLimit || offsetHi + lo === 0) break;
+    if ((hi & 0x7f000000) !== 0 || (lo & loBadMask) !== 0 || offsetHi >= smallHiLimit || (offsetHi | lo) === 0) break;
     const k = (offsetHi << shift) | (lo >>> clusterBits);
     if (k >= fileClusterCount) break;
     const v = counts[k];

@@ -133,17 +133,9 @@ function decodeSaturated(block: Uint8Array, order: number, dest: Uint8Array, sta
     case 3:
       dest.set(block.subarray(0, count), start);
       return;
-    case 4: {
-      // One 16-bit load per entry; the platform's byte order decides which byte is the high one.
-      const words = new Uint16Array(block.buffer, block.byteOffset, count);
-      const highMask = LITTLE_ENDIAN ? 0x00ff : 0xff00;
-      const lowShift = LITTLE_ENDIAN ? 8 : 0;
-      for (let i = 0; i < count; i++) {
-        const w = words[i];
-        dest[start + i] = (w & highMask) !== 0 ? 255 : (w >>> lowShift) & 0xff;
-      }
+    case 4:
+      decodeSaturated16(block, dest, start, count);
       return;
-    }
     case 5:
       for (let i = 0, p = 0; i < count; i++, p += 4) dest[start + i] = (block[p] | block[p + 1] | block[p + 2]) !== 0 ? 255 : block[p + 3];
       return;
@@ -156,4 +148,24 @@ function decodeSaturated(block: Uint8Array, order: number, dest: Uint8Array, sta
     default:
       for (let i = 0; i < count; i++) dest[start + i] = getRefcount(block, i, order);
   }
+}
+
+/**
+ * 16-bit refcounts, two per 32-bit load: when both high bytes are 0 (the common case) the two low
+ * bytes are the saturated values; otherwise each entry is saturated on its own.
+ */
+function decodeSaturated16(block: Uint8Array, dest: Uint8Array, start: number, count: number): void {
+  let i = 0;
+  if (LITTLE_ENDIAN && block.byteOffset % 4 === 0 && (dest.byteOffset + start) % 2 === 0) {
+    const pairs = count >>> 1;
+    const words = new Uint32Array(block.buffer, block.byteOffset, pairs);
+    const out = new Uint16Array(dest.buffer, dest.byteOffset + start, pairs);
+    for (let w = 0; w < pairs; w++) {
+      const x = words[w] | 0; // bytes h0 l0 h1 l1, read little-endian
+      if ((x & 0x00ff00ff) === 0) out[w] = ((x >>> 8) & 0xff) | ((x >>> 16) & 0xff00);
+      else out[w] = ((x & 0xff) !== 0 ? 0xff : (x >>> 8) & 0xff) | ((x & 0xff0000) !== 0 ? 0xff00 : (x >>> 16) & 0xff00);
+    }
+    i = pairs * 2;
+  }
+  for (let p = i * 2; i < count; i++, p += 2) dest[start + i] = block[p] !== 0 ? 255 : block[p + 1];
 }

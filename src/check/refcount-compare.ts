@@ -51,8 +51,8 @@ function compareRange(scan: CompareScan, from: number, to: number): void {
   const a = new Uint32Array(counts.buffer, counts.byteOffset + from, words);
   const b = new Uint32Array(stored.buffer, stored.byteOffset + from, words);
   for (let w = 0; w < words; w++) {
-    const x = a[w];
-    if (x === b[w] && (x & 0x80808080) === 0) {
+    const x = a[w] | 0; // int32: no deopt on words with bit 31 set
+    if (x === (b[w] | 0) && (x & 0x80808080) === 0) {
       if (x !== 0) scan.highest = from + w * 4 + 3 - (Math.clz32(x) >>> 3);
       continue;
     }
