@@ -99,6 +99,21 @@ describe('header fields are checked against named limits before anything is size
     expect(report!.findings.map((f) => f.rule)).toContain(rule);
   });
 
+  it.each([
+    [2 ** 38, 'CRASHCOW-CHECK-CLUSTERS'],
+    [2 ** 40, 'QIMPL-FILE-CLUSTERS'],
+  ])('a sparse file of %i bytes in 512-byte clusters: %s, before any per-cluster allocation', (sizeBytes, rule) => {
+    const bytes = originals[3];
+    const source = { sizeBytes, read: (offsetBytes: number, lengthBytes: number) => bytesSource(bytes).read(offsetBytes, lengthBytes) };
+    const before = process.memoryUsage().arrayBuffers;
+    const t0 = performance.now();
+    const report = checkImage(source, 'sparse.qcow2');
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 1024 * 1024);
+    expect(report.findings.map((f) => f.rule)).toContain(rule);
+    expect(exitCodeOf(report)).toBe(1);
+  });
+
   it('a snapshot L1 table of 4 M entries past the end of the file is walked without reading it', () => {
     const bytes = originals[0].slice();
     const v = new DataView(bytes.buffer);
