@@ -7,6 +7,7 @@ import { decodeHeader } from '../../../spec/format/header.js';
 import { incompatibleBits } from '../../../spec/format/feature-bits.js';
 import type { Finding } from '../../../spec/invariants/finding.js';
 import { checkImage } from '../../check/check-image.js';
+import { computeReferences, type ReferenceComputation } from '../../check/compute-references.js';
 import type { CheckReport } from '../../check/check-report.js';
 import { ruleSet } from '../violation.js';
 
@@ -23,13 +24,49 @@ export interface CheckSummary {
   corruptionRules: string[];
   leakRules: string[];
   errorRules: string[];
+  /**
+   * Rules of corruptions other than COPIED mismatches that agree with the true reference count
+   * (flag clear on a cluster referenced once, or set on one referenced once whose stored refcount
+   * leaked above 1). Snapshot creation cannot avoid a crash window where the flag and the stored
+   * refcount disagree, in QEMU as in any engine, so a crash may leave such a mismatch as it may
+   * leave a leak; it costs at most an extra copy-on-write. A set flag on a cluster referenced
+   * twice (real sharing: a write in place would change the other reference) is never tolerated.
+   */
+  harmfulCorruptionRules: string[];
 }
+
+/** Rules of the COPIED flag (active L1 and L2 tables). */
+const COPIED_RULES: ReadonlySet<string> = new Set(['L1-3', 'L2-2']);
 
 /** Checks the image behind `source`. */
 export function summarizeCheck(source: ByteSource): CheckSummary {
   const report = checkImage(source, 'state');
   const of = (kind: Finding['kind']): string[] => ruleSet(report.findings.filter((f) => f.kind === kind).map((f) => f.rule));
-  return { dirty: dirtyBitOf(source), report, corruptionRules: of('corruption'), leakRules: of('leak'), errorRules: of('check-error') };
+  const harmful = harmfulCorruptions(source, report);
+  return { dirty: dirtyBitOf(source), report, corruptionRules: of('corruption'), leakRules: of('leak'), errorRules: of('check-error'), harmfulCorruptionRules: ruleSet(harmful.map((f) => f.rule)) };
+}
+
+/** Corruption findings, less the COPIED mismatches that agree with the true reference counts. */
+function harmfulCorruptions(source: ByteSource, report: CheckReport): Finding[] {
+  const corruptions = report.findings.filter((f) => f.kind === 'corruption');
+  const copied = corruptions.filter((f) => COPIED_RULES.has(f.rule));
+  if (copied.length === 0) return corruptions;
+  if (report['findings-omitted'].some((o) => COPIED_RULES.has(o.rule) && o.kind === 'corruption')) return corruptions;
+  const refs = copied.some((f) => f.detail.startsWith('COPIED is set')) ? computeReferences(source) : null;
+  return corruptions.filter((f) => {
+    if (!COPIED_RULES.has(f.rule)) return true;
+    if (f.detail.startsWith('COPIED is clear')) return false;
+    const cluster = referencedClusterOf(f, refs);
+    return cluster === null || refs === null || refs.expected.countOf(cluster) !== 1;
+  });
+}
+
+/** The cluster a COPIED finding's entry points at (L2 table for L1-3, data cluster for L2-2). */
+function referencedClusterOf(f: Finding, refs: ReferenceComputation | null): number | null {
+  const m = /\(entry 0x([0-9a-f]{16})\)/.exec(f.detail);
+  if (!m || !refs) return null;
+  const offsetBytes = Number(BigInt('0x' + m[1]) & 0x00fffffffffffe00n);
+  return Math.floor(offsetBytes / refs.image.clusterSizeBytes);
 }
 
 /** The dirty bit of the header, false when the header is unreadable (the checker reports that). */
@@ -47,14 +84,42 @@ export function hasNoCorruption(s: CheckSummary): boolean {
   return s.report.corruptions === 0 && s.report['check-errors'] === 0;
 }
 
+/** True when the check found no check error and no corruption but safe COPIED mismatches. */
+export function hasNoHarmfulCorruption(s: CheckSummary): boolean {
+  return s.harmfulCorruptionRules.length === 0 && s.report['check-errors'] === 0;
+}
+
 /** True when the check found nothing at all: no corruption, no leak, no check error. */
 export function isClean(s: CheckSummary): boolean {
   return hasNoCorruption(s) && s.report.leaks === 0;
 }
 
-/** Rule ids of counted findings that a dirty lazy-refcount image must not have. */
-export function intolerableWhenDirty(s: CheckSummary): string[] {
+/**
+ * True for a finding a crash may leave on a dirty lazy-refcount image: stale refcounts and what
+ * follows from them, and an L2 entry to a data cluster past the end of the file (under lazy
+ * refcounts no refcount flush orders the unflushed data write before the L2 link; the guest
+ * data it loses is P4's business). L2 tables themselves are always durable before their L1 link.
+ */
+export function toleratedWhenDirty(f: Finding): boolean {
+  if (DIRTY_TOLERATED_RULES.has(f.rule)) return true;
+  return f.rule === 'AL-4' && /-> L2 @0x[0-9a-f]+ entry \d+/.test(f.where);
+}
+
+/** Rule ids of counted findings a dirty image must not have after a flush: all but stale refcounts. */
+export function intolerableWhenDirtyAfterFlush(s: CheckSummary): string[] {
   return [...s.corruptionRules, ...s.errorRules].filter((r) => !DIRTY_TOLERATED_RULES.has(r));
+}
+
+/** Rule ids of counted findings that a crash must not leave on a dirty lazy-refcount image. */
+export function intolerableWhenDirty(s: CheckSummary): string[] {
+  const omitted = s.report['findings-omitted'].filter((o) => o.kind !== 'leak' && o.kind !== 'info' && !DIRTY_TOLERATED_RULES.has(o.rule));
+  const kept = s.report.findings.filter((f) => (f.kind === 'corruption' || f.kind === 'check-error') && !toleratedWhenDirty(f));
+  return ruleSet([...kept.map((f) => f.rule), ...omitted.map((o) => o.rule)]);
+}
+
+/** Rule ids of counted findings that a crash may not leave on an image whose dirty bit is clear. */
+export function intolerableWhenClean(s: CheckSummary): string[] {
+  return ruleSet([...s.harmfulCorruptionRules, ...s.errorRules]);
 }
 
 /** Rule ids of every counted finding (corruptions, check errors, leaks). */

@@ -8,7 +8,7 @@ import type { DurabilityExpectation } from '../model/durability-oracle.js';
 import type { BackingDevice } from '../spec-view.js';
 import type { FuzzTarget, RecoveryRun } from '../target/fuzz-target.js';
 import { ruleSet, type Violation } from '../violation.js';
-import { countedRules, hasNoCorruption, intolerableWhenDirty, isClean, summarizeCheck, type CheckSummary } from './check-summary.js';
+import { countedRules, hasNoHarmfulCorruption, intolerableWhenClean, intolerableWhenDirty, isClean, summarizeCheck, type CheckSummary } from './check-summary.js';
 import { judgeData } from './judge-data.js';
 
 export interface CrashJudgeContext {
@@ -25,10 +25,10 @@ export function judgeStateAsLeft(s: CheckSummary, lazyRefcounts: boolean, stage:
   if (s.dirty && !lazyRefcounts) {
     return { property: 'P2', rules: ['FEAT-1', 'LAZY-2'], summary: 'the dirty bit is set on an image without lazy refcounts', stage, expected: 'dirty bit clear', actual: 'dirty bit set' };
   }
-  const bad = s.dirty ? intolerableWhenDirty(s) : [...s.corruptionRules, ...s.errorRules];
+  const bad = s.dirty ? intolerableWhenDirty(s) : intolerableWhenClean(s);
   if (bad.length === 0) return null;
   const what = s.dirty ? 'a dirty image has findings beyond stale refcounts' : 'an image whose dirty bit is clear has corruptions';
-  return { property: 'P1', rules: ruleSet(bad), summary: `${what}: ${firstFinding(s, bad)}`, stage, expected: s.dirty ? 'refcount findings only' : 'no corruption (leaks allowed)', actual: countsOf(s) };
+  return { property: 'P1', rules: ruleSet(bad), summary: `${what}: ${firstFinding(s, bad)}`, stage, expected: s.dirty ? 'stale-refcount findings only' : 'no corruption (leaks and a clear COPIED flag allowed)', actual: countsOf(s) };
 }
 
 /**
@@ -42,12 +42,13 @@ export function judgeRecovered(before: CheckSummary, run: RecoveryRun, after: Ch
   const s = after!;
   if (s.dirty && !lazyRefcounts) return { property: 'P2', rules: ['FEAT-1', 'LAZY-2'], summary: `${how} left the dirty bit set on an image without lazy refcounts`, stage, expected: 'dirty bit clear', actual: 'dirty bit set' };
   const mustBeClean = full || before.dirty;
-  const ok = mustBeClean ? isClean(s) : hasNoCorruption(s);
+  const ok = mustBeClean ? isClean(s) : hasNoHarmfulCorruption(s);
   if (!ok) {
     if (full && before.dirty && !s.dirty) {
       return { property: 'P2', rules: ruleSet(['LAZY-4', ...countedRules(s)]), summary: `${how} cleared the dirty bit but left findings: ${firstFinding(s, countedRules(s))}`, stage, expected: 'dirty bit kept while errors remain', actual: countsOf(s) };
     }
-    return { property: 'P3', rules: ruleSet(countedRules(s)), summary: `${how} left findings: ${firstFinding(s, countedRules(s))}`, stage, expected: mustBeClean ? 'clean: no corruption, leak or check error' : 'no corruption', actual: countsOf(s) };
+    const rules = mustBeClean ? countedRules(s) : intolerableWhenClean(s);
+    return { property: 'P3', rules, summary: `${how} left findings: ${firstFinding(s, rules)}`, stage, expected: mustBeClean ? 'clean: no corruption, leak or check error' : 'no corruption (leaks and a clear COPIED flag allowed)', actual: countsOf(s) };
   }
   if (s.dirty) return { property: 'P3', rules: ['FEAT-1', 'LAZY-4'], summary: `${how} left the dirty bit set`, stage, expected: 'dirty bit clear', actual: 'dirty bit set' };
   return null;

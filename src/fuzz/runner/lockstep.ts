@@ -6,7 +6,7 @@
  * several candidates (after a discard) are resolved to what the image holds.
  */
 import type { ByteSource } from '../../../spec/format/byte-source.js';
-import { countedRules, intolerableWhenDirty, summarizeCheck } from '../oracle/check-summary.js';
+import { countedRules, intolerableWhenDirtyAfterFlush, summarizeCheck } from '../oracle/check-summary.js';
 import { judgeData } from '../oracle/judge-data.js';
 import type { DurabilityExpectation } from '../model/durability-oracle.js';
 import type { GuestModel } from '../model/guest-model.js';
@@ -34,7 +34,7 @@ export function lockstepCheck(input: LockstepInput): Violation | null {
     const rules = input.closed ? ['FEAT-1', 'LAZY-4'] : ['FEAT-1', 'LAZY-2'];
     return { property: 'P2', rules, summary: input.closed ? 'the dirty bit is set after a clean close' : 'the dirty bit is set on an image without lazy refcounts', stage, expected: 'dirty bit clear', actual: 'dirty bit set' };
   }
-  const bad = s.dirty ? intolerableWhenDirty(s) : countedRules(s);
+  const bad = s.dirty ? intolerableWhenDirtyAfterFlush(s) : countedRules(s);
   if (bad.length > 0) {
     const f = s.report.findings.find((x) => bad.includes(x.rule) && x.kind !== 'info');
     return { property: input.closed ? 'P2' : 'LOCKSTEP', rules: ruleSet(bad), summary: `the image breaks invariants: ${f ? `${f.rule} at ${f.where}: ${f.detail}` : bad.join(', ')}`, stage, expected: s.dirty ? 'stale-refcount findings only' : 'no finding', actual: `${s.report.corruptions} corruptions, ${s.report.leaks} leaks, ${s.report['check-errors']} check errors` };

@@ -7,11 +7,11 @@ import { replayCase } from '../../../../src/fuzz/case/replay-case.js';
 import { finalizeFailure } from '../../../../src/fuzz/campaign/finalize-failure.js';
 import { runBatch } from '../../../../src/fuzz/campaign/property-batch.js';
 import { newRunStats } from '../../../../src/fuzz/runner/run-stats.js';
-import { BuiltinTarget } from '../../../../src/fuzz/target/builtin-target.js';
+import { makeTarget } from '../../../../src/fuzz/target/make-target.js';
 
 describe('find, shrink, save and replay', () => {
   it('finds refcount-after-l2 with a short case that replays; the unmutated engine passes it', async () => {
-    const target = new BuiltinTarget({ mutants: ['refcount-after-l2'] });
+    const target = await makeTarget('builtin', ['refcount-after-l2']);
     const stats = newRunStats();
     const t0 = Date.now();
     const raw = await runBatch({ target, fixed: { lazyRefcounts: false }, statesPerCrash: 64, maxCommands: 16, stats, shouldStop: () => false }, 1, 40);
@@ -25,8 +25,8 @@ describe('find, shrink, save and replay', () => {
       const back = readCase(path);
       console.log(JSON.stringify(back, null, 1).slice(0, 3000));
       expect(back.operations.length).toBeLessThanOrEqual(12);
-      expect((await replayCase(back, new BuiltinTarget({ mutants: ['refcount-after-l2'] }))).reproduced).toBe(true);
-      expect((await replayCase(back, new BuiltinTarget())).reproduced).toBe(false);
+      expect((await replayCase(back, await makeTarget('builtin', ['refcount-after-l2']))).reproduced).toBe(true);
+      expect((await replayCase(back, await makeTarget('builtin'))).reproduced).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

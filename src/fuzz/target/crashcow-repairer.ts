@@ -1,0 +1,30 @@
+/**
+ * crashcow's own repair (`crashcow check -r all`) as a Repairer, and as the repair hook the
+ * built-in engine runs when it opens a dirty image (FEAT-1, LAZY-5). Recorded, so P5 can crash
+ * inside it.
+ */
+import { repairImage } from '../../check/repair/repair-image.js';
+import type { RepairHook } from '../../engine/engine.js';
+import type { BlockDevice } from '../../storage/block-device.js';
+import { CowDevice } from '../../storage/cow-device.js';
+import { RecordingDevice } from '../../storage/recording-device.js';
+import { failureOf } from './failure-of.js';
+import type { RecoveryRun, Repairer } from './fuzz-target.js';
+
+export const crashcowRepairer: Repairer = {
+  name: 'crashcow check -r all',
+  async repair(state: BlockDevice): Promise<RecoveryRun> {
+    const rec = new RecordingDevice(new CowDevice(state));
+    try {
+      repairImage(rec, 'all');
+      return { device: rec.inner, ops: rec.ops };
+    } catch (err) {
+      return { device: rec.inner, ops: rec.ops, failure: failureOf(err) };
+    }
+  },
+};
+
+/** The built-in engine's repair on a dirty read-write open: crashcow's `-r all`. */
+export const crashcowRepairHook: RepairHook = (device) => {
+  repairImage(device, 'all');
+};

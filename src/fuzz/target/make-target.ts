@@ -1,0 +1,18 @@
+/**
+ * makeTarget: the FuzzTarget for an engine name, with crashcow's repair wired in (the built-in
+ * engine's dirty-open hook and the separate `check -r all`). QEMU's target also runs
+ * `qemu-img check -r all`.
+ */
+import type { MutantName } from '../../engine/mutants.js';
+import { BuiltinTarget } from './builtin-target.js';
+import { crashcowRepairer, crashcowRepairHook } from './crashcow-repairer.js';
+import type { FuzzTarget } from './fuzz-target.js';
+
+export type EngineName = 'builtin' | 'qemu';
+
+/** @throws Error for the QEMU engine when qemu-io or qemu-img cannot be run (a setup error) */
+export async function makeTarget(engine: EngineName, mutants: readonly MutantName[] = []): Promise<FuzzTarget> {
+  if (engine === 'builtin') return new BuiltinTarget({ mutants, repairHook: crashcowRepairHook, repairers: [crashcowRepairer] });
+  const { QemuTarget } = await import('./qemu-target.js');
+  return QemuTarget.create({ repairers: [crashcowRepairer] });
+}
