@@ -20,6 +20,7 @@ import { planFullRepair } from './full-repair-plan.js';
 import { withoutDirtyAndCorrupt } from './header-switch.js';
 import { planLeakRepair } from './leak-plan.js';
 import type { RepairMode } from './repair-mode.js';
+import { mutatedPlan } from './repair-mutants.js';
 import { setPlannedFeatures, type RepairStrategy } from './repair-plan.js';
 import { repairRecord, type RepairRecord } from './repair-record.js';
 import { applyWritePlan, type WritePlan } from './write-plan.js';
@@ -41,8 +42,11 @@ export interface RepairResult {
   verified: Pick<CheckReport, 'corruptions' | 'leaks' | 'check-errors'>;
 }
 
-/** Repairs the image on `device` in place. Throws only what the device throws. */
-export function repairImage(device: BlockDevice, mode: RepairMode): RepairResult {
+/**
+ * Repairs the image on `device` in place. `opts.mutants` may name repair mutants (tests only).
+ * Throws only what the device throws.
+ */
+export function repairImage(device: BlockDevice, mode: RepairMode, opts: { mutants?: readonly string[] } = {}): RepairResult {
   const before = checkImage(toByteSource(device), 'image');
   const planned = mode === 'all' ? planFullRepair(device) : planLeakRepair(device, before);
   if (!planned.ok) {
@@ -59,7 +63,7 @@ export function repairImage(device: BlockDevice, mode: RepairMode): RepairResult
     after = checkPlanned(device, plan.writes);
   }
   dropUnchangedWrites(device, plan.writes);
-  applyWritePlan(device, plan.writes);
+  applyWritePlan(device, mutatedPlan(plan.writes, opts.mutants ?? []));
   if (bitsCleared) ctx.records.push(repairRecord('header-bits-cleared', 'FEAT-1', 'header.incompatible_features @0x48', 'dirty and corrupt bits cleared: the repaired image checks clean'));
   return {
     mode,

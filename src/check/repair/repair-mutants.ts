@@ -1,0 +1,19 @@
+/**
+ * Repair mutants: deliberately broken variants behind named switches, so tests can prove that the
+ * crash harness catches a repair that breaks its declared write order (a canary).
+ */
+import type { WritePlan } from './write-plan.js';
+
+export const repairMutants = {
+  /** All epochs become one, last epoch's writes first: the switch may land before what it points at. */
+  oneEpoch: 'repair-one-epoch',
+} as const;
+export type RepairMutant = (typeof repairMutants)[keyof typeof repairMutants];
+
+/** The plan as the mutants in `mutants` would write it (the plan itself when none applies). */
+export function mutatedPlan(plan: WritePlan, mutants: readonly string[]): WritePlan {
+  if (!mutants.includes(repairMutants.oneEpoch)) return plan;
+  const epochs = plan.epochs.filter((e) => e.writes.length > 0);
+  const writes = epochs.reverse().flatMap((e) => e.writes);
+  return { epochs: [{ name: 'everything at once (mutant)', invariant: 'none: this mutant breaks the order on purpose', writes }] };
+}
