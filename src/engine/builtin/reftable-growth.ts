@@ -4,13 +4,18 @@
  * written and flushed, then the new table (synced), then one synced header write switches to it,
  * and only then is the old table freed.
  */
+import { limits } from '../../../spec/format/limits.js';
 import { setRefcount } from '../../../spec/format/refcount-block.js';
+import { EngineError } from '../engine-error.js';
 import { noteAllocated } from './allocate.js';
 import { commitHeaderFields } from './header-update.js';
 import { updateRefcount } from './refcounts.js';
 import type { Qcow2State } from './state.js';
 
-/** Grows the reftable so that index `neededIndex` exists. */
+/**
+ * Grows the reftable so that index `neededIndex` exists. Throws EngineError EFBIG past QEMU's 8 MiB
+ * refcount table limit (HDR-9, RC-9), before anything changes.
+ */
 export function growRefcountTable(s: Qcow2State, neededIndex: number): void {
   const cs = s.g.clusterSizeBytes;
   const entriesPerCluster = cs / 8;
@@ -24,6 +29,9 @@ export function growRefcountTable(s: Qcow2State, neededIndex: number): void {
     const lastIndex = Math.floor((areaEnd - 1) / s.g.refblockEntryCount);
     if (lastIndex < entryCount) break;
     entryCount = roundUp(lastIndex + 1, entriesPerCluster);
+  }
+  if (entryCount * 8 > limits.refcountTableSizeBytesMax) {
+    throw new EngineError('EFBIG', `a refcount table of ${entryCount} entries exceeds ${limits.refcountTableSizeBytesMax} bytes (HDR-9)`);
   }
   switchTable(s, areaStart, entryCount, blockIndexes);
 }

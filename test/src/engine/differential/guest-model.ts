@@ -50,6 +50,12 @@ export class GuestModel {
     void subclusterSizeBytes;
   }
 
+  /** `write -z` over an unaligned range: QEMU may zeroize or write zeros, so allocation is unknown. */
+  writeZeroesUnaligned(off: number, len: number): void {
+    this.content.fill(0, off, off + len);
+    this.mark(off, len, Alloc.uncertain);
+  }
+
   discard(off: number, len: number): void {
     if (!this.v3 && this.backingBytes) return;
     this.wholeClusters(off, len, () => Alloc.none, true);

@@ -124,6 +124,12 @@ function stepFor(choice: Choice, r: RawStep, model: GuestModel, image: ImageSpec
       return `write -P ${pattern} ${off} ${len}`;
     }
     case 'zero': {
+      if (r.c % 3 === 0) {
+        const off = r.a % size;
+        const len = 1 + (r.b % Math.min(3 * cs, size - off));
+        model.writeZeroesUnaligned(off, len);
+        return `write -z ${off} ${len}`;
+      }
       const first = r.a % (size / scs);
       const count = 1 + (r.b % Math.min(3 * (cs / scs), size / scs - first));
       model.writeZeroes(first * scs, count * scs, r.flag, scs);
