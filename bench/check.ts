@@ -2,7 +2,7 @@
  * Benchmark of `crashcow check` against `qemu-img check` (npm run bench:check).
  *
  * Makes two images in a temp dir: a 1 TiB image with preallocation=metadata (16 M clusters of
- * 64 KiB), and a 4 GiB image with 4 KiB clusters holding 100k+ scattered clusters (140k writes), one in eight
+ * 64 KiB), and a 4 GiB image with 4 KiB clusters holding 100k+ scattered clusters (160k writes), one in eight
  * compressed, across two internal snapshots (written through qemu-io with cache=unsafe). Then runs the compiled
  * crashcow CLI and qemu-img check alternately, several rounds each, and prints the median wall
  * times, their ratio and the peak RSS of each (from /usr/bin/time -v, or from the child itself).
@@ -76,7 +76,7 @@ function scatteredWrites(count: number, first: number, stride: number, compresse
   return lines.join('\n') + '\nquit\n';
 }
 
-/** 4 GiB of 4 KiB clusters: 140k scattered writes (1/8 compressed) across two snapshots. */
+/** 4 GiB of 4 KiB clusters: 160k scattered writes (1/8 compressed) across two snapshots. */
 async function makeScattered(dir: string): Promise<string> {
   const path = join(dir, 'scattered.qcow2');
   await sh('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'cluster_size=4k', path, '4G']);
@@ -85,7 +85,7 @@ async function makeScattered(dir: string): Promise<string> {
   await sh('qemu-img', ['snapshot', '-c', 's1', path]);
   await io(scatteredWrites(40_000, 30_000, 7919, false));
   await sh('qemu-img', ['snapshot', '-c', 's2', path]);
-  await io(scatteredWrites(30_000, 0, 104_729, false));
+  await io(scatteredWrites(50_000, 0, 104_729, false));
   return path;
 }
 
@@ -132,7 +132,7 @@ async function main(): Promise<number> {
     const big = await makeBig(dir);
     const okBig = await bench('1 TiB, preallocation=metadata (16 M clusters of 64 KiB)', big);
     rmSync(big);
-    const okScattered = await bench('4 GiB of 4 KiB clusters: 140k scattered writes, 1/8 compressed, 2 snapshots', await makeScattered(dir));
+    const okScattered = await bench('4 GiB of 4 KiB clusters: 160k scattered writes, 1/8 compressed, 2 snapshots', await makeScattered(dir));
     return okBig && okScattered ? 0 : 1;
   } finally {
     rmSync(dir, { recursive: true, force: true });
