@@ -34,6 +34,7 @@ interface Opened {
   release: () => void;
 }
 
+/** The Engine over the built-in implementation; one instance may create and open any number of images. */
 export class BuiltinEngine implements Engine {
   readonly name = 'builtin';
   readonly engineVersion = `crashcow-builtin ${BUILTIN_ENGINE_VERSION}`;

@@ -11,10 +11,12 @@ export function slotPosition(index: number, entrySizeBytes: number): number {
   return index * entrySizeBytes;
 }
 
+/** High word (bits 32..63) of the entry at byte `p`: flags and the top of the offset. */
 export function slotHi(table: Uint8Array, p: number): number {
   return getU32(table, p);
 }
 
+/** Low word (bits 0..31) of the entry at byte `p`. */
 export function slotLo(table: Uint8Array, p: number): number {
   return getU32(table, p + 4);
 }
@@ -29,11 +31,13 @@ export function slotAllocBits(table: Uint8Array, p: number): number {
   return getU32(table, p + 12);
 }
 
+/** Stores an entry's two halves at byte `p`. */
 export function setSlot(table: Uint8Array, p: number, hi: number, lo: number): void {
   setU32(table, p, hi >>> 0);
   setU32(table, p + 4, lo >>> 0);
 }
 
+/** Stores an extended entry's subcluster bitmap at byte `p` (XL2-2). */
 export function setSlotBitmap(table: Uint8Array, p: number, zeroBits: number, allocBits: number): void {
   setU32(table, p + 8, zeroBits >>> 0);
   setU32(table, p + 12, allocBits >>> 0);

@@ -2,6 +2,7 @@
 import { snapshotVmStateSizeBytes, type SnapshotEntry } from '../../../spec/format/snapshot-table.js';
 import type { SnapshotInfo } from '../engine.js';
 
+/** The listing fields of one decoded entry; sizes in bytes, times as stored. */
 export function snapshotInfo(e: SnapshotEntry): SnapshotInfo {
   const info: SnapshotInfo = {
     id: e.id,
