@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bytesSource } from '../spec/format/byte-source.js';
 import { isFormatError } from '../spec/format/format-error.js';
+import { ruleOf } from '../spec/invariants/catalogue.js';
 import { checkImage } from '../src/check/check-image.js';
 import { exitCodeOf, type CheckReport } from '../src/check/check-report.js';
 import { qemuImgOk, qemuIo, tempDir } from '../test/helpers/qemu.js';
@@ -67,6 +68,7 @@ describe('hostile input (item 9)', () => {
         if (report === null) return;
         expect(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors)).toBe(true);
         expect([0, 1, 2, 3]).toContain(exitCodeOf(report));
+        for (const f of report.findings) expect(ruleOf(f.rule), `${f.rule} is in the rule catalogue`).toBeDefined();
         if (exitCodeOf(report) === 1) expect(report.findings.some((f) => f.kind === 'check-error')).toBe(true);
       }),
       { seed, numRuns: runs },

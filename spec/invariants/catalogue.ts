@@ -129,6 +129,9 @@ const rows: Row[] = [
   ['QIMPL-BITMAP-GRANULARITY', 'limits', 'QEMU supports bitmap granularities of 2^9 to 2^31 bytes.', [bm.bitmapEntryFindings]],
   ['QIMPL-BITMAP-TABLE-SIZE', 'limits', 'QEMU reads bitmap tables of at most 2^27 entries and 512 MiB of data.', [bm.bitmapEntryFindings]],
   ['QIMPL-IO-RANGE', 'limits', 'QEMU reads nothing ending past 2^63 - 2^30 bytes.', [lim.beyondQemuRequestRange, lim.requestRangeFindings]],
+  ['QIMPL-FILE-CLUSTERS', 'limits', 'QEMU checks files of at most 2^31 - 1 clusters.', [lim.fileClusterCountFindings]],
+  ['CRASHCOW-CHECK-CLUSTERS', 'limits', 'crashcow counts refcounts in memory for files of at most 2^27 clusters.', [lim.fileClusterCountFindings]],
+  ['CRASHCOW-SCAN-BUDGET', 'limits', 'crashcow scans at most 16 x the file size (+ 256 MiB) of tables.', [lim.scanBudgetFindings]],
   ['CRASHCOW-SIZE', 'limits', 'crashcow addresses virtual sizes up to 2^53 bytes exactly.', [hdr.virtualSizeFindings]],
 ];
 

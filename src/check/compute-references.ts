@@ -9,7 +9,7 @@
  */
 import type { ByteSource } from '../../spec/format/byte-source.js';
 import { TableView } from '../../spec/format/table-view.js';
-import { finding } from '../../spec/invariants/finding.js';
+import { fileClusterCountFindings } from '../../spec/invariants/limits.js';
 import { bitmapStage } from './bitmap-stage.js';
 import { checkImageOf, type CheckImage } from './check-image-context.js';
 import { checkLimits } from './check-limits.js';
@@ -68,14 +68,7 @@ export function findReferenceSources(c: ReferenceComputation, clusterIndexes: It
 
 /** QIMPL-FILE-CLUSTERS and CRASHCOW-CHECK-CLUSTERS, checked on the real file size before any allocation. */
 function clusterCountAllowed(image: CheckImage, sink: FindingSink): boolean {
-  const n = image.fileClusterCount;
-  if (n > checkLimits.fileClusterCountMaxQemu) {
-    sink.add(finding('QIMPL-FILE-CLUSTERS', 'check-error', 'image file', `the file holds ${n} clusters, more than QEMU's 2^31 - 1`, 'qemu-img 7.2 stops the check with "File too large".'));
-    return false;
-  }
-  if (n > checkLimits.fileClusterCountMax) {
-    sink.add(finding('CRASHCOW-CHECK-CLUSTERS', 'check-error', 'image file', `the file holds ${n} clusters, more than crashcow's limit of ${checkLimits.fileClusterCountMax}`, 'qemu-img 7.2 would check it; crashcow keeps its memory bounded instead.'));
-    return false;
-  }
-  return true;
+  const findings = fileClusterCountFindings(image.fileClusterCount, checkLimits.fileClusterCountMax);
+  sink.addAll(findings);
+  return findings.length === 0;
 }

@@ -3,7 +3,7 @@
  * findings go, the stored refcounts for the COPIED checks (absent in a pass that only collects
  * sources), the allocation counters of qemu-img check, and the scan budget.
  */
-import { finding } from '../../spec/invariants/finding.js';
+import { scanBudgetFindings } from '../../spec/invariants/limits.js';
 import { beyondEndFinding } from '../../spec/invariants/overlap.js';
 import { refcountOverflowFindings } from '../../spec/invariants/refcounts.js';
 import type { CheckImage } from './check-image-context.js';
@@ -54,7 +54,8 @@ export function spend(state: WalkState, bytes: number): boolean {
   state.budgetBytes -= bytes;
   if (state.budgetBytes >= 0) return true;
   state.exhausted = true;
-  state.sink.add(finding('CRASHCOW-SCAN-BUDGET', 'check-error', 'tables', `the tables scan more than ${checkLimits.scanBudgetBytes(state.image.fileSizeBytes)} bytes (16 x the file size + 256 MiB): they map the same L2 tables over and over`, 'qemu-img 7.2 would keep scanning; crashcow stops and reports the check as incomplete.'));
+  const budgetBytes = checkLimits.scanBudgetBytes(state.image.fileSizeBytes);
+  state.sink.addAll(scanBudgetFindings(budgetBytes - state.budgetBytes, budgetBytes));
   return false;
 }
 
