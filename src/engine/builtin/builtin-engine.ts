@@ -42,6 +42,22 @@ export class BuiltinEngine implements Engine {
   constructor(private readonly settings: BuiltinEngineSettings = {}) {}
 
   async create(target: ImageTarget, opts: CreateOptions): Promise<void> {
+    this.createSync(target, opts);
+  }
+
+  async open(target: ImageTarget, opts: OpenOptions = {}): Promise<EngineImage> {
+    const t = attach(target, opts.readOnly === true);
+    try {
+      if (needsRepair(t.device, opts)) await runRepair(t.device, opts);
+      return new BuiltinImage(this.openAttached(t, opts));
+    } catch (err) {
+      t.release();
+      throw err;
+    }
+  }
+
+  /** `create` without the Promise (the in-process fuzzer's fast path). Same errors. */
+  createSync(target: ImageTarget, opts: CreateOptions): void {
     checkCreateOptions(opts);
     if (opts.virtualSizeBytes === undefined && opts.backingFile === undefined) throw new EngineError('EINVAL', 'image creation needs a size parameter');
     if ('path' in target) closeSync(openSync(target.path, 'w'));
@@ -53,24 +69,42 @@ export class BuiltinEngine implements Engine {
     }
   }
 
-  async open(target: ImageTarget, opts: OpenOptions = {}): Promise<EngineImage> {
+  /**
+   * `open` without the Promise, giving the synchronous image. A dirty image needs a repair hook that
+   * completes synchronously; one returning a Promise throws EngineError EINVAL.
+   */
+  openSync(target: ImageTarget, opts: OpenOptions = {}): Qcow2Image {
     const t = attach(target, opts.readOnly === true);
     try {
-      const dirty = (readImageMeta(toByteSource(t.device)).header.incompatibleFeatures & incompatibleBits.dirty) !== 0n;
-      if (dirty && !opts.readOnly) {
-        if (!opts.repair) {
-          throw new EngineError('EDIRTY', 'FEAT-1/LAZY-5: the image is dirty (lazy refcounts not written back); a read-write open must repair it first, and no repair hook was given (repair arrives with issue 4)');
-        }
-        await opts.repair(t.device, { mutants: opts.mutants ?? [] });
+      if (needsRepair(t.device, opts) && runRepair(t.device, opts) instanceof Promise) {
+        throw new EngineError('EINVAL', 'openSync needs a synchronous repair hook');
       }
-      const backing = openBackingChain(t.device, t.resolve);
-      const state = openState(t.device, { ...this.settings, readOnly: opts.readOnly, cacheMode: opts.cacheMode, mutants: opts.mutants, backing });
-      return new BuiltinImage(new Qcow2Image(state, t.release));
+      return this.openAttached(t, opts);
     } catch (err) {
       t.release();
       throw err;
     }
   }
+
+  private openAttached(t: Opened, opts: OpenOptions): Qcow2Image {
+    const backing = openBackingChain(t.device, t.resolve);
+    const state = openState(t.device, { ...this.settings, readOnly: opts.readOnly, cacheMode: opts.cacheMode, mutants: opts.mutants, backing });
+    return new Qcow2Image(state, t.release);
+  }
+}
+
+/** A read-write open of a dirty image (FEAT-1) must repair it first (LAZY-5). */
+function needsRepair(device: BlockDevice, opts: OpenOptions): boolean {
+  const dirty = (readImageMeta(toByteSource(device)).header.incompatibleFeatures & incompatibleBits.dirty) !== 0n;
+  return dirty && opts.readOnly !== true;
+}
+
+/** Calls the injected repair hook; throws EngineError EDIRTY naming FEAT-1/LAZY-5 without one. */
+function runRepair(device: BlockDevice, opts: OpenOptions): void | Promise<void> {
+  if (!opts.repair) {
+    throw new EngineError('EDIRTY', 'FEAT-1/LAZY-5: the image is dirty (lazy refcounts not written back); a read-write open must repair it first, and no repair hook was given (repair arrives with issue 4)');
+  }
+  return opts.repair(device, { mutants: opts.mutants ?? [] });
 }
 
 /** Creates an image on an attached target and sets its size (from the options or the backing file). */

@@ -86,4 +86,13 @@ describe('dirty bit', () => {
     expect(seen).toEqual([['repair-naive-increment']]);
     expect(dirtyBit(device)).toBe(false);
   });
+
+  it('openSync needs a synchronous repair hook, and runs one', async () => {
+    const device = await crashedImage();
+    const asyncHook = async () => {};
+    expect(() => engine.openSync({ device }, { repair: asyncHook })).toThrow(/synchronous repair hook/);
+    const image = engine.openSync({ device }, { readOnly: true });
+    expect(image.read(0, 16).every((b) => b === 7)).toBe(true);
+    image.close();
+  });
 });
