@@ -116,6 +116,19 @@ describe('header fields are checked against named limits before anything is size
     expect(exitCodeOf(report)).toBe(1);
   });
 
+  it('an L1 table mapping one L2 table 8192 times stops at the scan budget (CRASHCOW-SCAN-BUDGET)', () => {
+    const bytes = originals[0].slice();
+    const v = new DataView(bytes.buffer);
+    const l1 = Number(v.getBigUint64(40));
+    const firstEntry = v.getBigUint64(l1);
+    v.setUint32(36, 8192);
+    for (let i = 0; i < 8192; i++) v.setBigUint64(l1 + 8 * i, firstEntry);
+    const { report, ms } = checkOrFormatError(bytes);
+    expect(ms).toBeLessThan(2000);
+    expect(report!.findings.map((f) => f.rule)).toContain('CRASHCOW-SCAN-BUDGET');
+    expect(exitCodeOf(report!)).toBe(1);
+  });
+
   it('a snapshot L1 table of 4 M entries past the end of the file is walked without reading it', () => {
     const bytes = originals[0].slice();
     const v = new DataView(bytes.buffer);
