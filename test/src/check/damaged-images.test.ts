@@ -90,6 +90,18 @@ const parity: Case[] = [
   { name: 'extended L2: subcluster both allocated and zero', exit: 2, make: async (p) => { const l = await base(p, 'extended_l2=on'); orU64(p, l.l2EntryOffset(0, 0) + 8, 1n << 32n); } },
   { name: 'extended L2: allocated subclusters without a cluster', exit: 2, make: async (p) => { const l = await base(p, 'extended_l2=on'); writeU64(p, l.l2EntryOffset(0, 9) + 8, 0x3n); } },
   { name: 'truncated file cuts off referenced clusters', exit: 2, make: async (p) => { const l = await base(p); truncateSync(p, l.dataOffset(0, 1)); } },
+  { name: 'bitmaps bit cleared by a program without bitmap support (leaks)', exit: 3, make: async (p) => { await img('create', '-q', '-f', 'qcow2', p, '16M'); await img('bitmap', '--add', p, 'b1'); await qemuIo(p, ['write -P 1 0 1M']); andU64(p, 88, ~1n); } },
+  {
+    name: 'bitmap table entry with reserved bits (both stop)',
+    exit: 1,
+    make: async (p) => {
+      await img('create', '-q', '-f', 'qcow2', p, '16M');
+      await img('bitmap', '--add', p, 'b1');
+      await qemuIo(p, ['write -P 1 0 1M']);
+      const dir = Number(new Layout(p).meta.extensions.bitmaps!.directoryOffset);
+      orU64(p, Number(readU64(p, dir)), 0x2n);
+    },
+  },
   { name: 'header_length not a multiple of 8 (both refuse the image)', exit: 1, make: async (p) => { await base(p); writeU32(p, 100, 108); } },
   { name: 'zero bit set in a v3 entry with an offset (preallocated zero)', exit: 0, make: async (p) => { const l = await base(p); orU64(p, l.l2EntryOffset(0, 1), 1n); } },
 ];
