@@ -39,14 +39,18 @@ export interface RawFailure {
 /** Runs `numRuns` runs from fast-check seed `seed`; the shrunk failure, or null. */
 export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number): Promise<RawFailure | null> {
   let last: Omit<RawFailure, 'fastCheckSeed' | 'path'> | null = null;
+  let failedOnce = false;
   const property = fc.asyncProperty(imageOptionsArb(cfg.fixed), fc.nat(0xffffffff), commandListArb(cfg.maxCommands), async (options, contentSeed, cmds) => {
     if (cfg.shouldStop()) return;
+    if (failedOnce) cfg.stats.shrinkRuns++;
+    else cfg.stats.runs++;
     const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, stats: cfg.stats });
     try {
       await fc.asyncModelRun(() => ({ model: run, real: run }), cmds);
       await run.finish();
     } catch (err) {
       await run.dispose();
+      failedOnce = true;
       last = isPropertyFailure(err) ? { options, contentSeed, history: [...run.history], violation: err.violation, stateId: run.crashFinding?.state.id ?? null } : null;
       throw err;
     }

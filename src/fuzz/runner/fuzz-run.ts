@@ -58,7 +58,6 @@ export class FuzzRun {
     const run = new FuzzRun(settings);
     run.session = await settings.target.startSession(settings.options, settings.seed);
     run.oracle = new DurabilityOracle(run.model);
-    settings.stats.runs++;
     return run;
   }
 

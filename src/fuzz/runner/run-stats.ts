@@ -1,6 +1,9 @@
 /** Counters of a fuzz campaign, shared by runs, progress lines and summaries. */
 export interface RunStats {
+  /** Runs fast-check generated (shrinking steps not counted). */
   runs: number;
+  /** Runs fast-check made while shrinking a failure. */
+  shrinkRuns: number;
   ops: number;
   crashPoints: number;
   /** Crash states judged with every property. */
@@ -11,7 +14,7 @@ export interface RunStats {
 }
 
 export function newRunStats(): RunStats {
-  return { runs: 0, ops: 0, crashPoints: 0, crashStates: 0, unknownRecoveries: 0, findings: 0 };
+  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, unknownRecoveries: 0, findings: 0 };
 }
 
 /** Adds `b` into `a`. */

@@ -1,0 +1,134 @@
+/**
+ * `crashcow fuzz`: runs a crash-consistency campaign against an engine and saves each finding as
+ * a replayable case. Thin: parses flags, runs src/fuzz's Campaign, prints a live progress line on
+ * stderr and a summary (human or one JSON object) on stdout. Exit 0 without findings, 1 with
+ * findings saved, 2 for a usage or setup error (missing qemu-io for --engine qemu).
+ */
+import { isMutantName, type MutantName } from '../../engine/mutants.js';
+import { Campaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
+import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../../fuzz/campaign/campaign-settings.js';
+import type { RunStats } from '../../fuzz/runner/run-stats.js';
+import { isSetupError } from '../../fuzz/target/setup-error.js';
+import type { Command } from '../command.js';
+import { flagChoice, flagInt, flagValue, parseArgs, type ParsedArgs } from '../parse-args.js';
+import { UsageError } from '../usage-error.js';
+
+const USAGE =
+  'crashcow fuzz --engine builtin|qemu [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--output human|json] [--states-per-crash N] [--max-commands N]';
+
+const FLAGS = ['engine', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'output', 'states-per-crash', 'max-commands'];
+
+export const fuzzCommand: Command = {
+  name: 'fuzz',
+  summary: 'crash-consistency fuzzing of an engine; findings saved as replayable cases',
+  usage: USAGE,
+  async run(argv) {
+    const args = parseArgs(argv, FLAGS.map((name) => ({ name, takesValue: true, repeatable: name === 'mutant' })));
+    if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
+    const { settings, corpusDir, output, timeSeconds } = settingsOf(args);
+    const startMs = Date.now();
+    const campaign = new Campaign(
+      { ...settings, deadlineMs: timeSeconds === null ? null : startMs + timeSeconds * 1000 },
+      {
+        corpusDir,
+        onProgress: (stats) => progress(stats, startMs),
+        onFinding: (f) => process.stderr.write(`\nfuzz: finding ${f.property} [${f.rules.join(', ')}] saved to ${f.caseFile}\n`),
+      },
+    );
+    let interrupts = 0;
+    const onSigint = (): void => {
+      if (++interrupts > 1) process.exit(130);
+      process.stderr.write('\nfuzz: stopping (finishing the runs in progress; Ctrl-C again to abort)\n');
+      campaign.stop();
+    };
+    process.on('SIGINT', onSigint);
+    let result: CampaignResult;
+    try {
+      result = await campaign.run();
+    } catch (err) {
+      if (!isSetupError(err)) throw err;
+      process.stderr.write(`crashcow fuzz: ${err.message}\n`);
+      return 2;
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+    progress(result.stats, startMs, true);
+    const elapsedS = (Date.now() - startMs) / 1000;
+    const statesPerSecond = Math.round(result.stats.crashStates / Math.max(elapsedS, 1e-3));
+    if (output === 'json') {
+      const summary = { engine: settings.engine, engineVersion: result.engineVersion, seed: settings.plan.masterSeed, runs: result.stats.runs, crashStates: result.stats.crashStates, statesPerSecond, findings: result.findings };
+      process.stdout.write(JSON.stringify(summary) + '\n');
+    } else {
+      process.stdout.write(humanSummary(settings, result, statesPerSecond, elapsedS));
+    }
+    return result.findings.length > 0 ? 1 : 0;
+  },
+};
+
+function settingsOf(args: ParsedArgs): { settings: Omit<CampaignSettings, 'deadlineMs'>; corpusDir: string; output: 'human' | 'json'; timeSeconds: number | null } {
+  const engine = flagChoice(args, 'engine', ['builtin', 'qemu'] as const, 'builtin');
+  const mutants = (args.flags.get('mutant') ?? []).map((m) => {
+    if (!isMutantName(m)) throw new UsageError(`unknown mutant "${m}"; run 'crashcow mutants' for the list`);
+    return m as MutantName;
+  });
+  if (mutants.length > 0 && engine !== 'builtin') throw new UsageError('--mutant applies to --engine builtin only');
+  const seed = flagInt(args, 'seed', 1);
+  if (seed > 0xffffffff) throw new UsageError(`--seed must fit in 32 bits, got ${seed}`);
+  if (flagValue(args, 'runs') !== undefined && flagValue(args, 'time') !== undefined) throw new UsageError('give --runs or --time, not both');
+  const timeSeconds = flagValue(args, 'time') === undefined ? null : flagInt(args, 'time', 0);
+  const runs = timeSeconds === null ? flagInt(args, 'runs', 100) : null;
+  const jobCount = flagInt(args, 'jobs', 1);
+  if (jobCount < 1 || jobCount > 64) throw new UsageError('--jobs must be between 1 and 64');
+  const { shardIndex, shardCount } = shardOf(flagValue(args, 'shard'));
+  const lazy = flagChoice(args, 'lazy-refcounts', ['on', 'off', 'random'] as const, 'random');
+  const statesPerCrash = flagInt(args, 'states-per-crash', DEFAULT_STATES_PER_CRASH);
+  const maxCommands = flagInt(args, 'max-commands', DEFAULT_MAX_COMMANDS);
+  if (statesPerCrash < 1 || maxCommands < 1) throw new UsageError('--states-per-crash and --max-commands must be at least 1');
+  return {
+    settings: {
+      engine,
+      mutants,
+      plan: { masterSeed: seed, totalRuns: runs, shardIndex, shardCount, jobCount },
+      fixed: lazy === 'random' ? {} : { lazyRefcounts: lazy === 'on' },
+      statesPerCrash,
+      maxCommands,
+    },
+    corpusDir: flagValue(args, 'corpus') ?? 'fuzz-findings',
+    output: flagChoice(args, 'output', ['human', 'json'] as const, 'human'),
+    timeSeconds,
+  };
+}
+
+/** "--shard I/N" with 1 <= I <= N, as a 0-based index. */
+function shardOf(raw: string | undefined): { shardIndex: number; shardCount: number } {
+  if (raw === undefined) return { shardIndex: 0, shardCount: 1 };
+  const m = /^(\d+)\/(\d+)$/.exec(raw);
+  const i = m ? Number(m[1]) : 0;
+  const n = m ? Number(m[2]) : 0;
+  if (!m || n < 1 || i < 1 || i > n) throw new UsageError(`--shard needs I/N with 1 <= I <= N, got "${raw}"`);
+  return { shardIndex: i - 1, shardCount: n };
+}
+
+let lastProgressMs = 0;
+
+/** The live progress line on stderr (redrawn in place on a terminal, every 10 s otherwise). */
+function progress(stats: RunStats, startMs: number, final = false): void {
+  const now = Date.now();
+  const tty = process.stderr.isTTY === true;
+  if (!final && !tty && now - lastProgressMs < 10_000) return;
+  lastProgressMs = now;
+  const elapsedS = Math.max((now - startMs) / 1000, 1e-3);
+  const line = `fuzz: runs ${stats.runs} · crash states ${stats.crashStates.toLocaleString('en-US')} · ${Math.round(stats.crashStates / elapsedS).toLocaleString('en-US')} states/s · findings ${stats.findings} · ${Math.round(elapsedS)}s`;
+  process.stderr.write(tty ? `\r${line}\x1b[K${final ? '\n' : ''}` : `${line}\n`);
+}
+
+function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult, statesPerSecond: number, elapsedS: number): string {
+  const lines = [
+    `engine: ${s.engine} (${r.engineVersion})`,
+    `seed: ${s.plan.masterSeed}${s.plan.shardCount > 1 ? ` shard ${s.plan.shardIndex + 1}/${s.plan.shardCount}` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
+    `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s), recoveries without verdict: ${r.stats.unknownRecoveries}`,
+    r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}`,
+    ...r.findings.map((f) => `  ${f.property} [${f.rules.join(', ')}] ${f.caseFile}  (replay: crashcow replay ${f.caseFile})`),
+  ];
+  return lines.join('\n') + '\n';
+}

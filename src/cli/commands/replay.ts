@@ -1,0 +1,69 @@
+/**
+ * `crashcow replay CASE.json...`: re-runs saved fuzz cases deterministically. Exit 1 when a
+ * case's failure reproduces (any, if several), 0 when none does any more, 2 when a case is invalid
+ * (not JSON, against the schema, or naming a state its operations do not make).
+ */
+import { isFormatError } from '../../../spec/format/format-error.js';
+import { isMutantName, type MutantName } from '../../engine/mutants.js';
+import { isInvalidCaseError, readCase, type FuzzCase } from '../../fuzz/case/fuzz-case.js';
+import { replayCase } from '../../fuzz/case/replay-case.js';
+import { makeTarget } from '../../fuzz/target/make-target.js';
+import { isSetupError } from '../../fuzz/target/setup-error.js';
+import type { Command } from '../command.js';
+import { parseArgs } from '../parse-args.js';
+import { UsageError } from '../usage-error.js';
+
+type Outcome = 'reproduces' | 'passes' | 'invalid';
+
+export const replayCommand: Command = {
+  name: 'replay',
+  summary: 'replay saved fuzz cases: exit 1 if a failure reproduces, 0 if none does, 2 if a case is invalid',
+  usage: 'crashcow replay CASE.json...',
+  async run(argv) {
+    const args = parseArgs(argv, []);
+    if (args.positionals.length === 0) throw new UsageError('give at least one case file');
+    const outcomes: Outcome[] = [];
+    for (const path of args.positionals) outcomes.push(await replayOne(path));
+    if (outcomes.includes('invalid')) return 2;
+    return outcomes.includes('reproduces') ? 1 : 0;
+  },
+};
+
+async function replayOne(path: string): Promise<Outcome> {
+  let c: FuzzCase;
+  try {
+    c = readCase(path);
+    for (const m of c.engine.mutants) if (!isMutantName(m)) throw new UsageError(`${path}: unknown mutant "${m}"`);
+  } catch (err) {
+    if (!isInvalidCaseError(err) && !isUsageError(err) && !(err as { code?: string }).code?.startsWith('E')) throw err;
+    process.stderr.write(`crashcow replay: ${(err as Error).message}\n`);
+    return 'invalid';
+  }
+  try {
+    const target = await makeTarget(c.engine.name, c.engine.mutants as MutantName[]);
+    try {
+      if (target.engineVersion !== c.engine.version) process.stderr.write(`crashcow replay: ${path}: recorded with ${c.engine.version}, replaying with ${target.engineVersion}\n`);
+      const r = await replayCase(c, target, path);
+      const recorded = `${c.violation.property} [${c.violation.rules.join(', ')}]`;
+      if (r.reproduced) {
+        const v = r.violation!;
+        process.stdout.write(`${path}: reproduces ${v.property} [${v.rules.join(', ')}]: ${v.summary} (${v.stage})\n`);
+        return 'reproduces';
+      }
+      const other = r.violation ? `; it broke ${r.violation.property} [${r.violation.rules.join(', ')}] instead: ${r.violation.summary}` : '';
+      process.stdout.write(`${path}: passes: ${recorded} no longer fails${other}\n`);
+      return 'passes';
+    } finally {
+      await target.dispose();
+    }
+  } catch (err) {
+    if (isSetupError(err)) throw err;
+    if (!isFormatError(err) && !isInvalidCaseError(err)) throw err;
+    process.stderr.write(`crashcow replay: ${path}: invalid case: ${(err as Error).message}\n`);
+    return 'invalid';
+  }
+}
+
+function isUsageError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'USAGE_ERROR';
+}

@@ -1,0 +1,22 @@
+/** What a campaign needs, in a form that crosses to worker threads (plain data). */
+import type { MutantName } from '../../engine/mutants.js';
+import type { FixedImageOptions } from '../commands/image-options-arb.js';
+import type { EngineName } from '../target/make-target.js';
+import type { CampaignPlan } from './campaign-plan.js';
+
+export interface CampaignSettings {
+  engine: EngineName;
+  mutants: MutantName[];
+  plan: CampaignPlan;
+  /** Epoch milliseconds after which no new run starts (a time budget), or null. */
+  deadlineMs: number | null;
+  fixed: FixedImageOptions;
+  statesPerCrash: number;
+  maxCommands: number;
+}
+
+/** Crash states judged per crash by default. */
+export const DEFAULT_STATES_PER_CRASH = 64;
+
+/** Commands per run by default. */
+export const DEFAULT_MAX_COMMANDS = 24;
