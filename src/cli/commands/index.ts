@@ -4,10 +4,12 @@ import { checkCommand } from './check.js';
 import { convertCommand } from './convert.js';
 import { createCommand } from './create.js';
 import { crashStatesCommand } from './crash-states.js';
+import { fuzzCommand } from './fuzz.js';
 import { infoCommand } from './info.js';
 import { ioCommand } from './io.js';
 import { mapCommand } from './map.js';
 import { mutantsCommand } from './mutants.js';
+import { replayCommand } from './replay.js';
 import { replayLogCommand } from './replay-log.js';
 import { resizeCommand } from './resize.js';
 import { snapshotCommand } from './snapshot.js';
@@ -24,4 +26,6 @@ export const commands: Command[] = [
   snapshotCommand,
   resizeCommand,
   mutantsCommand,
+  fuzzCommand,
+  replayCommand,
 ];
