@@ -1,8 +1,9 @@
 /**
  * Random damage to a small qcow2 image in memory, for the repair property: words of the L1 table,
- * the first L2 table, the refcount table and the snapshot table overwritten with interesting
- * values (zero, aligned and unaligned offsets inside the file, offsets past its end, a bit
- * flipped, another entry's value), refcounts set to small values, the dirty and corrupt bits.
+ * the first L2 table, the refcount table, the first refcount block and the snapshot table
+ * overwritten with interesting values (zero, aligned and unaligned offsets inside the file,
+ * offsets past its end, a bit flipped, another entry's value, anything), refcounts set to small
+ * values, the dirty and corrupt bits.
  * Each damage says which guest clusters it may destroy; the rest must survive a repair.
  */
 import fc from 'fast-check';
@@ -55,7 +56,7 @@ export function layoutOf(bytes: Uint8Array): SmallLayout {
 type WordValue = { set: bigint } | { flip: number } | { copyOf: number };
 
 export type Damage =
-  | { target: 'l1' | 'l2' | 'reftable' | 'snapshot'; index: number; value: WordValue }
+  | { target: 'l1' | 'l2' | 'reftable' | 'refblock' | 'snapshot'; index: number; value: WordValue }
   | { target: 'refcount'; clusterIndex: number; refcount: number }
   | { target: 'features'; bits: bigint };
 
@@ -69,16 +70,18 @@ function wordValueArb(l: SmallLayout): fc.Arbitrary<WordValue> {
     fc.integer({ min: 0, max: 64 }).map((n) => ({ set: BigInt((l.fileClusterCount + n) * cs) | (1n << 63n) })),
     fc.integer({ min: 0, max: 63 }).map((bit) => ({ flip: bit })),
     fc.integer({ min: 0, max: 63 }).map((j) => ({ copyOf: j })),
+    fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((v) => ({ set: v })),
   );
 }
 
 /** One to four damages of an image laid out as `l`. */
 export function damagesArb(l: SmallLayout): fc.Arbitrary<Damage[]> {
-  const word = (target: 'l1' | 'l2' | 'reftable' | 'snapshot', max: number) => fc.record({ target: fc.constant(target), index: fc.integer({ min: 0, max }), value: wordValueArb(l) });
+  const word = (target: 'l1' | 'l2' | 'reftable' | 'refblock' | 'snapshot', max: number) => fc.record({ target: fc.constant(target), index: fc.integer({ min: 0, max }), value: wordValueArb(l) });
   const options: fc.Arbitrary<Damage>[] = [
     word('l2', 63),
     word('l1', Math.min(3, l.l1EntryCount - 1)),
     word('reftable', 1),
+    word('refblock', 7),
     fc.record({ target: fc.constant('refcount' as const), clusterIndex: fc.integer({ min: 0, max: l.fileClusterCount - 1 }), refcount: fc.integer({ min: 0, max: 3 }) }),
     fc.record({ target: fc.constant('features' as const), bits: fc.constantFrom(1n, 2n, 3n) }),
   ];
@@ -94,7 +97,7 @@ export function applyDamages(bytes: Uint8Array, l: SmallLayout, damages: readonl
     if (d.target === 'features') setU64(out, 72, u64(out, 72) | d.bits);
     else if (d.target === 'refcount') setStoredRefcount(out, l, d.clusterIndex, d.refcount);
     else {
-      const table = { l1: l.l1OffsetBytes, l2: l.l2OffsetBytes, reftable: l.reftableOffsetBytes, snapshot: l.snapshotTableOffsetBytes }[d.target];
+      const table = { l1: l.l1OffsetBytes, l2: l.l2OffsetBytes, reftable: l.reftableOffsetBytes, refblock: l.refblockOffsetBytes, snapshot: l.snapshotTableOffsetBytes }[d.target];
       const at = table + d.index * 8;
       const old = u64(out, at);
       const v = d.value;
