@@ -43,7 +43,8 @@ export function formatRepairHuman(result: RepairResult): string {
     const guest = r.guestRange ? ` [guest ${r.guestRange.owner} 0x${r.guestRange.offsetBytes.toString(16)}+0x${r.guestRange.lengthBytes.toString(16)}: reads ${r.guestRange.readsAfter}]` : '';
     lines.push(`${r.action === 'refused' ? 'Not repaired' : 'Repaired'}: ${r.rule} ${r.where}: ${r.detail}${guest}`);
   }
-  if (result.strategy !== 'refused') {
+  if (result.strategy === 'none') lines.push('Nothing needed repair.', '');
+  else if (result.strategy !== 'refused') {
     lines.push('', `The following inconsistencies were found and repaired (${result.strategy}):`, '', `    ${result.leaksFixed} leaked clusters`, `    ${result.corruptionsFixed} corruptions`, '', 'Double checking the fixed image now...');
   }
   return lines.join('\n') + '\n';
