@@ -5,12 +5,12 @@
  */
 import { isFormatError } from '../../spec/format/format-error.js';
 import type { Command } from './command.js';
-import { commands } from './commands/index.js';
+import { commandEntries } from './commands/index.js';
 import { isUsageError } from './usage-error.js';
 
-function printHelp(): void {
+async function printHelp(): Promise<void> {
   const lines = ['usage: crashcow <command> [options]', '', 'commands:'];
-  for (const cmd of commands) lines.push(`  ${cmd.name.padEnd(14)} ${cmd.summary}`);
+  for (const entry of commandEntries) lines.push(`  ${entry.name.padEnd(14)} ${(await entry.load()).summary}`);
   lines.push('', "run 'crashcow <command> --help' for a command's options");
   process.stdout.write(lines.join('\n') + '\n');
 }
@@ -18,14 +18,15 @@ function printHelp(): void {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    printHelp();
+    await printHelp();
     return name === undefined ? 2 : 0;
   }
-  const cmd: Command | undefined = commands.find((c) => c.name === name);
-  if (!cmd) {
+  const entry = commandEntries.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`crashcow: unknown command "${name}"; run 'crashcow help'\n`);
     return 2;
   }
+  const cmd: Command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`usage: ${cmd.usage}\n`);
     return 0;

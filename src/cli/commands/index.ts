@@ -1,31 +1,28 @@
-/** The registry of crashcow commands, in the order `crashcow help` lists them. */
+/**
+ * The registry of crashcow commands, in the order `crashcow help` lists them.
+ *
+ * Each command module is imported only when that command runs: a `crashcow check` must not pay
+ * for loading the engine, the fuzzer and the storage layer (about 300 ms of start-up).
+ */
 import type { Command } from '../command.js';
-import { checkCommand } from './check.js';
-import { convertCommand } from './convert.js';
-import { createCommand } from './create.js';
-import { crashStatesCommand } from './crash-states.js';
-import { fuzzCommand } from './fuzz.js';
-import { infoCommand } from './info.js';
-import { ioCommand } from './io.js';
-import { mapCommand } from './map.js';
-import { mutantsCommand } from './mutants.js';
-import { replayCommand } from './replay.js';
-import { replayLogCommand } from './replay-log.js';
-import { resizeCommand } from './resize.js';
-import { snapshotCommand } from './snapshot.js';
 
-export const commands: Command[] = [
-  checkCommand,
-  infoCommand,
-  mapCommand,
-  convertCommand,
-  replayLogCommand,
-  crashStatesCommand,
-  createCommand,
-  ioCommand,
-  snapshotCommand,
-  resizeCommand,
-  mutantsCommand,
-  fuzzCommand,
-  replayCommand,
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<Command>;
+}
+
+export const commandEntries: CommandEntry[] = [
+  { name: 'check', load: async () => (await import('./check.js')).checkCommand },
+  { name: 'info', load: async () => (await import('./info.js')).infoCommand },
+  { name: 'map', load: async () => (await import('./map.js')).mapCommand },
+  { name: 'convert', load: async () => (await import('./convert.js')).convertCommand },
+  { name: 'replay-log', load: async () => (await import('./replay-log.js')).replayLogCommand },
+  { name: 'crash-states', load: async () => (await import('./crash-states.js')).crashStatesCommand },
+  { name: 'create', load: async () => (await import('./create.js')).createCommand },
+  { name: 'io', load: async () => (await import('./io.js')).ioCommand },
+  { name: 'snapshot', load: async () => (await import('./snapshot.js')).snapshotCommand },
+  { name: 'resize', load: async () => (await import('./resize.js')).resizeCommand },
+  { name: 'mutants', load: async () => (await import('./mutants.js')).mutantsCommand },
+  { name: 'fuzz', load: async () => (await import('./fuzz.js')).fuzzCommand },
+  { name: 'replay', load: async () => (await import('./replay.js')).replayCommand },
 ];

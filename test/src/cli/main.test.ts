@@ -54,3 +54,10 @@ describe('parseArgs', () => {
     expect(flagInt(parseArgs([], specs), 'repair', 7)).toBe(7);
   });
 });
+
+describe('command registry', () => {
+  it('loads every command under the name it is registered with', async () => {
+    const { commandEntries } = await import('../../../src/cli/commands/index.js');
+    for (const entry of commandEntries) expect((await entry.load()).name).toBe(entry.name);
+  });
+});
