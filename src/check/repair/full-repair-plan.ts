@@ -5,7 +5,7 @@
 import type { Finding } from '../../../spec/invariants/finding.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import { normalizeL2Copied } from './copied-plan.js';
-import { repairedAutoclear } from './header-switch.js';
+import { repairedAutoclear } from './repaired-features.js';
 import { planInPlace } from './in-place-plan.js';
 import { planL1Entries } from './l1-entry-plan.js';
 import { planL2Tables } from './l2-table-plan.js';

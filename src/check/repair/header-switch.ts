@@ -4,7 +4,6 @@
  * @60) and the feature bits @72..95 are contiguous and lie in the first 512-byte sector, so one
  * write switches the image from the old tables to the new ones atomically (sectors never tear).
  */
-import { autoclearBits, autoclearKnownMask, incompatibleBits } from '../../../spec/format/feature-bits.js';
 import { headerFieldOffsets } from '../../../spec/format/header.js';
 import type { RepairContext } from './repair-context.js';
 import type { WriteStep } from './write-plan.js';
@@ -38,24 +37,6 @@ export function currentHeaderFields(ctx: RepairContext): HeaderFields {
     compatibleFeatures: h.compatibleFeatures,
     autoclearFeatures: h.autoclearFeatures,
   };
-}
-
-/** The incompatible features without the dirty and corrupt bits (FEAT-1, FEAT-2). */
-export function withoutDirtyAndCorrupt(features: bigint): bigint {
-  return features & ~(incompatibleBits.dirty | incompatibleBits.corrupt);
-}
-
-/**
- * The autoclear bits a repaired image keeps: unknown bits go (FEAT-10, as any writer clears them),
- * the bitmaps bit goes without a bitmaps extension (FEAT-8), raw external data goes with a backing
- * file (FEAT-9). Clearing an autoclear bit never changes what a guest reads.
- */
-export function repairedAutoclear(ctx: RepairContext): bigint {
-  const h = ctx.image.header;
-  let bits = h.autoclearFeatures & autoclearKnownMask;
-  if (ctx.image.meta.extensions.bitmapsLengthBytes === undefined) bits &= ~autoclearBits.bitmaps;
-  if (ctx.hasBacking) bits &= ~autoclearBits.rawExternalData;
-  return bits;
 }
 
 /** One write of header bytes 36..95 (36..71 for v2) holding `fields`. */

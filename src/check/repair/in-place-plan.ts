@@ -16,7 +16,8 @@
 import { normalizeL1Copied } from './copied-plan.js';
 import { entryWrites } from './entry-writes.js';
 import { tallyFinalReferences } from './final-references.js';
-import { featureBitsWrite, repairedAutoclear, withoutDirtyAndCorrupt } from './header-switch.js';
+import { featureBitsWrite } from './header-switch.js';
+import { repairedAutoclear, withoutDirtyAndCorrupt } from './repaired-features.js';
 import { refcountEdits } from './refcount-edits.js';
 import type { RepairContext } from './repair-context.js';
 import type { RepairPlan } from './repair-plan.js';

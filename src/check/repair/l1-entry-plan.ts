@@ -58,7 +58,7 @@ function drop(ctx: RepairContext, tree: TreePlan, i: number, where: string, rule
 function slotFor(ctx: RepairContext, tree: TreePlan, own: Set<number>, i: number, offsetBytes: number, where: string) {
   const k = offsetBytes / ctx.clusterSizeBytes;
   const scan = ctx.claims.scan(k, k);
-  noteRefcountAlias(ctx, scan, where, offsetBytes, 'L2 table', guestRangeOf(ctx, tree, i, null, 'same bytes'));
+  if (scan.refcountStructure) noteRefcountAlias(ctx, scan, where, offsetBytes, 'L2 table', guestRangeOf(ctx, tree, i, null, 'same bytes'));
   let mustCopy = false;
   if (own.has(k)) {
     mustCopy = true;

@@ -30,13 +30,17 @@ export interface EntryWords {
   blo: number;
 }
 
-/** Where an entry is. */
+/** Where an entry is (reused from entry to entry: the hot loop allocates nothing per entry). */
 export interface EntryAt {
   tree: TreePlan;
   slot: L2Slot;
   entryIndex: number;
   guestOffsetBytes: number;
-  where: string;
+}
+
+/** "active L1[0] -> L2 @0x40000 entry 3", built only when a record needs it. */
+export function entryWhere(at: EntryAt): string {
+  return `${at.tree.owner} L1[${at.slot.l1Index}] -> L2 @0x${at.slot.sourceOffsetBytes.toString(16)} entry ${at.entryIndex}`;
 }
 
 /** How an entry changed: not at all, in flags only, or in what it references. */
@@ -72,21 +76,21 @@ export function planL2Entry(ctx: RepairContext, at: EntryAt, e: EntryWords): Ent
   if (type === ClusterType.zeroAlloc) {
     e.hi = 0;
     e.lo = 1;
-    ctx.records.push(repairRecord('entry-dropped', 'AL-2', at.where, `preallocated zero cluster at 0x${offsetBytes.toString(16)} also belongs to ${alias}; the entry keeps reading zeros without it`, { guestRange: range(ctx, at, 'same bytes') }));
+    ctx.records.push(repairRecord('entry-dropped', 'AL-2', entryWhere(at), `preallocated zero cluster at 0x${offsetBytes.toString(16)} also belongs to ${alias}; the entry keeps reading zeros without it`, { guestRange: range(ctx, at, 'same bytes') }));
     return EntryChange.refs;
   }
   const copyOffset = copyDataCluster(ctx, at.slot.sourceOffsetBytes, at.entryIndex, offsetBytes);
   e.hi = (e.hi & COPIED_HI_BIT) | Math.floor(copyOffset / 4294967296);
   e.lo = copyOffset >>> 0;
   ctx.dataTally.addCluster(copyOffset / cs);
-  ctx.records.push(repairRecord('cluster-copied', 'AL-2', at.where, `data cluster at 0x${offsetBytes.toString(16)} also belongs to ${alias}; copied to 0x${copyOffset.toString(16)} and relinked, so neither owner can change what the other reads`, { guestRange: range(ctx, at, 'same bytes') }));
+  ctx.records.push(repairRecord('cluster-copied', 'AL-2', entryWhere(at), `data cluster at 0x${offsetBytes.toString(16)} also belongs to ${alias}; copied to 0x${copyOffset.toString(16)} and relinked, so neither owner can change what the other reads`, { guestRange: range(ctx, at, 'same bytes') }));
   return EntryChange.refs;
 }
 
 /** Who else owns clusters [first, last]: metadata, or another entry of this tree; null when nobody. */
 function aliasOf(ctx: RepairContext, at: EntryAt, first: number, last: number, compressed = false): string | null {
   const scan = ctx.claims.scan(first, last);
-  noteRefcountAlias(ctx, scan, at.where, first * ctx.clusterSizeBytes, compressed ? 'compressed data' : 'data cluster', range(ctx, at, 'same bytes'));
+  if (scan.refcountStructure) noteRefcountAlias(ctx, scan, entryWhere(at), first * ctx.clusterSizeBytes, compressed ? 'compressed data' : 'data cluster', range(ctx, at, 'same bytes'));
   if (scan.owner !== ClaimKind.none) return claimKindName(scan.owner);
   for (let k = first; k <= last; k++) {
     const claim = ctx.claims.dataClaimOf(k);
@@ -100,13 +104,13 @@ function planCompressed(ctx: RepairContext, at: EntryAt, e: EntryWords, mask: nu
   let change: EntryChange = EntryChange.none;
   if ((mask & L2Violation.compressedCopied) !== 0) {
     e.hi &= ~COPIED_HI_BIT;
-    ctx.records.push(repairRecord('copied-flag-fixed', 'CMP-1', at.where, 'COPIED cleared on a compressed cluster'));
+    ctx.records.push(repairRecord('copied-flag-fixed', 'CMP-1', entryWhere(at), 'COPIED cleared on a compressed cluster'));
     change = EntryChange.flags;
   }
   const cs = ctx.clusterSizeBytes;
   const d = decodeCompressedDescriptor(e.hi, e.lo, ctx.image.clusterBits);
   if (beyondEndOfFile(d.hostOffsetBytes, d.sizeBytes, ctx.image.fileSizeBytes, cs)) return drop(ctx, at, e, 'AL-4', `compressed data at 0x${d.hostOffsetBytes.toString(16)} lies past the end of the file`, false);
-  if (!decompresses(ctx, e, at.where)) return drop(ctx, at, e, 'CMP-4', 'the compressed stream does not decompress to one cluster (it could not be read)', false);
+  if (!decompresses(ctx, e, at)) return drop(ctx, at, e, 'CMP-4', 'the compressed stream does not decompress to one cluster (it could not be read)', false);
   const first = Math.floor(d.hostOffsetBytes / cs);
   const last = Math.floor((d.hostOffsetBytes + d.sizeBytes - 1) / cs);
   const alias = aliasOf(ctx, at, first, last, true);
@@ -119,14 +123,14 @@ function planCompressed(ctx: RepairContext, at: EntryAt, e: EntryWords, mask: nu
   e.hi = copy.hi;
   e.lo = copy.lo;
   ctx.dataTally.addRange(copy.offsetBytes, d.sizeBytes, cs);
-  ctx.records.push(repairRecord('cluster-copied', 'AL-2', at.where, `compressed data at 0x${d.hostOffsetBytes.toString(16)} overlaps ${alias}; copied to 0x${copy.offsetBytes.toString(16)} and relinked`, { guestRange: range(ctx, at, 'same bytes') }));
+  ctx.records.push(repairRecord('cluster-copied', 'AL-2', entryWhere(at), `compressed data at 0x${d.hostOffsetBytes.toString(16)} overlaps ${alias}; copied to 0x${copy.offsetBytes.toString(16)} and relinked`, { guestRange: range(ctx, at, 'same bytes') }));
   return EntryChange.refs;
 }
 
 /** True when the entry's stream decompresses to one cluster (what a guest read needs). */
-function decompresses(ctx: RepairContext, e: EntryWords, where: string): boolean {
+function decompresses(ctx: RepairContext, e: EntryWords, at: EntryAt): boolean {
   try {
-    readCompressedCluster(ctx.source, e.hi >>> 0, e.lo >>> 0, ctx.image.clusterBits, ctx.image.header.compressionType, where);
+    readCompressedCluster(ctx.source, e.hi >>> 0, e.lo >>> 0, ctx.image.clusterBits, ctx.image.header.compressionType, entryWhere(at));
     return true;
   } catch (err) {
     if (isFormatError(err)) return false;
@@ -138,7 +142,7 @@ function decompresses(ctx: RepairContext, e: EntryWords, where: string): boolean
 function clearFlags(ctx: RepairContext, at: EntryAt, e: EntryWords, mask: number): EntryChange {
   let change: EntryChange = EntryChange.none;
   const note = (rule: string, detail: string, guest?: GuestRange) => {
-    ctx.records.push(repairRecord('reserved-bits-cleared', rule, at.where, detail, guest ? { guestRange: guest } : {}));
+    ctx.records.push(repairRecord('reserved-bits-cleared', rule, entryWhere(at), detail, guest ? { guestRange: guest } : {}));
     change = EntryChange.flags;
   };
   if ((mask & L2Violation.reserved) !== 0) {
@@ -180,7 +184,7 @@ function drop(ctx: RepairContext, at: EntryAt, e: EntryWords, rule: string, why:
   }
   const readsAfter = droppedReads(ctx, zeroFlag);
   const same = readZerosBefore && readsAfter === 'zeros';
-  ctx.records.push(repairRecord('entry-dropped', rule, at.where, `${why}; the mapping is dropped`, { guestRange: range(ctx, at, same ? 'same bytes' : readsAfter) }));
+  ctx.records.push(repairRecord('entry-dropped', rule, entryWhere(at), `${why}; the mapping is dropped`, { guestRange: range(ctx, at, same ? 'same bytes' : readsAfter) }));
   return EntryChange.refs;
 }
 

@@ -2,8 +2,7 @@
  * Pass 2 of a tree: every entry of every L2 table the tree references, decided by planL2Entry. A
  * table whose entries change gets a final copy in its slot; the old table is never touched here.
  */
-import { hex } from '../../../spec/format/bounded-reader.js';
-import { EntryChange, planL2Entry, type EntryWords } from './l2-entry-plan.js';
+import { EntryChange, planL2Entry, type EntryAt, type EntryWords } from './l2-entry-plan.js';
 import type { RepairContext } from './repair-context.js';
 import { editableTable, slotTable, type L2Slot, type TreePlan } from './tree-plan.js';
 
@@ -20,14 +19,15 @@ function planL2Table(ctx: RepairContext, tree: TreePlan, slot: L2Slot): void {
   const view = new DataView(old.buffer, old.byteOffset, old.byteLength);
   const step = g.l2EntrySizeBytes;
   const e: EntryWords = { hi: 0, lo: 0, bhi: 0, blo: 0 };
+  const at: EntryAt = { tree, slot, entryIndex: 0, guestOffsetBytes: 0 };
   for (let j = 0, p = 0; j < g.l2EntryCount; j++, p += step) {
     e.hi = view.getUint32(p);
     e.lo = view.getUint32(p + 4);
     e.bhi = g.extendedL2 ? view.getUint32(p + 8) : 0;
     e.blo = g.extendedL2 ? view.getUint32(p + 12) : 0;
     if ((e.hi | e.lo | e.bhi | e.blo) === 0) continue;
-    const where = `${tree.owner} L1[${slot.l1Index}] -> L2 @${hex(slot.sourceOffsetBytes)} entry ${j}`;
-    const at = { tree, slot, entryIndex: j, guestOffsetBytes: (slot.l1Index * g.l2EntryCount + j) * g.clusterSizeBytes, where };
+    at.entryIndex = j;
+    at.guestOffsetBytes = (slot.l1Index * g.l2EntryCount + j) * g.clusterSizeBytes;
     const change = planL2Entry(ctx, at, e);
     if (change === EntryChange.none) continue;
     if (change === EntryChange.refs) slot.refsChanged = true;

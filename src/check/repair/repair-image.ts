@@ -17,7 +17,7 @@ import { toByteSource } from '../../storage/to-byte-source.js';
 import { checkImage } from '../check-image.js';
 import type { CheckReport } from '../check-report.js';
 import { planFullRepair } from './full-repair-plan.js';
-import { withoutDirtyAndCorrupt } from './header-switch.js';
+import { withoutDirtyAndCorrupt } from './repaired-features.js';
 import { planLeakRepair } from './leak-plan.js';
 import type { RepairMode } from './repair-mode.js';
 import { mutatedPlan } from './repair-mutants.js';
