@@ -23,7 +23,7 @@ import type { RepairMode } from './repair-mode.js';
 import { mutatedPlan } from './repair-mutants.js';
 import { setPlannedFeatures, type RepairStrategy } from './repair-plan.js';
 import { repairRecord, type RepairRecord } from './repair-record.js';
-import { applyWritePlan, type WritePlan } from './write-plan.js';
+import { applyWritePlan, isEmptyPlan, type WritePlan } from './write-plan.js';
 
 export interface RepairResult {
   mode: RepairMode;
@@ -55,7 +55,8 @@ export function repairImage(device: BlockDevice, mode: RepairMode, opts: { mutan
   }
   const { plan, ctx } = planned;
   const originalFeatures = ctx.image.header.incompatibleFeatures;
-  let after = checkPlanned(device, plan.writes);
+  // An empty plan leaves the image as it is: the check before is the check after.
+  let after = isEmptyPlan(plan.writes) ? before : checkPlanned(device, plan.writes);
   let bitsCleared = plan.features !== null && withoutDirtyAndCorrupt(originalFeatures) !== originalFeatures;
   if (plan.features !== null && (after.corruptions > 0 || after['check-errors'] > 0)) {
     setPlannedFeatures(plan, originalFeatures);
