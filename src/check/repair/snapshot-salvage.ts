@@ -6,10 +6,11 @@
  * the snapshot. Entries are kept as raw bytes, so what the repair rewrites is byte-identical except
  * for the fields it fixes.
  */
-import type { ByteSource } from '../../../spec/format/byte-source.js';
+import { bytesSource, type ByteSource } from '../../../spec/format/byte-source.js';
 import { BoundedReader, hex } from '../../../spec/format/bounded-reader.js';
 import { limits } from '../../../spec/format/limits.js';
-import type { SnapshotContext } from '../../../spec/invariants/snapshots.js';
+import { decodeSnapshotTable } from '../../../spec/format/snapshot-table.js';
+import { snapshotVmStateFindings, type SnapshotContext } from '../../../spec/invariants/snapshots.js';
 import { repairRecord, type RepairRecord } from './repair-record.js';
 
 const FIXED_BYTES = 40;
@@ -148,7 +149,22 @@ function salvageOne(out: SnapshotSalvage, e: RawEntry, ctx: SnapshotContext, vir
     out.changed = true;
     out.records.push(repairRecord('snapshot-fixed', 'SN-3', label, `v3 entry had ${e.extra.length} bytes of extra data; now 16 (vm_state_size_large, disk_size ${virtualSizeBytes})`));
   }
-  out.kept.push({ originalIndex: e.index, raw: encodeRaw(e, extra), l1OffsetBytes, l1EntryCount, label });
+  const raw = encodeRaw(e, extra);
+  if (dropUnreachableVmState(raw, e.index, ctx)) {
+    out.changed = true;
+    out.records.push(repairRecord('snapshot-fixed', 'SN-7', label, 'VM state dropped: the snapshot\'s L1 table cannot reach it, so it could never be read (the disk part is kept)'));
+  }
+  out.kept.push({ originalIndex: e.index, raw, l1OffsetBytes, l1EntryCount, label });
+}
+
+/** SN-7: when the L1 table cannot hold the VM state after the disk, zeroes both VM state sizes in `raw`; true if it did. */
+function dropUnreachableVmState(raw: Uint8Array, index: number, ctx: SnapshotContext): boolean {
+  const entry = decodeSnapshotTable(bytesSource(raw), 0, 1)[0];
+  if (snapshotVmStateFindings(index, entry, ctx).length === 0) return false;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  view.setUint32(32, 0);
+  if (entry.extraData.length >= 8) view.setBigUint64(FIXED_BYTES, 0n);
+  return true;
 }
 
 /** Extra data of at least 16 bytes: the existing bytes, then vm_state_size_large and disk_size where missing. */
