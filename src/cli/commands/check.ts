@@ -10,7 +10,6 @@ import { formatHuman } from '../../check/format-human.js';
 import { CheckFileSource } from '../../check/check-file-source.js';
 import type { Command } from '../command.js';
 import { isRepairMode } from '../../check/repair/repair-mode.js';
-import { formatRepairHuman, repairedReport, repairFile } from '../../check/repair/repaired-report.js';
 import { flagChoice, flagValue, parseArgs } from '../parse-args.js';
 import { UsageError } from '../usage-error.js';
 
@@ -29,12 +28,14 @@ export const checkCommand: Command = {
     const output = flagChoice(args, 'output', ['human', 'json'] as const, 'human');
     if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'missing IMAGE' : 'check takes exactly one IMAGE');
     const path = args.positionals[0];
-    const repaired = repair === undefined ? null : repairFile(path, repair);
+    // The repair modules load only with -r: a read-only check should not pay for them.
+    const repairing = repair === undefined ? null : await import('../../check/repair/repaired-report.js');
+    const repaired = repairing === null || repair === undefined ? null : repairing.repairFile(path, repair);
     const source = new CheckFileSource(path);
     try {
       const checked = checkImage(source, path);
-      const report = repaired === null ? checked : repairedReport(checked, repaired);
-      if (repaired !== null && output === 'human') process.stdout.write(formatRepairHuman(repaired));
+      const report = repaired === null || repairing === null ? checked : repairing.repairedReport(checked, repaired);
+      if (repaired !== null && repairing !== null && output === 'human') process.stdout.write(repairing.formatRepairHuman(repaired));
       process.stdout.write(output === 'json' ? JSON.stringify(report, null, 2) + '\n' : formatHuman(report));
       return exitCodeOf(report);
     } finally {
