@@ -88,7 +88,7 @@ export class Campaign {
             this.hooks.onProgress?.(sum());
           } else if (m.type === 'finding') this.save(m.case as FuzzCase, m.batchIndex);
           else if (m.type === 'error') reject(new Error(`fuzz job ${jobIndex}: ${m.message}`));
-          else if (m.type === 'done') resolve();
+          else if (m.type === 'done') void w.terminate().then(() => resolve());
         });
         w.on('error', reject);
         w.on('exit', () => resolve());

@@ -46,4 +46,5 @@ try {
   await target.dispose();
   post({ type: 'stats', stats });
   post({ type: 'done' });
+  port.close();
 }

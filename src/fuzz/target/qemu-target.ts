@@ -1,8 +1,127 @@
-/** Placeholder until the QEMU driver lands (step 5). */
-import type { FuzzTarget, Repairer } from './fuzz-target.js';
+/**
+ * QemuTarget: QEMU driven through qemu-io and qemu-img over blklogwrites, so every storage
+ * operation of every guest op is read back from the log (decoded with the storage issue's
+ * dm-log-writes codec). Crash states come from those logs through the same generator as the
+ * built-in engine's. Recovery is a read-write open and close in a long-lived qemu-io; the separate
+ * repairs are crashcow's `check -r all` and `qemu-img check -r all` (over blklogwrites too).
+ * Everything lives in one temporary directory, removed by dispose().
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QemuEngine, qemuTempDir } from '../../engine/qemu/qemu-engine.js';
+import { QemuIoProcess } from '../../engine/qemu/qemu-io-process.js';
+import { isQemuMissingError } from '../../engine/qemu/qemu-missing-error.js';
+import { runQemuImg } from '../../engine/qemu/qemu-img-run.js';
+import { imageOptsOf, openCommandOf, type QemuOpenSpec } from '../../engine/qemu/qemu-open-spec.js';
+import { throwIfFailed } from '../../engine/qemu/qemu-output.js';
+import type { BlockDevice } from '../../storage/block-device.js';
+import { MemoryDevice } from '../../storage/memory-device.js';
+import { BACKING_WRITE_ID, writeContent } from '../content/content-tag.js';
+import { BACKING_FILE_NAME, createOptionsOf, type FuzzImageOptions } from '../image-options.js';
+import type { BackingDevice } from '../spec-view.js';
+import { failureOf } from './failure-of.js';
+import type { FuzzSession, FuzzTarget, RecoveryRun, Repairer } from './fuzz-target.js';
+import { LogReader } from './log-reader.js';
+import { QemuSession } from './qemu-session.js';
+import { SetupError } from './setup-error.js';
 
-export class QemuTarget {
-  static async create(_opts: { repairers: readonly Repairer[] }): Promise<FuzzTarget> {
-    throw new Error('the QEMU engine is not available yet');
+export class QemuTarget implements FuzzTarget {
+  readonly engineName = 'qemu';
+  readonly repairers: readonly Repairer[];
+  private recoveryIo: QemuIoProcess | null = null;
+  private session: QemuSession | null = null;
+
+  private constructor(
+    readonly engine: QemuEngine,
+    readonly dir: string,
+    repairers: readonly Repairer[],
+  ) {
+    this.repairers = [...repairers, { name: 'qemu-img check -r all', repair: (s) => this.qemuImgRepair(s) }];
+  }
+
+  get engineVersion(): string {
+    return this.engine.engineVersion;
+  }
+
+  /** @throws SetupError when qemu-io or qemu-img is missing */
+  static async create(opts: { repairers: readonly Repairer[] }): Promise<QemuTarget> {
+    try {
+      return new QemuTarget(await QemuEngine.create(), qemuTempDir(), opts.repairers);
+    } catch (err) {
+      if (isQemuMissingError(err)) throw new SetupError(err.message);
+      throw err;
+    }
+  }
+
+  async startSession(options: FuzzImageOptions, contentSeed: number): Promise<FuzzSession> {
+    await this.session?.dispose();
+    const backing = options.backing ? await this.makeBacking(options, contentSeed) : undefined;
+    const image = join(this.dir, 'image.qcow2');
+    await this.engine.create({ path: image }, createOptionsOf(options));
+    this.session = new QemuSession(this.engine, this.dir, backing, options);
+    await this.session.restart(MemoryDevice.from(readFileSync(image)));
+    return this.session;
+  }
+
+  async recover(state: BlockDevice, _backing: BackingDevice | undefined): Promise<RecoveryRun> {
+    const spec = this.scratch('recover', state, 'writethrough');
+    this.recoveryIo ??= await QemuIoProcess.start(this.dir);
+    const reader = new LogReader(join(this.dir, spec.logPath!), state.sizeBytes);
+    try {
+      const open = openCommandOf(spec);
+      throwIfFailed(open, await this.recoveryIo.command(open));
+      throwIfFailed('close', await this.recoveryIo.command('close'));
+      reader.sync();
+      return { device: this.fileDevice(spec.imagePath), ops: reader.ops };
+    } catch (err) {
+      await this.recoveryIo.command('close').catch(() => undefined);
+      reader.sync();
+      return { device: this.fileDevice(spec.imagePath), ops: reader.ops, failure: failureOf(err) };
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.session?.dispose();
+    this.session = null;
+    await this.recoveryIo?.quit();
+    this.recoveryIo = null;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** `qemu-img check -r all` over blklogwrites on a copy of the state. */
+  private async qemuImgRepair(state: BlockDevice): Promise<RecoveryRun> {
+    const spec = this.scratch('repair', state, 'writethrough');
+    const reader = new LogReader(join(this.dir, spec.logPath!), state.sizeBytes);
+    const r = await runQemuImg(['check', '-r', 'all', '--output=json', '--image-opts', imageOptsOf(spec)], this.dir);
+    reader.sync();
+    const run: RecoveryRun = { device: this.fileDevice(spec.imagePath), ops: reader.ops };
+    if (r.exitCode !== 0 && r.exitCode !== 2 && r.exitCode !== 3) run.failure = { message: `exit ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`, rule: 'CHK-1' };
+    return run;
+  }
+
+  /** Writes the state as NAME.qcow2 with an empty NAME.log and returns the open spec. */
+  private scratch(name: string, state: BlockDevice, cacheMode: QemuOpenSpec['cacheMode']): QemuOpenSpec {
+    const spec: QemuOpenSpec = { imagePath: `${name}.qcow2`, logPath: `${name}.log`, cacheMode };
+    writeFileSync(join(this.dir, spec.imagePath), state.read(0, state.sizeBytes));
+    writeFileSync(join(this.dir, spec.logPath!), new Uint8Array(0));
+    return spec;
+  }
+
+  private fileDevice(name: string): BlockDevice {
+    return MemoryDevice.from(readFileSync(join(this.dir, name)));
+  }
+
+  private async makeBacking(options: FuzzImageOptions, contentSeed: number): Promise<BackingDevice> {
+    const b = options.backing!;
+    const path = join(this.dir, BACKING_FILE_NAME);
+    const content = writeContent(contentSeed, BACKING_WRITE_ID, 0, b.sizeBytes);
+    if (b.format === 'raw') writeFileSync(path, content);
+    else {
+      await this.engine.create({ path }, { virtualSizeBytes: b.sizeBytes, clusterSizeBytes: options.clusterSizeBytes });
+      const image = await this.engine.open({ path });
+      await image.write(0, content);
+      await image.close();
+    }
+    return { device: MemoryDevice.from(readFileSync(path)), format: b.format };
   }
 }

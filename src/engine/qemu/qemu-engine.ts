@@ -1,0 +1,77 @@
+/**
+ * QemuEngine: QEMU as an Engine: images are created with qemu-img and opened in a qemu-io process
+ * (interactive: commands on stdin, output up to the next prompt). Works on files only; the
+ * fuzzer's QEMU target also opens images over blklogwrites through `openSpec`.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import type { CreateOptions, Engine, EngineImage, ImageTarget, OpenOptions } from '../engine.js';
+import { EngineError } from '../engine-error.js';
+import { qemuVersionLine, runQemuImg } from './qemu-img-run.js';
+import { QemuImage } from './qemu-image.js';
+import { QemuIoProcess } from './qemu-io-process.js';
+import type { QemuOpenSpec } from './qemu-open-spec.js';
+
+export class QemuEngine implements Engine {
+  readonly name = 'qemu';
+
+  private constructor(readonly engineVersion: string) {}
+
+  /** Finds qemu-io and qemu-img and reads the version. @throws QemuMissingError */
+  static async create(): Promise<QemuEngine> {
+    const io = await qemuVersionLine('qemu-io');
+    await qemuVersionLine('qemu-img');
+    return new QemuEngine(io.replace(/^qemu-io version /, 'qemu-io '));
+  }
+
+  async create(target: ImageTarget, opts: CreateOptions): Promise<void> {
+    const path = pathOf(target);
+    const o = [`cluster_size=${opts.clusterSizeBytes ?? 65536}`, `compat=${opts.compat ?? '1.1'}`];
+    if ((opts.compat ?? '1.1') === '1.1') {
+      o.push(`refcount_bits=${opts.refcountBits ?? 16}`, `lazy_refcounts=${opts.lazyRefcounts ? 'on' : 'off'}`, `extended_l2=${opts.extendedL2 ? 'on' : 'off'}`);
+      if (opts.compressionType) o.push(`compression_type=${opts.compressionType}`);
+    }
+    const args = ['create', '-q', '-f', 'qcow2', '-o', o.join(',')];
+    if (opts.backingFile) args.push('-b', opts.backingFile, '-F', opts.backingFormat ?? 'raw');
+    args.push(path);
+    if (opts.virtualSizeBytes !== undefined) args.push(String(opts.virtualSizeBytes));
+    const r = await runQemuImg(args, dirname(resolve(path)));
+    if (r.exitCode !== 0) throw new EngineError('EINVAL', `qemu-img create: ${r.stderr.trim()}`);
+  }
+
+  async open(target: ImageTarget, opts: OpenOptions = {}): Promise<EngineImage> {
+    const path = resolve(pathOf(target));
+    const info = await runQemuImg(['info', '--output=json', '-U', path]);
+    if (info.exitCode !== 0) throw new EngineError('EIO', `qemu-img info: ${info.stderr.trim()}`);
+    const size = Number((JSON.parse(info.stdout) as { 'virtual-size': number })['virtual-size']);
+    const io = await QemuIoProcess.start(dirname(path));
+    try {
+      return await QemuImage.open(io, { imagePath: path, cacheMode: opts.cacheMode ?? 'writethrough', readOnly: opts.readOnly }, size, true);
+    } catch (err) {
+      await io.kill();
+      throw err;
+    }
+  }
+
+  /** Opens an image as `spec` says (blklogwrites included) in a new qemu-io process running in `cwd`. */
+  async openSpec(spec: QemuOpenSpec, virtualSizeBytes: number, cwd: string): Promise<{ image: QemuImage; io: QemuIoProcess }> {
+    const io = await QemuIoProcess.start(cwd);
+    try {
+      return { image: await QemuImage.open(io, spec, virtualSizeBytes, false), io };
+    } catch (err) {
+      await io.kill();
+      throw err;
+    }
+  }
+}
+
+function pathOf(target: ImageTarget): string {
+  if (!('path' in target)) throw new EngineError('ENOTSUP', 'the QEMU engine works on files, not in-memory devices');
+  return target.path;
+}
+
+/** A fresh temporary directory for QEMU's files. */
+export function qemuTempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'crashcow-qemu-'));
+}
