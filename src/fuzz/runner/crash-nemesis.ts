@@ -5,6 +5,7 @@
  * process leaves (everything it wrote landed, its caches lost), recovered through the engine, with
  * the model resolved to what the recovered image holds.
  */
+import { repairImage } from '../../check/repair/repair-image.js';
 import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
 import type { CrashState } from '../../storage/crash-states/crash-state.js';
 import { toByteSource } from '../../storage/to-byte-source.js';
@@ -12,6 +13,7 @@ import type { DurabilityExpectation, DurabilityOracle } from '../model/durabilit
 import type { GuestModel } from '../model/guest-model.js';
 import { CrashStateJudge } from '../oracle/crash-state-judge.js';
 import type { CrashJudgeContext } from '../oracle/judge-crash-state.js';
+import { summarizeCheck } from '../oracle/check-summary.js';
 import { judgeData } from '../oracle/judge-data.js';
 import { snapshotEntriesOf } from '../spec-view.js';
 import type { FuzzSession } from '../target/fuzz-target.js';
@@ -56,7 +58,9 @@ export async function judgeCrashStates(input: CrashInput): Promise<CrashFinding 
 }
 
 /**
- * Continues after a crash from the killed-process state: recovers it through the engine, resolves
+ * Continues after a crash from the killed-process state: recovers it through the engine, frees the
+ * clusters the crash leaked (crashcow's `check -r leaks`, as a user would run after a crash: the
+ * engine's open keeps leaks, and the lockstep after the next close demands a clean image), resolves
  * the model to it and starts a new segment. Returns a violation if the recovered image breaks P4,
  * or 'stopped' when it cannot be recovered here (a dirty image without a repair).
  */
@@ -77,6 +81,7 @@ export async function continueAfterCrash(input: CrashInput, model: GuestModel): 
   const present = new Set(snapshotEntriesOf(source).map((e) => e.name));
   for (const name of [...model.snapshots.keys()]) if (!present.has(name)) model.snapshots.delete(name);
   for (const [name, snap] of exp.optionalSnapshots) if (present.has(name)) model.snapshots.set(name, snap);
+  if (summarizeCheck(source).report.leaks > 0) repairImage(run.device, 'leaks');
   await session.restart(run.device);
   return null;
 }

@@ -1,0 +1,83 @@
+/**
+ * `crashcow fuzz` and `crashcow replay` as a user runs them (the built CLI): exit codes, the JSON
+ * summary, saved cases that replay (1 while the defect is there, 0 once it is gone, 2 for an
+ * invalid case), and the setup error when qemu-io is missing.
+ */
+import { execa } from 'execa';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { crashcow } from '../../helpers/crashcow-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'crashcow-fuzz-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('crashcow fuzz', () => {
+  it('prints one JSON summary and exits 0 when nothing is found', async () => {
+    const r = await crashcow(['fuzz', '--engine', 'builtin', '--seed', '5', '--runs', '4', '--lazy-refcounts', 'off', '--output', 'json', '--corpus', join(dir, 'none')]);
+    expect(r.exitCode).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary).toMatchObject({ engine: 'builtin', engineVersion: 'crashcow-builtin 0.1.0', seed: 5, runs: 4, findings: [] });
+    expect(summary.crashStates).toBeGreaterThan(0);
+    expect(typeof summary.statesPerSecond).toBe('number');
+  });
+
+  it('saves a mutant finding as a case that replays: 1 with the mutant, 0 without, 2 when invalid', async () => {
+    const corpus = join(dir, 'found');
+    const r = await crashcow(['fuzz', '--engine', 'builtin', '--mutant', 'refcount-after-l2', '--seed', '1', '--runs', '20', '--lazy-refcounts', 'off', '--output', 'json', '--corpus', corpus]);
+    expect(r.exitCode).toBe(1);
+    const { findings } = JSON.parse(r.stdout) as { findings: Array<{ property: string; caseFile: string }> };
+    expect(findings.length).toBeGreaterThan(0);
+    expect(readdirSync(corpus).length).toBe(findings.length);
+    const caseFile = findings[0].caseFile;
+    expect((await crashcow(['replay', caseFile])).exitCode).toBe(1);
+    const fixed = JSON.parse(readFileSync(caseFile, 'utf8'));
+    fixed.engine.mutants = [];
+    writeFileSync(join(dir, 'fixed.json'), JSON.stringify(fixed));
+    const passes = await crashcow(['replay', join(dir, 'fixed.json')]);
+    expect(passes.exitCode).toBe(0);
+    expect(passes.stdout).toContain('no longer fails');
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...fixed, operations: 'none' }));
+    const bad = await crashcow(['replay', join(dir, 'bad.json')]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('not a valid crashcow case');
+  });
+
+  it('splits work over jobs and shards deterministically', async () => {
+    const args = ['fuzz', '--engine', 'builtin', '--seed', '9', '--runs', '20', '--lazy-refcounts', 'off', '--output', 'json', '--corpus', join(dir, 'shards')];
+    const whole = JSON.parse((await crashcow([...args, '--jobs', '2'])).stdout);
+    const first = JSON.parse((await crashcow([...args, '--shard', '1/2'])).stdout);
+    const second = JSON.parse((await crashcow([...args, '--shard', '2/2'])).stdout);
+    expect(whole.runs).toBe(20);
+    expect(first.runs + second.runs).toBe(20);
+    expect(first.crashStates + second.crashStates).toBe(whole.crashStates);
+  });
+
+  it('stops cleanly on Ctrl-C, leaving no temporary files', async () => {
+    const mainJs = fileURLToPath(new URL('../../../dist/src/cli/main.js', import.meta.url));
+    const tmp = join(dir, 'tmp');
+    mkdirSync(tmp);
+    const child = execa(process.execPath, [mainJs, 'fuzz', '--engine', 'qemu', '--time', '60', '--output', 'json', '--corpus', join(dir, 'interrupted')], { reject: false, env: { TMPDIR: tmp } });
+    await new Promise((r) => setTimeout(r, 4000));
+    child.kill('SIGINT');
+    const r = await child;
+    expect([0, 1]).toContain(r.exitCode);
+    expect(JSON.parse(r.stdout).engine).toBe('qemu');
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('rejects bad flags with exit 2', async () => {
+    expect((await crashcow(['fuzz', '--runs', '3', '--time', '3'])).exitCode).toBe(2);
+    expect((await crashcow(['fuzz', '--mutant', 'no-such-mutant'])).exitCode).toBe(2);
+    expect((await crashcow(['fuzz', '--shard', '3/2'])).exitCode).toBe(2);
+  });
+
+  it('exits 2 with a clear message when qemu-io is missing for --engine qemu', async () => {
+    const mainJs = fileURLToPath(new URL('../../../dist/src/cli/main.js', import.meta.url));
+    const r = await execa(process.execPath, [mainJs, 'fuzz', '--engine', 'qemu', '--runs', '1'], { reject: false, env: { PATH: join(dir, 'no-bin') }, extendEnv: false });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/qemu-(io|img) not found.*qemu-utils/);
+  });
+});
