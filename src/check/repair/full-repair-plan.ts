@@ -19,8 +19,8 @@ import { readTrees } from './tree-plan.js';
 
 export type PlannedRepair = { ok: true; plan: RepairPlan; ctx: RepairContext } | { ok: false; findings: Finding[] };
 
-/** Plans a full repair of the image on `device` (reads only). */
-export function planFullRepair(device: BlockDevice): PlannedRepair {
+/** Plans a full repair of the image on `device` (reads only); `mutants` may name repair mutants (tests only). */
+export function planFullRepair(device: BlockDevice, mutants: readonly string[] = []): PlannedRepair {
   const opened = openForRepair(device);
   if (!opened.ok) return opened;
   const ctx = opened.ctx;
@@ -33,6 +33,6 @@ export function planFullRepair(device: BlockDevice): PlannedRepair {
   if (ctx.v3 && autoclear !== ctx.image.header.autoclearFeatures) {
     ctx.records.push(repairRecord('reserved-bits-cleared', 'FEAT-8', 'header.autoclear_features @0x58', `autoclear bits 0x${ctx.image.header.autoclearFeatures.toString(16)} -> 0x${autoclear.toString(16)} (bits without their extension, or unknown to every writer, FEAT-8/9/10)`));
   }
-  const plan = planInPlace(ctx, trees) ?? planRebuild(ctx, trees);
+  const plan = planInPlace(ctx, trees, mutants) ?? planRebuild(ctx, trees);
   return { ok: true, plan, ctx };
 }

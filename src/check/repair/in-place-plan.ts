@@ -20,6 +20,7 @@ import { featureBitsWrite } from './header-switch.js';
 import { repairedAutoclear, withoutDirtyAndCorrupt } from './repaired-features.js';
 import { refcountEdits } from './refcount-edits.js';
 import type { RepairContext } from './repair-context.js';
+import { repairMutants } from './repair-mutants.js';
 import type { RepairPlan } from './repair-plan.js';
 import type { TreePlan } from './tree-plan.js';
 import { writeEpoch, type WriteEpoch } from './write-plan.js';
@@ -30,14 +31,17 @@ export function inPlacePossible(ctx: RepairContext, trees: readonly TreePlan[]):
   return trees.every((t) => !t.l1Relocate && [...t.slots.values()].every((s) => !s.mustCopy));
 }
 
-/** The in-place plan, or null when the old refcount structures cannot hold the result. */
-export function planInPlace(ctx: RepairContext, trees: TreePlan[]): RepairPlan | null {
+/**
+ * The in-place plan, or null when the old refcount structures cannot hold the result. `mutants` may
+ * name repair mutants (tests only).
+ */
+export function planInPlace(ctx: RepairContext, trees: TreePlan[], mutants: readonly string[] = []): RepairPlan | null {
   if (!inPlacePossible(ctx, trees)) return null;
   const cs = ctx.clusterSizeBytes;
   const tally = tallyFinalReferences(ctx, trees, ctx.image.snapshotTable);
   tally.addRange(ctx.image.reftable.offsetBytes, ctx.image.reftable.entryCount * 8, cs);
   for (const offsetBytes of ctx.refcounts.refblockOffsets) if (offsetBytes !== 0) tally.addCluster(offsetBytes / cs);
-  const edits = refcountEdits(ctx, tally);
+  const edits = refcountEdits(ctx, tally, true, mutants.includes(repairMutants.naiveIncrement));
   if (edits === null) return null;
   normalizeL1Copied(ctx, trees[0], (k) => tally.countOf(k));
   ctx.records.push(...edits.records);

@@ -22,8 +22,11 @@ export interface RefcountEdits {
   records: RepairRecord[];
 }
 
-/** The edits that make the stored refcounts equal `tally`, or null when they cannot be made in place. */
-export function refcountEdits(ctx: RepairContext, tally: RefTally, allowRaise = true): RefcountEdits | null {
+/**
+ * The edits that make the stored refcounts equal `tally`, or null when they cannot be made in place.
+ * `naiveIncrement` is the MUT-16 mutant switch (tests only; see repair-mutants.ts).
+ */
+export function refcountEdits(ctx: RepairContext, tally: RefTally, allowRaise = true, naiveIncrement = false): RefcountEdits | null {
   const out: RefcountEdits = { raised: new Map(), lowered: new Map(), raisedCount: 0, loweredCount: 0, records: [] };
   const perBlock = ctx.geometry.refblockEntryCount;
   const end = Math.max(ctx.image.fileClusterCount, tally.clusterEnd);
@@ -32,7 +35,10 @@ export function refcountEdits(ctx: RepairContext, tally: RefTally, allowRaise = 
     const want = tally.countOf(c);
     const blockOffset = ctx.refcounts.refblockOffsets[Math.floor(c / perBlock)] ?? 0;
     if (blockOffset === 0) {
-      if (want > 0) return null;
+      // A referenced cluster without a block reads refcount 0: raising it needs a new block, and the
+      // old structures have no place for one that is sure to be free of live data (QEMU f307b255):
+      // only a rebuild can fix it. The mutant treats it as an ordinary too-low refcount instead.
+      if (want > 0 && !naiveIncrement) return null;
       continue;
     }
     if (want > ctx.geometry.refcountMax) return null;

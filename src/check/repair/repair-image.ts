@@ -48,7 +48,7 @@ export interface RepairResult {
  */
 export function repairImage(device: BlockDevice, mode: RepairMode, opts: { mutants?: readonly string[] } = {}): RepairResult {
   const before = checkImage(toByteSource(device), 'image');
-  const planned = mode === 'all' ? planFullRepair(device) : planLeakRepair(device, before);
+  const planned = mode === 'all' ? planFullRepair(device, opts.mutants) : planLeakRepair(device, before);
   if (!planned.ok) {
     const records = planned.findings.map((f) => repairRecord('refused', f.rule, f.where, `nothing changed: ${f.detail}`));
     return { mode, strategy: 'refused', records, refusal: planned.findings, corruptionsFixed: 0, leaksFixed: 0, bitsCleared: false, verified: { corruptions: before.corruptions, leaks: before.leaks, 'check-errors': before['check-errors'] } };

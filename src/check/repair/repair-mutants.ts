@@ -1,12 +1,19 @@
 /**
  * Repair mutants: deliberately broken variants behind named switches, so tests can prove that the
- * crash harness catches a repair that breaks its declared write order (a canary).
+ * crash harness catches a repair that breaks its declared write order (a canary), and that the
+ * checker catches a repair that fixes refcounts the way QEMU's fixed bug did (MUT-16).
  */
 import type { WritePlan } from './write-plan.js';
 
 export const repairMutants = {
   /** All epochs become one, last epoch's writes first: the switch may land before what it points at. */
   oneEpoch: 'repair-one-epoch',
+  /**
+   * MUT-16 (QEMU f307b255): a referenced cluster with refcount 0 and no refcount block is "raised in
+   * place" instead of forcing a rebuild; with no block to hold the raise, it stays at refcount 0.
+   * The switch is read in refcount-edits.ts.
+   */
+  naiveIncrement: 'repair-naive-increment',
 } as const;
 export type RepairMutant = (typeof repairMutants)[keyof typeof repairMutants];
 

@@ -1,11 +1,13 @@
 /**
  * Lazy refcounts and the dirty bit (FEAT-1, FEAT-7, LAZY-2..LAZY-5): a session leaves the bit set
  * until close; a crashed (unclosed) image is dirty, repairable by `qemu-img check -r all`, readable
- * read-only; a read-write open needs the injected repair hook (issue 4) and fails without it.
+ * read-only; a read-write open needs the injected repair hook (crashcow's is dirtyOpenRepair, wired
+ * in here by the test: the engine itself never imports src/check) and fails without it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { incompatibleBits } from '../../../../spec/format/feature-bits.js';
+import { dirtyOpenRepair } from '../../../../src/check/repair/repair-hook.js';
 import { BuiltinEngine } from '../../../../src/engine/builtin/builtin-engine.js';
 import { isEngineError } from '../../../../src/engine/engine-error.js';
 import { MemoryDevice } from '../../../../src/storage/memory-device.js';
@@ -85,6 +87,20 @@ describe('dirty bit', () => {
     await image.close();
     expect(seen).toEqual([['repair-naive-increment']]);
     expect(dirtyBit(device)).toBe(false);
+  });
+
+  it("opens read-write through crashcow's dirtyOpenRepair: dirty bit cleared, qemu-img check clean, data intact", async () => {
+    const device = await crashedImage();
+    expect(dirtyBit(device)).toBe(true);
+    const image = await engine.open({ device }, { repair: dirtyOpenRepair });
+    expect(dirtyBit(device), 'the repair cleared it before the open').toBe(false);
+    expect((await image.read(0, 200000)).every((b) => b === 7)).toBe(true);
+    await image.close();
+    expect(dirtyBit(device)).toBe(false);
+    writeFileSync(t.path('crashcow-repaired.qcow2'), device.read(0, device.sizeBytes));
+    const checked = await qemuImg(['check', t.path('crashcow-repaired.qcow2')]);
+    expect(checked.exitCode, checked.stdout + checked.stderr).toBe(0);
+    await qemuIo(t.path('crashcow-repaired.qcow2'), ['read -P 7 0 200000', 'read -P 0 200000 4096']);
   });
 
   it('openSync needs a synchronous repair hook, and runs one', async () => {
