@@ -30,12 +30,14 @@ export async function runJob(s: JobSettings): Promise<void> {
   const seen = new Set<string>();
   for (const batch of jobBatches(s.plan, s.jobIndex)) {
     if (s.shouldStop()) return;
-    const raw = await runBatch({ target: s.target, fixed: s.fixed, statesPerCrash: s.statesPerCrash, maxCommands: s.maxCommands, stats: s.stats, shouldStop: s.shouldStop }, batch.seed, batch.numRuns);
+    const raw = await runBatch({ target: s.target, fixed: s.fixed, statesPerCrash: s.statesPerCrash, maxCommands: s.maxCommands, stats: s.stats, shouldStop: s.shouldStop, known: seen }, batch.seed, batch.numRuns);
     if (!raw) continue;
     const c = await finalizeFailure(raw, { target: s.target, mutants: s.mutants, statesPerCrash: s.statesPerCrash, campaignSeed: s.plan.masterSeed });
     const signature = violationSignature(c.violation);
-    if (seen.has(signature)) continue;
+    const known = seen.has(signature);
     seen.add(signature);
+    seen.add(violationSignature(raw.violation));
+    if (known) continue;
     s.stats.findings++;
     await s.onFinding(c, batch.index);
   }

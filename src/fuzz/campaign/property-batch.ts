@@ -12,7 +12,7 @@ import type { FuzzOp } from '../model/fuzz-op.js';
 import { FuzzRun } from '../runner/fuzz-run.js';
 import type { RunStats } from '../runner/run-stats.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
-import { isPropertyFailure, type Violation } from '../violation.js';
+import { isPropertyFailure, violationSignature, type Violation } from '../violation.js';
 
 export interface BatchConfig {
   target: FuzzTarget;
@@ -22,6 +22,11 @@ export interface BatchConfig {
   stats: RunStats;
   /** Checked before each run: true stops the batch (runs left are skipped as passing). */
   shouldStop: () => boolean;
+  /**
+   * Signatures (violationSignature) already found in this campaign: a run that breaks one of them
+   * again counts in `stats.knownRepeats` and passes, so the campaign spends its time on new bugs.
+   */
+  known?: ReadonlySet<string>;
 }
 
 /** A failing execution: everything needed to replay it. */
@@ -50,6 +55,10 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
       await run.finish();
     } catch (err) {
       await run.dispose();
+      if (isPropertyFailure(err) && cfg.known?.has(violationSignature(err.violation))) {
+        cfg.stats.knownRepeats++;
+        return;
+      }
       failedOnce = true;
       last = isPropertyFailure(err) ? { options, contentSeed, history: [...run.history], violation: err.violation, stateId: run.crashFinding?.state.id ?? null } : null;
       throw err;

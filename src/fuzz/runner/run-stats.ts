@@ -11,10 +11,12 @@ export interface RunStats {
   /** Recoveries that could not run (a dirty image without a repair): no verdict. */
   unknownRecoveries: number;
   findings: number;
+  /** Runs that broke a property already found in the campaign (passed over, see BatchConfig.known). */
+  knownRepeats: number;
 }
 
 export function newRunStats(): RunStats {
-  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, unknownRecoveries: 0, findings: 0 };
+  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0 };
 }
 
 /** Adds `b` into `a`. */
