@@ -26,6 +26,7 @@ import { describeSectorOrigin } from '../content/decode-sector.js';
 import { mapDataSectors, type MappedSector } from './data-sector-map.js';
 import { judgeData, mismatchViolation } from './judge-data.js';
 import { ReadTracker } from './read-tracker.js';
+import { judgeRepairUnderCrash } from './repair-under-crash.js';
 import { groupKeyOf, groupLayoutOf } from './state-groups.js';
 
 /**
@@ -38,7 +39,10 @@ export const CLEAN_REPAIR_STRIDE = 8;
 /** A recovery as it ran on a group's first state. */
 interface SharedRecovery {
   how: string;
+  full: boolean;
   run: RecoveryRun;
+  /** Runs the same recovery on another device (P5). */
+  again: (state: BlockDevice) => Promise<RecoveryRun>;
   /** Guest sectors reading varying host sectors (built on first use; null: compare everything). */
   mapped?: MappedSector[] | null;
 }
@@ -80,10 +84,20 @@ export class CrashStateJudge {
     const verdict = await this.judgeFirst(tracker);
     verdict.shareable = !tracker.touched;
     if (!shared) byKey.set(key, verdict);
-    return verdict.violation ?? this.judgeFullData(verdict, exp);
+    if (verdict.violation) return verdict.violation;
+    const data = this.judgeFullData(verdict, exp);
+    if (data) return data;
+    for (const r of verdict.recoveries) {
+      verdict.violation ??= await judgeRepairUnderCrash(this.ctx, state.view(), { how: r.how, full: r.full, run: r.run, again: r.again }, exp);
+    }
+    return verdict.violation;
   }
 
-  /** P1 to P3 on a group's first state, recording each recovery's writes. */
+  /**
+   * P1 to P3 on a group's first state (read through `state`, which tracks the reads), recording
+   * each recovery's writes. P4 and then P5 follow in `judge`; P5's crash states inside a recovery
+   * are judged on the group's first state only, and the group shares that verdict.
+   */
   private async judgeFirst(state: BlockDevice): Promise<GroupVerdict> {
     const ctx = this.ctx;
     const verdict: GroupVerdict = { violation: null, recoveries: [], shareable: true, unknown: 0 };
@@ -92,12 +106,12 @@ export class CrashStateJudge {
     if (verdict.violation) return verdict;
     const clean = !before.dirty && isClean(before);
     const repairers = clean && this.groupCount++ % CLEAN_REPAIR_STRIDE !== 0 ? [] : ctx.target.repairers;
-    const recoveries: Array<{ how: string; full: boolean; run: () => Promise<RecoveryRun> }> = [
-      { how: `${ctx.target.engineName} read-write open and close`, full: false, run: () => ctx.target.recover(state, ctx.backing) },
-      ...repairers.map((r) => ({ how: r.name, full: true, run: () => r.repair(state) })),
+    const recoveries: Array<{ how: string; full: boolean; run: (s: BlockDevice) => Promise<RecoveryRun> }> = [
+      { how: `${ctx.target.engineName} read-write open and close`, full: false, run: (s) => ctx.target.recover(s, ctx.backing) },
+      ...repairers.map((r) => ({ how: r.name, full: true, run: (s: BlockDevice) => r.repair(s) })),
     ];
     for (const r of recoveries) {
-      const run = await r.run();
+      const run = await r.run(state);
       if (run.failure?.unsupported) {
         ctx.unknown.count++;
         verdict.unknown++;
@@ -106,7 +120,7 @@ export class CrashStateJudge {
       const after: CheckSummary | null = run.failure ? null : summarizeCheck(toByteSource(run.device));
       verdict.violation = judgeRecovered(before, run, after, r.how, r.full, ctx.lazyRefcounts, `after ${r.how}`);
       if (verdict.violation) return verdict;
-      verdict.recoveries.push({ how: r.how, run });
+      verdict.recoveries.push({ how: r.how, full: r.full, run, again: r.run });
     }
     return verdict;
   }

@@ -1,0 +1,44 @@
+/**
+ * P5, repair under crash: a recovery's own writes are recorded; a crash inside them (states from
+ * the same storage generator, seeded, a few per recovery) followed by the same recovery again must
+ * still satisfy P3 (the result checks clean as that recovery promises) and P4 (the guest data the
+ * original crash point allows). Violations name P5 and carry the rules of the P3 or P4 break.
+ */
+import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
+import type { BlockDevice } from '../../storage/block-device.js';
+import { toByteSource } from '../../storage/to-byte-source.js';
+import type { DurabilityExpectation } from '../model/durability-oracle.js';
+import type { RecoveryRun } from '../target/fuzz-target.js';
+import type { Violation } from '../violation.js';
+import { summarizeCheck } from './check-summary.js';
+import { judgeRecovered, type CrashJudgeContext } from './judge-crash-state.js';
+import { judgeData } from './judge-data.js';
+
+/** Crash states inside one recovery, at most. */
+export const P5_STATES_PER_RECOVERY = 3;
+
+export interface RecoveryUnderTest {
+  how: string;
+  /** True when the recovery must leave a clean image (a repair), not just an uncorrupted one. */
+  full: boolean;
+  run: RecoveryRun;
+  again: (state: BlockDevice) => Promise<RecoveryRun>;
+}
+
+/** P5 for one recovery of `state`; null when it holds (or the recovery wrote nothing). */
+export async function judgeRepairUnderCrash(ctx: CrashJudgeContext, state: BlockDevice, r: RecoveryUnderTest, exp: DurabilityExpectation): Promise<Violation | null> {
+  const ops = r.run.ops;
+  if (!ops.some((op) => op.kind !== 'flush')) return null;
+  const plan = new CrashPlan(state, ops, { maxStates: P5_STATES_PER_RECOVERY, seed: 0 });
+  for (const inner of plan.states()) {
+    if (inner.crashPoint === ops.length && inner.sizeCode === 0 && inner.codes.every((c) => c === 0)) continue;
+    const before = summarizeCheck(inner.source());
+    const again = await r.again(inner.view());
+    if (again.failure?.unsupported) continue;
+    const stage = `crash ${inner.id} inside ${r.how}, then ${r.how} again`;
+    const after = again.failure ? null : summarizeCheck(toByteSource(again.device));
+    const v = judgeRecovered(before, again, after, r.how, r.full, ctx.lazyRefcounts, stage) ?? judgeData(toByteSource(again.device), ctx.backing, exp, ctx.contentSeed, stage);
+    if (v) return { ...v, property: 'P5', summary: `${v.property} after a crash inside the recovery: ${v.summary}` };
+  }
+  return null;
+}
