@@ -11,20 +11,23 @@ import { RecordingDevice } from '../../storage/recording-device.js';
 import { failureOf } from './failure-of.js';
 import type { RecoveryRun, Repairer } from './fuzz-target.js';
 
-export const crashcowRepairer: Repairer = {
-  name: 'crashcow check -r all',
-  async repair(state: BlockDevice): Promise<RecoveryRun> {
-    const rec = new RecordingDevice(new CowDevice(state));
-    try {
-      repairImage(rec, 'all');
-      return { device: rec.inner, ops: rec.ops };
-    } catch (err) {
-      return { device: rec.inner, ops: rec.ops, failure: failureOf(err) };
-    }
-  },
-};
+/** crashcow's `check -r all` (with the repair's own mutants, e.g. repair-naive-increment). */
+export function crashcowRepairer(mutants: readonly string[] = []): Repairer {
+  return {
+    name: 'crashcow check -r all',
+    async repair(state: BlockDevice): Promise<RecoveryRun> {
+      const rec = new RecordingDevice(new CowDevice(state));
+      try {
+        repairImage(rec, 'all', { mutants });
+        return { device: rec.inner, ops: rec.ops };
+      } catch (err) {
+        return { device: rec.inner, ops: rec.ops, failure: failureOf(err) };
+      }
+    },
+  };
+}
 
 /** The built-in engine's repair on a dirty read-write open: crashcow's `-r all`. */
-export const crashcowRepairHook: RepairHook = (device) => {
-  repairImage(device, 'all');
+export const crashcowRepairHook: RepairHook = (device, opts) => {
+  repairImage(device, 'all', { mutants: opts.mutants });
 };

@@ -12,7 +12,7 @@ export type EngineName = 'builtin' | 'qemu';
 
 /** @throws Error for the QEMU engine when qemu-io or qemu-img cannot be run (a setup error) */
 export async function makeTarget(engine: EngineName, mutants: readonly MutantName[] = []): Promise<FuzzTarget> {
-  if (engine === 'builtin') return new BuiltinTarget({ mutants, repairHook: crashcowRepairHook, repairers: [crashcowRepairer] });
+  if (engine === 'builtin') return new BuiltinTarget({ mutants, repairHook: crashcowRepairHook, repairers: [crashcowRepairer(mutants)] });
   const { QemuTarget } = await import('./qemu-target.js');
-  return QemuTarget.create({ repairers: [crashcowRepairer] });
+  return QemuTarget.create({ repairers: [crashcowRepairer()] });
 }

@@ -1,0 +1,90 @@
+/**
+ * Benchmark of the fuzzer (`npm run bench:fuzz`): crash states judged per second with every
+ * property applied (P1-P5, lockstep, both recoveries) on both engines with 2 jobs (goals on 2
+ * cores: builtin >= 5,000 states/s, QEMU >= 500), and the time `crashcow fuzz --mutant NAME
+ * --seed 1` takes to find each mutant of the built-in engine (a finding counts when its case does
+ * not fail without the mutant). BENCH_SECONDS sets the throughput window (default 30),
+ * BENCH_MUTANT_SECONDS the budget per mutant (default 60), BENCH_MUTANTS a comma list.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mutantSpecs, type MutantName } from '../src/engine/mutants.js';
+import { Campaign } from '../src/fuzz/campaign/campaign.js';
+import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../src/fuzz/campaign/campaign-settings.js';
+import { readCase } from '../src/fuzz/case/fuzz-case.js';
+import { replayCase } from '../src/fuzz/case/replay-case.js';
+import { makeTarget, type EngineName } from '../src/fuzz/target/make-target.js';
+
+const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
+const MUTANT_SECONDS = Number(process.env.BENCH_MUTANT_SECONDS ?? 60);
+const GOALS: Record<EngineName, number> = { builtin: 5000, qemu: 500 };
+/** Mutants whose bug lives in the lazy-refcounts code: fuzzed with lazy refcounts on. */
+const LAZY_MUTANTS = new Set<string>(['dirty-bit-unsynced', 'clean-before-flush']);
+
+function settings(engine: EngineName, mutants: MutantName[], seconds: number, jobCount: number, lazy: boolean | undefined): CampaignSettings {
+  return {
+    engine,
+    mutants,
+    plan: { masterSeed: 1, totalRuns: null, shardIndex: 0, shardCount: 1, jobCount },
+    deadlineMs: Date.now() + seconds * 1000,
+    fixed: lazy === undefined ? {} : { lazyRefcounts: lazy },
+    statesPerCrash: DEFAULT_STATES_PER_CRASH,
+    maxCommands: DEFAULT_MAX_COMMANDS,
+  };
+}
+
+async function throughput(engine: EngineName, dir: string): Promise<void> {
+  const start = Date.now();
+  const r = await new Campaign(settings(engine, [], THROUGHPUT_SECONDS, 2, false), { corpusDir: join(dir, `throughput-${engine}`) }).run();
+  const seconds = (Date.now() - start) / 1000;
+  const perSecond = Math.round(r.stats.crashStates / seconds);
+  const verdict = perSecond >= GOALS[engine] ? 'meets' : 'misses';
+  console.log(`${engine.padEnd(8)} ${String(r.stats.crashStates).padStart(8)} states in ${seconds.toFixed(1)} s = ${String(perSecond).padStart(6)} states/s (2 jobs; ${verdict} the goal of ${GOALS[engine]}); runs ${r.stats.runs}, findings ${r.findings.length} (${r.engineVersion})`);
+}
+
+/** Seconds until the first finding that the unmutated engine does not share, or null. */
+async function timeToFind(mutant: MutantName, dir: string): Promise<{ seconds: number; ops: number; property: string } | null> {
+  const start = Date.now();
+  let found: { seconds: number; ops: number; property: string } | null = null;
+  const checks: Promise<void>[] = [];
+  const campaign = new Campaign(settings('builtin', [mutant], MUTANT_SECONDS, 1, LAZY_MUTANTS.has(mutant) ? true : false), {
+    corpusDir: join(dir, mutant),
+    onFinding: (f) => {
+      const seconds = (Date.now() - start) / 1000;
+      checks.push(
+        (async () => {
+          const c = readCase(f.caseFile);
+          const plain = await makeTarget('builtin');
+          const shared = (await replayCase(c, plain)).reproduced;
+          await plain.dispose();
+          if (!shared && !found) {
+            found = { seconds, ops: c.operations.length, property: `${f.property} [${f.rules.join(', ')}]` };
+            campaign.stop();
+          }
+        })(),
+      );
+    },
+  });
+  await campaign.run();
+  await Promise.all(checks);
+  return found;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'crashcow-bench-fuzz-'));
+  try {
+    console.log(`throughput, every property applied, ${THROUGHPUT_SECONDS} s per engine:`);
+    for (const engine of ['builtin', 'qemu'] as const) await throughput(engine, dir);
+    const only = process.env.BENCH_MUTANTS?.split(',');
+    console.log(`\ntime to find each mutant (seed 1, budget ${MUTANT_SECONDS} s, 1 job):`);
+    for (const m of mutantSpecs.filter((s) => !only || only.includes(s.name))) {
+      const r = await timeToFind(m.name, dir);
+      console.log(`${m.name.padEnd(28)} ${r ? `${r.seconds.toFixed(1).padStart(6)} s  ${r.property}, ${r.ops} ops` : `not found in ${MUTANT_SECONDS} s`}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
