@@ -83,13 +83,16 @@ describe('crashcow CLI runs qemu-img / qemu-io scripts', () => {
     expect(size.stderr).toMatch(/invalid SIZE "12Q"/);
   });
 
-  it('refuses to open a dirty image read-write without a repair hook (FEAT-1, LAZY-5)', async () => {
+  it('repairs a dirty image on a read-write open, as qemu-io does (FEAT-1, LAZY-5)', async () => {
     await qemuImg(['create', '-q', '-f', 'qcow2', '-o', 'lazy_refcounts=on', 'dirty.qcow2', '1M'], t.dir);
     await qemuIoRaw(['-f', 'qcow2', '-c', 'write 0 4k', '-c', 'sigraise 9', 'dirty.qcow2']);
-    const r = await crashcow(['io', '-c', 'write 0 4k', 'dirty.qcow2'], { cwd: t.dir });
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toMatch(/FEAT-1\/LAZY-5/);
+    // Read-only first: the image stays dirty and reads fine.
     const ro = await crashcow(['io', '-r', '-c', 'read -P 0xcd 0 4k', 'dirty.qcow2'], { cwd: t.dir });
     expect(ro.exitCode, ro.stdout + ro.stderr).toBe(0);
+    // Read-write: crashcow's repair runs before the open, like QEMU's check on a dirty open.
+    const rw = await crashcow(['io', '-c', 'write -P 0x11 4k 4k', 'dirty.qcow2'], { cwd: t.dir });
+    expect(rw.exitCode, rw.stdout + rw.stderr).toBe(0);
+    const check = await qemuImg(['check', 'dirty.qcow2'], t.dir);
+    expect(check.exitCode, check.stdout + check.stderr).toBe(0);
   });
 });
