@@ -50,7 +50,7 @@ async function replayOne(path: string): Promise<Outcome> {
         process.stdout.write(`${path}: reproduces ${v.property} [${v.rules.join(', ')}]: ${v.summary} (${v.stage})\n`);
         return 'reproduces';
       }
-      const other = r.violation ? `; it broke ${r.violation.property} [${r.violation.rules.join(', ')}] instead: ${r.violation.summary}` : '';
+      const other = r.violation ? `; it broke ${r.violation.property} [${r.violation.rules.join(', ')}] instead: ${r.violation.summary}` : r.diverged ? `; the operations no longer make the recorded crash state (${r.diverged})` : '';
       process.stdout.write(`${path}: passes: ${recorded} no longer fails${other}\n`);
       return 'passes';
     } finally {

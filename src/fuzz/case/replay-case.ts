@@ -4,6 +4,7 @@
  * exactly from its id, judged with every property. The failure reproduces when the same property
  * breaks again.
  */
+import { isFormatError } from '../../../spec/format/format-error.js';
 import { FuzzRun } from '../runner/fuzz-run.js';
 import { newRunStats } from '../runner/run-stats.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
@@ -16,6 +17,8 @@ export interface ReplayResult {
   violation: Violation | null;
   /** Storage operations of the crash segment in the replay (compare with the case's). */
   storageOpCount?: number;
+  /** Set when the operations no longer make the recorded crash state (the engine writes differently now). */
+  diverged?: string;
 }
 
 /** Replays `c` on `target`. @throws InvalidCaseError when the operations do not fit the crash */
@@ -26,7 +29,13 @@ export async function replayCase(c: FuzzCase, target: FuzzTarget, path = 'case')
   try {
     for (const op of c.crash ? ops.slice(0, -1) : ops) await run.apply(op);
     if (!c.crash) return { reproduced: false, violation: null };
-    const judged = await run.judgeStateById(c.crash.stateId);
+    let judged: Awaited<ReturnType<FuzzRun['judgeStateById']>>;
+    try {
+      judged = await run.judgeStateById(c.crash.stateId);
+    } catch (err) {
+      if (!isFormatError(err) || err.rule !== 'STATE-ID') throw err;
+      return { reproduced: false, violation: null, diverged: err.message };
+    }
     return { reproduced: judged.violation?.property === c.violation.property, violation: judged.violation, storageOpCount: judged.storageOpCount };
   } catch (err) {
     if (!isPropertyFailure(err)) throw err;

@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import type { FuzzRun } from '../runner/fuzz-run.js';
-import { DiscardCommand, WriteCommand, WriteZeroesCommand } from './data-commands.js';
-import { guestRangeArb } from './guest-range.js';
+import { BulkWriteCommand, DiscardCommand, WriteCommand, WriteZeroesCommand } from './data-commands.js';
+import { bulkRangeArb, guestRangeArb } from './guest-range.js';
 import { CrashCommand, FlushCommand, ReopenCommand, ResizeCommand } from './image-commands.js';
 import { SnapshotCommand } from './snapshot-commands.js';
 
@@ -19,7 +19,8 @@ export function commandArbitraries(): Array<fc.Arbitrary<fc.AsyncCommand<FuzzRun
   return [
     ...weighted(8, range.map((r) => new WriteCommand(r))),
     ...weighted(1, fc.tuple(range, fc.boolean()).map(([r, unmap]) => new WriteZeroesCommand(r, unmap))),
-    ...weighted(1, range.map((r) => new DiscardCommand(r))),
+    ...weighted(2, range.map((r) => new DiscardCommand(r))),
+    ...weighted(1, bulkRangeArb().map((r) => new BulkWriteCommand(r))),
     ...weighted(3, fc.constant(null).map(() => new FlushCommand())),
     ...weighted(1, fc.constant(null).map(() => new ReopenCommand())),
     ...weighted(1, fc.constant(null).map(() => new CrashCommand())),

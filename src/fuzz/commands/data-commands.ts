@@ -1,7 +1,7 @@
 /** Commands that change guest data: write, write-zeroes (with or without unmap) and discard. */
 import type { FuzzOp } from '../model/fuzz-op.js';
 import type { FuzzRun } from '../runner/fuzz-run.js';
-import { rangeBytesOf, type GuestRangeSpec } from './guest-range.js';
+import { bulkBytesOf, rangeBytesOf, type BulkRangeSpec, type GuestRangeSpec } from './guest-range.js';
 import { OpCommand } from './op-command.js';
 
 function rangeOf(run: FuzzRun, spec: GuestRangeSpec): { offsetBytes: number; lengthBytes: number } {
@@ -53,5 +53,20 @@ export class DiscardCommand extends OpCommand {
 
   protected describe(): string {
     return `discard(${JSON.stringify(this.spec)})`;
+  }
+}
+
+/** Writes up to 1 MiB of whole clusters at once (table growth: L1, refcount blocks, refcount table). */
+export class BulkWriteCommand extends OpCommand {
+  constructor(readonly spec: BulkRangeSpec) {
+    super();
+  }
+
+  protected ops(run: FuzzRun): FuzzOp[] {
+    return [{ kind: 'write', ...bulkBytesOf(this.spec, run.settings.options.clusterSizeBytes, run.model.virtualSizeBytes), writeId: run.takeWriteId() }];
+  }
+
+  protected describe(): string {
+    return `bulk-write(${JSON.stringify(this.spec)})`;
   }
 }

@@ -15,11 +15,15 @@ export interface GuestRangeSpec {
   lengthBytes: number;
 }
 
-/** Ranges: mostly sector-aligned, sometimes byte-unaligned, up to three clusters long. */
+/**
+ * Ranges: mostly sector-aligned, sometimes byte-unaligned, up to three clusters long, and mostly in
+ * the first eight clusters, so that later ops often land where earlier ones wrote, discarded or
+ * freed (overwrites, copy-on-write, cluster reuse).
+ */
 export function guestRangeArb(): fc.Arbitrary<GuestRangeSpec> {
   const unaligned = fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 511 }) });
   return fc.record({
-    cluster: fc.integer({ min: 0, max: 255 }),
+    cluster: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 7 }) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: 255 }) }),
     sectorInCluster: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.integer({ min: 0, max: 127 }) }),
     byteInSector: unaligned,
     lengthClusters: fc.integer({ min: 0, max: 2 }),
@@ -37,3 +41,23 @@ export function rangeBytesOf(spec: GuestRangeSpec, clusterSizeBytes: number, vir
   if (lengthBytes === 0) lengthBytes = SECTOR_SIZE_BYTES;
   return { offsetBytes, lengthBytes: Math.max(1, Math.min(lengthBytes, virtualSizeBytes - offsetBytes)) };
 }
+
+/** A bulk range: `clusters` whole clusters from cluster `cluster` (grows L1, refcount blocks and tables). */
+export interface BulkRangeSpec {
+  cluster: number;
+  clusters: number;
+}
+
+export function bulkRangeArb(): fc.Arbitrary<BulkRangeSpec> {
+  return fc.record({ cluster: fc.integer({ min: 0, max: 4095 }), clusters: fc.integer({ min: 16, max: 2048 }) });
+}
+
+/** The byte range of a bulk spec, at most 1 MiB, clamped to the disk. */
+export function bulkBytesOf(spec: BulkRangeSpec, clusterSizeBytes: number, virtualSizeBytes: number): { offsetBytes: number; lengthBytes: number } {
+  const offsetBytes = Math.floor(((spec.cluster * clusterSizeBytes) % virtualSizeBytes) / clusterSizeBytes) * clusterSizeBytes;
+  const lengthBytes = Math.min(spec.clusters * clusterSizeBytes, BULK_BYTES_MAX, virtualSizeBytes - offsetBytes);
+  return { offsetBytes, lengthBytes };
+}
+
+/** Largest bulk write. */
+export const BULK_BYTES_MAX = 1 << 20;

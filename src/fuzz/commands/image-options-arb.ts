@@ -20,7 +20,7 @@ export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<Fuz
     .record({
       clusterSizeBytes: fixed.clusterSizeBytes !== undefined ? fc.constant(fixed.clusterSizeBytes) : fc.constantFrom(512, 4096, 4096, 16384, 65536),
       virtualSizeBytes: fc.constantFrom(1, 2, 4, 8).map((n) => n * MIB),
-      refcountBits: fc.constantFrom(16, 16, 16, 1, 2, 4, 8, 32, 64),
+      refcountBits: fc.constantFrom(16, 16, 16, 1, 2, 4, 8, 32, 64, 64),
       v2: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
       lazy: fixed.lazyRefcounts !== undefined ? fc.constant(fixed.lazyRefcounts) : fc.boolean(),
       extendedL2: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),

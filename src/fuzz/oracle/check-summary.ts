@@ -8,6 +8,7 @@ import { incompatibleBits } from '../../../spec/format/feature-bits.js';
 import type { Finding } from '../../../spec/invariants/finding.js';
 import { checkImage } from '../../check/check-image.js';
 import { computeReferences, type ReferenceComputation } from '../../check/compute-references.js';
+import { FindingSink } from '../../check/finding-sink.js';
 import type { CheckReport } from '../../check/check-report.js';
 import { ruleSet } from '../violation.js';
 
@@ -33,7 +34,15 @@ export interface CheckSummary {
    * twice (real sharing: a write in place would change the other reference) is never tolerated.
    */
   harmfulCorruptionRules: string[];
+  /**
+   * The report's findings, with every witness of the rules the crash properties weigh one by one
+   * (COPIED and AL-4) even past the checker's witnesses per rule.
+   */
+  findings: Finding[];
 }
+
+/** Rules whose witnesses the crash properties weigh one by one. */
+const WEIGHED_RULES: ReadonlySet<string> = new Set(['L1-3', 'L2-2', 'AL-4']);
 
 /** Rules of the COPIED flag (active L1 and L2 tables). */
 const COPIED_RULES: ReadonlySet<string> = new Set(['L1-3', 'L2-2']);
@@ -42,17 +51,22 @@ const COPIED_RULES: ReadonlySet<string> = new Set(['L1-3', 'L2-2']);
 export function summarizeCheck(source: ByteSource): CheckSummary {
   const report = checkImage(source, 'state');
   const of = (kind: Finding['kind']): string[] => ruleSet(report.findings.filter((f) => f.kind === kind).map((f) => f.rule));
-  const harmful = harmfulCorruptions(source, report);
-  return { dirty: dirtyBitOf(source), report, corruptionRules: of('corruption'), leakRules: of('leak'), errorRules: of('check-error'), harmfulCorruptionRules: ruleSet(harmful.map((f) => f.rule)) };
+  let findings = report.findings;
+  let refs: ReferenceComputation | null = null;
+  if (report['findings-omitted'].some((o) => WEIGHED_RULES.has(o.rule))) {
+    const all = new FindingSink(Number.MAX_SAFE_INTEGER);
+    refs = computeReferences(source, all);
+    findings = [...report.findings.filter((f) => !WEIGHED_RULES.has(f.rule)), ...all.findings.filter((f) => WEIGHED_RULES.has(f.rule))];
+  }
+  const harmful = harmfulCorruptions(source, findings, refs);
+  return { dirty: dirtyBitOf(source), report, corruptionRules: of('corruption'), leakRules: of('leak'), errorRules: of('check-error'), harmfulCorruptionRules: ruleSet(harmful.map((f) => f.rule)), findings };
 }
 
 /** Corruption findings, less the COPIED mismatches that agree with the true reference counts. */
-function harmfulCorruptions(source: ByteSource, report: CheckReport): Finding[] {
-  const corruptions = report.findings.filter((f) => f.kind === 'corruption');
-  const copied = corruptions.filter((f) => COPIED_RULES.has(f.rule));
-  if (copied.length === 0) return corruptions;
-  if (report['findings-omitted'].some((o) => COPIED_RULES.has(o.rule) && o.kind === 'corruption')) return corruptions;
-  const refs = copied.some((f) => f.detail.startsWith('COPIED is set')) ? computeReferences(source) : null;
+function harmfulCorruptions(source: ByteSource, findings: readonly Finding[], known: ReferenceComputation | null): Finding[] {
+  const corruptions = findings.filter((f) => f.kind === 'corruption');
+  let refs = known;
+  if (refs === null && corruptions.some((f) => COPIED_RULES.has(f.rule) && f.detail.startsWith('COPIED is set'))) refs = computeReferences(source);
   return corruptions.filter((f) => {
     if (!COPIED_RULES.has(f.rule)) return true;
     if (f.detail.startsWith('COPIED is clear')) return false;
@@ -110,10 +124,14 @@ export function intolerableWhenDirtyAfterFlush(s: CheckSummary): string[] {
   return [...s.corruptionRules, ...s.errorRules].filter((r) => !DIRTY_TOLERATED_RULES.has(r));
 }
 
-/** Rule ids of counted findings that a crash must not leave on a dirty lazy-refcount image. */
+/**
+ * Rule ids of counted findings that a crash must not leave on a dirty lazy-refcount image. Findings
+ * the checker counted without listing them are judged by their rule (COPIED and AL-4 are listed in
+ * full in the summary).
+ */
 export function intolerableWhenDirty(s: CheckSummary): string[] {
-  const omitted = s.report['findings-omitted'].filter((o) => o.kind !== 'leak' && o.kind !== 'info' && !DIRTY_TOLERATED_RULES.has(o.rule));
-  const kept = s.report.findings.filter((f) => (f.kind === 'corruption' || f.kind === 'check-error') && !toleratedWhenDirty(f));
+  const kept = s.findings.filter((f) => (f.kind === 'corruption' || f.kind === 'check-error') && !toleratedWhenDirty(f));
+  const omitted = s.report['findings-omitted'].filter((o) => o.kind !== 'leak' && o.kind !== 'info' && !DIRTY_TOLERATED_RULES.has(o.rule) && !WEIGHED_RULES.has(o.rule));
   return ruleSet([...kept.map((f) => f.rule), ...omitted.map((o) => o.rule)]);
 }
 
