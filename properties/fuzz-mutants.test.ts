@@ -1,0 +1,40 @@
+/**
+ * Canaries (TigerBeetle's VOPR idea): deliberately broken built-in engines must be caught, each by
+ * the property its broken rule feeds (ORD-1/2/5/9 and ORD-8 by P1, LAZY-2/4 by P1 with lazy
+ * refcounts, L2-2 by lockstep), with a case that does not fail on the unmutated engine. Lazy-mode
+ * mutants run with the engine's documented lazy findings passed over (P4 [GD-1], P4 [GD-2]).
+ */
+import { describe, expect, it } from 'vitest';
+import type { MutantName } from '../src/engine/mutants.js';
+import { finalizeFailure } from '../src/fuzz/campaign/finalize-failure.js';
+import { runBatch } from '../src/fuzz/campaign/property-batch.js';
+import { replayCase } from '../src/fuzz/case/replay-case.js';
+import { newRunStats } from '../src/fuzz/runner/run-stats.js';
+import { makeTarget } from '../src/fuzz/target/make-target.js';
+
+const RUNS = Math.max(40, Number(process.env.CRASHCOW_PROPERTY_RUNS ?? 40));
+
+const canaries: Array<{ mutant: MutantName; lazy: boolean; property: string }> = [
+  { mutant: 'refcount-after-l2', lazy: false, property: 'P1' },
+  { mutant: 'decref-before-unlink', lazy: false, property: 'P1' },
+  { mutant: 'l1-before-l2', lazy: false, property: 'P1' },
+  { mutant: 'header-rewrite-in-place', lazy: false, property: 'P1' },
+  { mutant: 'copied-flag-stale', lazy: false, property: 'LOCKSTEP' },
+  { mutant: 'dirty-bit-unsynced', lazy: true, property: 'P1' },
+  { mutant: 'clean-before-flush', lazy: true, property: 'P1' },
+];
+
+describe('fuzz canaries: mutants of the built-in engine are caught', () => {
+  for (const c of canaries) {
+    it(`${c.mutant} breaks ${c.property}`, async () => {
+      const target = await makeTarget('builtin', [c.mutant]);
+      const known = new Set(c.lazy ? ['P4:GD-1', 'P4:GD-2'] : []);
+      const raw = await runBatch({ target, fixed: { lazyRefcounts: c.lazy }, statesPerCrash: 48, maxCommands: 16, stats: newRunStats(), shouldStop: () => false, known }, 1, RUNS);
+      expect(raw?.violation.property).toBe(c.property);
+      const found = await finalizeFailure(raw!, { target, mutants: [c.mutant], statesPerCrash: 48, campaignSeed: 1 });
+      expect(found.operations.length).toBeLessThanOrEqual(12);
+      expect((await replayCase(found, target)).reproduced).toBe(true);
+      expect((await replayCase(found, await makeTarget('builtin'))).reproduced).toBe(false);
+    });
+  }
+});
