@@ -40,14 +40,20 @@ export function chunkCheck(seed: number, writeId: number, chunkIndex: number): n
  */
 export function fillWriteContent(seed: number, writeId: number, guestOffsetBytes: number, out: Uint8Array): void {
   const endBytes = guestOffsetBytes + out.length;
+  const firstWhole = Math.ceil(guestOffsetBytes / CHUNK_SIZE_BYTES);
+  const endWhole = Math.floor(endBytes / CHUNK_SIZE_BYTES);
+  if (endWhole > firstWhole) {
+    const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    for (let c = firstWhole; c < endWhole; c++) writeChunk(view, c * CHUNK_SIZE_BYTES - guestOffsetBytes, seed, writeId, c);
+  }
   const chunk = new Uint8Array(CHUNK_SIZE_BYTES);
-  const view = new DataView(chunk.buffer);
-  const firstChunk = Math.floor(guestOffsetBytes / CHUNK_SIZE_BYTES);
-  for (let c = firstChunk; c * CHUNK_SIZE_BYTES < endBytes; c++) {
-    writeChunk(view, seed, writeId, c);
+  const chunkView = new DataView(chunk.buffer);
+  for (const c of endWhole >= firstWhole ? [firstWhole - 1, endWhole] : [firstWhole - 1]) {
     const chunkStart = c * CHUNK_SIZE_BYTES;
     const from = Math.max(guestOffsetBytes, chunkStart);
     const to = Math.min(endBytes, chunkStart + CHUNK_SIZE_BYTES);
+    if (to <= from) continue;
+    writeChunk(chunkView, 0, seed, writeId, c);
     out.set(chunk.subarray(from - chunkStart, to - chunkStart), from - guestOffsetBytes);
   }
 }
@@ -59,11 +65,11 @@ export function writeContent(seed: number, writeId: number, guestOffsetBytes: nu
   return out;
 }
 
-function writeChunk(view: DataView, seed: number, writeId: number, chunkIndex: number): void {
-  view.setUint32(0, CHUNK_MAGIC, true);
-  view.setUint32(4, writeId >>> 0, true);
-  view.setUint32(8, chunkIndex >>> 0, true);
-  view.setUint32(12, chunkCheck(seed, writeId, chunkIndex), true);
+function writeChunk(view: DataView, at: number, seed: number, writeId: number, chunkIndex: number): void {
+  view.setUint32(at, CHUNK_MAGIC, true);
+  view.setUint32(at + 4, writeId >>> 0, true);
+  view.setUint32(at + 8, chunkIndex >>> 0, true);
+  view.setUint32(at + 12, chunkCheck(seed, writeId, chunkIndex), true);
 }
 
 /** What one 16-byte chunk read back is. */

@@ -45,10 +45,21 @@ export interface JudgeResult {
 const READ_CHUNK_BYTES = 64 * 1024;
 
 /**
+ * Verdicts already reached for "guest sector g reads these host sector bytes", shared by the
+ * states of one crash point: a sector that passed once passes again when its bytes come from the
+ * same host sector holding the same version (see CrashStateJudge), so it is not read again.
+ */
+export interface VerdictMemo {
+  /** The key of (guest sector, host sector as it is now), or -1 when it cannot be memoized. */
+  keyOf(guestSector: number, hostSector: number): number;
+  readonly passed: Set<number>;
+}
+
+/**
  * Judges `top` against `exp`. `seed` is the content seed of the workload.
  * @throws FormatError when the spec cannot read the mapping (callers report it as a finding)
  */
-export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: number, collectObserved = false): JudgeResult {
+export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: number, collectObserved = false, memo?: VerdictMemo): JudgeResult {
   const result: JudgeResult = { mismatch: null, observed: new Map(), sectorsCompared: 0 };
   const sizeBytes = top.virtualSizeBytes;
   if (!exp.virtualSizesBytes.includes(sizeBytes)) {
@@ -78,10 +89,18 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
     top.status(pos, sizeBytes - pos, run, false);
     const end = pos + run.lengthBytes;
     if ((run.flags & RunFlag.data) !== 0 && (run.flags & RunFlag.zero) === 0) {
+      const hostAt = memo && (run.flags & RunFlag.offsetValid) !== 0 && (run.flags & RunFlag.compressed) === 0 ? run.hostOffsetBytes - pos : -1;
       for (let at = pos; at < end; at += READ_CHUNK_BYTES) {
         const n = Math.min(READ_CHUNK_BYTES, end - at);
+        const keys = hostAt < 0 ? null : chunkKeys(memo!, at, n, hostAt);
+        if (keys && keys.every((k) => k >= 0 && memo!.passed.has(k))) continue;
         top.readData(at, n, buf, 0);
-        for (let off = 0; off < n; off += SECTOR_SIZE_BYTES) if (!check((at + off) / SECTOR_SIZE_BYTES, buf, off)) return result;
+        for (let off = 0, i = 0; off < n; off += SECTOR_SIZE_BYTES, i++) {
+          const key = keys ? keys[i] : -1;
+          if (key >= 0 && memo!.passed.has(key)) continue;
+          if (!check((at + off) / SECTOR_SIZE_BYTES, buf, off)) return result;
+          if (key >= 0) memo!.passed.add(key);
+        }
       }
       continue;
     }
@@ -96,6 +115,13 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
     }
   }
   return result;
+}
+
+/** The memo keys of the sectors of guest bytes [at, at + n), read from host offset at + hostAt. */
+function chunkKeys(memo: VerdictMemo, at: number, n: number, hostAt: number): number[] {
+  const keys: number[] = [];
+  for (let off = 0; off < n; off += SECTOR_SIZE_BYTES) keys.push(memo.keyOf((at + off) / SECTOR_SIZE_BYTES, (at + off + hostAt) / SECTOR_SIZE_BYTES));
+  return keys;
 }
 
 /** A zero run over sectors the model never touched: their base value must be zeros. */

@@ -28,6 +28,7 @@ import { judgeData, mismatchViolation } from './judge-data.js';
 import { ReadTracker } from './read-tracker.js';
 import { judgeRepairUnderCrash } from './repair-under-crash.js';
 import { groupKeyOf, groupLayoutOf } from './state-groups.js';
+import { stateVerdictMemo } from './state-verdict-memo.js';
 
 /**
  * A crash state that checks clean and is not dirty goes through the separate repairs only once in
@@ -63,6 +64,7 @@ export class CrashStateJudge {
   sharedCount = 0;
   /** Groups judged in full. */
   groupCount = 0;
+  private cleanGroupCount = 0;
   private readonly sectorBytes = new Uint8Array(SECTOR_SIZE_BYTES);
   private readonly sectorWords = new Int32Array(this.sectorBytes.buffer);
 
@@ -80,12 +82,13 @@ export class CrashStateJudge {
       this.ctx.unknown.count += shared.unknown;
       return shared.violation ?? this.judgeMemberData(state.view(), shared, exp, layout.dataSectors);
     }
+    this.groupCount++;
     const tracker = new ReadTracker(state.view(), layout.dataSectors, state.model.sectorSizeBytes);
     const verdict = await this.judgeFirst(tracker);
     verdict.shareable = !tracker.touched;
     if (!shared) byKey.set(key, verdict);
     if (verdict.violation) return verdict.violation;
-    const data = this.judgeFullData(verdict, exp);
+    const data = this.judgeFullData(state, verdict, exp);
     if (data) return data;
     for (const r of verdict.recoveries) {
       verdict.violation ??= await judgeRepairUnderCrash(this.ctx, state.view(), { how: r.how, full: r.full, run: r.run, again: r.again }, exp);
@@ -105,7 +108,7 @@ export class CrashStateJudge {
     verdict.violation = judgeStateAsLeft(before, ctx.lazyRefcounts, 'as the crash left it');
     if (verdict.violation) return verdict;
     const clean = !before.dirty && isClean(before);
-    const repairers = clean && this.groupCount++ % CLEAN_REPAIR_STRIDE !== 0 ? [] : ctx.target.repairers;
+    const repairers = clean && this.cleanGroupCount++ % CLEAN_REPAIR_STRIDE !== 0 ? [] : ctx.target.repairers;
     const recoveries: Array<{ how: string; full: boolean; run: (s: BlockDevice) => Promise<RecoveryRun> }> = [
       { how: `${ctx.target.engineName} read-write open and close`, full: false, run: (s) => ctx.target.recover(s, ctx.backing) },
       ...repairers.map((r) => ({ how: r.name, full: true, run: (s: BlockDevice) => r.repair(s) })),
@@ -125,10 +128,11 @@ export class CrashStateJudge {
     return verdict;
   }
 
-  /** P4 on a group's first state: its recovered images, every sector. */
-  private judgeFullData(verdict: GroupVerdict, exp: DurabilityExpectation): Violation | null {
+  /** P4 on a group's first state: its recovered images, every sector not already judged at this crash point. */
+  private judgeFullData(state: CrashState, verdict: GroupVerdict, exp: DurabilityExpectation): Violation | null {
     for (const r of verdict.recoveries) {
-      const v = judgeData(toByteSource(r.run.device), this.ctx.backing, exp, this.ctx.contentSeed, `after ${r.how}`);
+      const memo = stateVerdictMemo(state, r.run.ops);
+      const v = judgeData(toByteSource(r.run.device), this.ctx.backing, exp, this.ctx.contentSeed, `after ${r.how}`, undefined, memo);
       if (v) return v;
     }
     return null;

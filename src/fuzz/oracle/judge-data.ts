@@ -11,7 +11,7 @@ import { SECTOR_SIZE_BYTES } from '../content/content-tag.js';
 import { describeValue } from '../content/sector-value.js';
 import type { DurabilityExpectation } from '../model/durability-oracle.js';
 import type { SnapshotModel } from '../model/guest-model.js';
-import { judgeGuestView, type GuestMismatch, type SectorExpectation } from '../model/judge-guest-view.js';
+import { judgeGuestView, type GuestMismatch, type SectorExpectation, type VerdictMemo } from '../model/judge-guest-view.js';
 import { imageLayerOf, snapshotEntriesOf, snapshotLayerOf, type BackingDevice } from '../spec-view.js';
 import type { Violation } from '../violation.js';
 
@@ -27,9 +27,9 @@ export const durabilityRules = {
  * Judges the image behind `source`; `stage` says which image it is, for the report. With
  * `observed`, the value found in each active sector that had several candidates is put there.
  */
-export function judgeData(source: ByteSource, backing: BackingDevice | undefined, exp: DurabilityExpectation, seed: number, stage: string, observed?: Map<number, string>): Violation | null {
+export function judgeData(source: ByteSource, backing: BackingDevice | undefined, exp: DurabilityExpectation, seed: number, stage: string, observed?: Map<number, string>, memo?: VerdictMemo): Violation | null {
   try {
-    const r = judgeGuestView(imageLayerOf(source, backing), exp, seed, observed !== undefined);
+    const r = judgeGuestView(imageLayerOf(source, backing), exp, seed, observed !== undefined, memo);
     if (r.mismatch) return mismatchViolation(r.mismatch, exp, 'active', stage);
     for (const [s, v] of r.observed) observed!.set(s, v);
     const entries = exp.requiredSnapshots.size + exp.optionalSnapshots.size > 0 ? snapshotEntriesOf(source) : [];

@@ -54,6 +54,7 @@ export async function judgeCrashStates(input: CrashInput): Promise<CrashFinding 
     input.ctx.unknown.count = before;
     if (violation) return { violation: { ...violation, stage: `crash state ${state.id}, ${violation.stage}` }, plan, state };
   }
+  input.stats.stateGroups += judge.groupCount;
   return null;
 }
 

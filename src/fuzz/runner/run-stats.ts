@@ -8,6 +8,8 @@ export interface RunStats {
   crashPoints: number;
   /** Crash states judged with every property. */
   crashStates: number;
+  /** Of those, states judged in full (the first of each group of states sharing their metadata). */
+  stateGroups: number;
   /** Recoveries that could not run (a dirty image without a repair): no verdict. */
   unknownRecoveries: number;
   findings: number;
@@ -16,7 +18,7 @@ export interface RunStats {
 }
 
 export function newRunStats(): RunStats {
-  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0 };
+  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, stateGroups: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0 };
 }
 
 /** Adds `b` into `a`. */
