@@ -9,6 +9,7 @@ import { Campaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
 import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../../fuzz/campaign/campaign-settings.js';
 import type { RunStats } from '../../fuzz/runner/run-stats.js';
 import { isSetupError } from '../../fuzz/target/setup-error.js';
+import { propertyTitles, type PropertyName } from '../../fuzz/violation.js';
 import type { Command } from '../command.js';
 import { flagChoice, flagInt, flagValue, parseArgs, type ParsedArgs } from '../parse-args.js';
 import { UsageError } from '../usage-error.js';
@@ -128,7 +129,7 @@ function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult
     `seed: ${s.plan.masterSeed}${s.plan.shardCount > 1 ? ` shard ${s.plan.shardIndex + 1}/${s.plan.shardCount}` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
     `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}`,
     r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}`,
-    ...r.findings.map((f) => `  ${f.property} [${f.rules.join(', ')}] ${f.caseFile}  (replay: crashcow replay ${f.caseFile})`),
+    ...r.findings.map((f) => `  ${f.property} [${f.rules.join(', ')}] ${propertyTitles[f.property as PropertyName] ?? ''}\n    ${f.caseFile}  (replay: crashcow replay ${f.caseFile})`),
   ];
   return lines.join('\n') + '\n';
 }

@@ -7,6 +7,7 @@ import { isFormatError } from '../../../spec/format/format-error.js';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
 import { isInvalidCaseError, readCase, type FuzzCase } from '../../fuzz/case/fuzz-case.js';
 import { replayCase } from '../../fuzz/case/replay-case.js';
+import { describeImageOptions } from '../../fuzz/image-options.js';
 import { makeTarget } from '../../fuzz/target/make-target.js';
 import { isSetupError } from '../../fuzz/target/setup-error.js';
 import type { Command } from '../command.js';
@@ -42,6 +43,7 @@ async function replayOne(path: string): Promise<Outcome> {
   try {
     const target = await makeTarget(c.engine.name, c.engine.mutants as MutantName[]);
     try {
+      process.stderr.write(`${path}: ${c.engine.name}${c.engine.mutants.length > 0 ? ` (mutants: ${c.engine.mutants.join(', ')})` : ''}, ${describeImageOptions(c.image)}, ${c.operations.length} operations${c.crash ? `, crash state ${c.crash.stateId}` : ''}\n`);
       if (target.engineVersion !== c.engine.version) process.stderr.write(`crashcow replay: ${path}: recorded with ${c.engine.version}, replaying with ${target.engineVersion}\n`);
       const r = await replayCase(c, target, path);
       const recorded = `${c.violation.property} [${c.violation.rules.join(', ')}]`;

@@ -3,7 +3,7 @@
  * for exactly this position (fast path of the durability judge), and otherwise a description of
  * where its bytes came from, for the smallest witness of a violation.
  */
-import { CHUNK_MAGIC, CHUNK_SIZE_BYTES, CHUNKS_PER_SECTOR, chunkCheck, decodeChunk, SECTOR_SIZE_BYTES } from './content-tag.js';
+import { CHUNK_MAGIC, CHUNK_SIZE_BYTES, CHUNKS_PER_SECTOR, chunkCheck, decodeChunk } from './content-tag.js';
 import { valueOfPieces, ZERO_SOURCE, type SectorValue, type ValuePiece } from './sector-value.js';
 
 function u32le(b: Uint8Array, at: number): number {
@@ -63,10 +63,4 @@ export function describeSectorOrigin(bytes: Uint8Array, at: number, sectorIndex:
   }
   if (runs.length === 1) return runs[0].text;
   return runs.map((r) => `${r.text} in ${r.fromBytes}-${r.toBytes}`).join(', ');
-}
-
-/** True when the 512 bytes at `at` equal `expected` (512 bytes). */
-export function sectorEquals(bytes: Uint8Array, at: number, expected: Uint8Array): boolean {
-  for (let i = 0; i < SECTOR_SIZE_BYTES; i++) if (bytes[at + i] !== expected[i]) return false;
-  return true;
 }

@@ -87,13 +87,6 @@ export function materializeValue(value: SectorValue, sectorIndex: number, seed: 
   }
 }
 
-/** The write ids a value's bytes come from (no zero source), ascending. */
-export function valueWriteIds(value: SectorValue): number[] {
-  const ids = new Set<number>();
-  for (const p of valuePieces(value)) if (p.source !== ZERO_SOURCE) ids.add(p.source);
-  return [...ids].sort((a, b) => a - b);
-}
-
 /** One line for people: "write #7", "zeros", "write #3 in 0-100, zeros in 100-512". */
 export function describeValue(value: SectorValue): string {
   const pieces = valuePieces(value);

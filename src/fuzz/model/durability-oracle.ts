@@ -7,7 +7,6 @@
  * sectors must read their value at that barrier. Every op after it that had started by k may have
  * landed or not, sector by sector: its values are allowed too. Nothing else is.
  */
-import { SECTOR_SIZE_BYTES } from '../content/content-tag.js';
 import type { SectorValue } from '../content/sector-value.js';
 import { isBarrier, type FuzzOp } from './fuzz-op.js';
 import type { GuestModel, OpEffect, SectorMap, SnapshotModel } from './guest-model.js';
@@ -127,9 +126,4 @@ function snapshotExpectation(durable: ReadonlyMap<string, SnapshotModel>, pendin
     if (e.snapshot) optional.set(e.op.name, e.snapshot);
   }
   return { required, optional };
-}
-
-/** Sector index of a guest byte offset. */
-export function sectorOf(guestOffsetBytes: number): number {
-  return Math.floor(guestOffsetBytes / SECTOR_SIZE_BYTES);
 }

@@ -93,11 +93,6 @@ export function dirtyBitOf(source: ByteSource): boolean {
   }
 }
 
-/** True when the check found no corruption and no check error. */
-export function hasNoCorruption(s: CheckSummary): boolean {
-  return s.report.corruptions === 0 && s.report['check-errors'] === 0;
-}
-
 /** True when the check found no check error and no corruption but safe COPIED mismatches. */
 export function hasNoHarmfulCorruption(s: CheckSummary): boolean {
   return s.harmfulCorruptionRules.length === 0 && s.report['check-errors'] === 0;
@@ -105,7 +100,7 @@ export function hasNoHarmfulCorruption(s: CheckSummary): boolean {
 
 /** True when the check found nothing at all: no corruption, no leak, no check error. */
 export function isClean(s: CheckSummary): boolean {
-  return hasNoCorruption(s) && s.report.leaks === 0;
+  return s.report.corruptions === 0 && s.report['check-errors'] === 0 && s.report.leaks === 0;
 }
 
 /**

@@ -3,13 +3,10 @@
  * P1 and P2 on a state as the crash left it; P2 and P3 on a recovery's result; P4 through
  * judgeData. CrashStateJudge composes them over the states of a crash.
  */
-import { toByteSource } from '../../storage/to-byte-source.js';
-import type { DurabilityExpectation } from '../model/durability-oracle.js';
 import type { BackingDevice } from '../spec-view.js';
 import type { FuzzTarget, RecoveryRun } from '../target/fuzz-target.js';
 import { ruleSet, type Violation } from '../violation.js';
-import { countedRules, hasNoHarmfulCorruption, intolerableWhenClean, intolerableWhenDirty, isClean, summarizeCheck, type CheckSummary } from './check-summary.js';
-import { judgeData } from './judge-data.js';
+import { countedRules, hasNoHarmfulCorruption, intolerableWhenClean, intolerableWhenDirty, isClean, type CheckSummary } from './check-summary.js';
 
 export interface CrashJudgeContext {
   target: FuzzTarget;
@@ -52,14 +49,6 @@ export function judgeRecovered(before: CheckSummary, run: RecoveryRun, after: Ch
   }
   if (s.dirty) return { property: 'P3', rules: ['FEAT-1', 'LAZY-4'], summary: `${how} left the dirty bit set`, stage, expected: 'dirty bit clear', actual: 'dirty bit set' };
   return null;
-}
-
-/** P2, P3 and P4 on one recovery's result (no sharing: see CrashStateJudge for the fast path). */
-export function judgeRecovery(ctx: CrashJudgeContext, before: CheckSummary, run: RecoveryRun, how: string, full: boolean, exp: DurabilityExpectation, stage: string): Violation | null {
-  const after = run.failure ? null : summarizeCheck(toByteSource(run.device));
-  const v = judgeRecovered(before, run, after, how, full, ctx.lazyRefcounts, stage);
-  if (v) return v;
-  return judgeData(toByteSource(run.device), ctx.backing, exp, ctx.contentSeed, stage);
 }
 
 function countsOf(s: CheckSummary): string {
