@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mutantSpecs, type MutantName } from '../src/engine/mutants.js';
 import { Campaign } from '../src/fuzz/campaign/campaign.js';
-import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../src/fuzz/campaign/campaign-settings.js';
+import { DEFAULT_MAX_COMMANDS, defaultStatesPerCrash, type CampaignSettings } from '../src/fuzz/campaign/campaign-settings.js';
 import { readCase } from '../src/fuzz/case/fuzz-case.js';
 import { replayCase } from '../src/fuzz/case/replay-case.js';
 import { makeTarget, type EngineName } from '../src/fuzz/target/make-target.js';
@@ -29,7 +29,7 @@ function settings(engine: EngineName, mutants: MutantName[], seconds: number, jo
     plan: { masterSeed: 1, totalRuns: null, shardIndex: 0, shardCount: 1, jobCount },
     deadlineMs: Date.now() + seconds * 1000,
     fixed: lazy === undefined ? {} : { lazyRefcounts: lazy },
-    statesPerCrash: DEFAULT_STATES_PER_CRASH,
+    statesPerCrash: defaultStatesPerCrash(engine),
     maxCommands: DEFAULT_MAX_COMMANDS,
   };
 }

@@ -15,8 +15,16 @@ export interface CampaignSettings {
   maxCommands: number;
 }
 
-/** Crash states judged per crash by default. */
+/** Crash states judged per crash by default (built-in engine: cheap runs, many of them). */
 export const DEFAULT_STATES_PER_CRASH = 64;
+
+/**
+ * The default for an engine: QEMU's runs cost processes to set up, so each crash judges more
+ * states, which also share more verdicts per crash point.
+ */
+export function defaultStatesPerCrash(engine: EngineName): number {
+  return engine === 'qemu' ? 256 : DEFAULT_STATES_PER_CRASH;
+}
 
 /** Commands per run by default. */
 export const DEFAULT_MAX_COMMANDS = 24;

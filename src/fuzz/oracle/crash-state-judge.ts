@@ -44,6 +44,8 @@ interface SharedRecovery {
   run: RecoveryRun;
   /** Runs the same recovery on another device (P5). */
   again: (state: BlockDevice) => Promise<RecoveryRun>;
+  /** P5 on one group in this many. */
+  p5Stride: number;
   /** Guest sectors reading varying host sectors (built on first use; null: compare everything). */
   mapped?: MappedSector[] | null;
 }
@@ -90,7 +92,9 @@ export class CrashStateJudge {
     if (verdict.violation) return verdict.violation;
     const data = this.judgeFullData(state, verdict, exp);
     if (data) return data;
+    const groupIndex = this.groupCount;
     for (const r of verdict.recoveries) {
+      if (groupIndex % r.p5Stride !== 0) continue;
       verdict.violation ??= await judgeRepairUnderCrash(this.ctx, state.view(), { how: r.how, full: r.full, run: r.run, again: r.again }, exp);
     }
     return verdict.violation;
@@ -109,9 +113,9 @@ export class CrashStateJudge {
     if (verdict.violation) return verdict;
     const clean = !before.dirty && isClean(before);
     const repairers = clean && this.cleanGroupCount++ % CLEAN_REPAIR_STRIDE !== 0 ? [] : ctx.target.repairers;
-    const recoveries: Array<{ how: string; full: boolean; run: (s: BlockDevice) => Promise<RecoveryRun> }> = [
-      { how: `${ctx.target.engineName} read-write open and close`, full: false, run: (s) => ctx.target.recover(s, ctx.backing) },
-      ...repairers.map((r) => ({ how: r.name, full: true, run: (s: BlockDevice) => r.repair(s) })),
+    const recoveries: Array<{ how: string; full: boolean; p5Stride: number; run: (s: BlockDevice) => Promise<RecoveryRun> }> = [
+      { how: `${ctx.target.engineName} read-write open and close`, full: false, p5Stride: 1, run: (s) => ctx.target.recover(s, ctx.backing) },
+      ...repairers.map((r) => ({ how: r.name, full: true, p5Stride: r.p5Stride ?? 1, run: (s: BlockDevice) => r.repair(s) })),
     ];
     for (const r of recoveries) {
       const run = await r.run(state);
@@ -123,7 +127,7 @@ export class CrashStateJudge {
       const after: CheckSummary | null = run.failure ? null : summarizeCheck(toByteSource(run.device));
       verdict.violation = judgeRecovered(before, run, after, r.how, r.full, ctx.lazyRefcounts, `after ${r.how}`);
       if (verdict.violation) return verdict;
-      verdict.recoveries.push({ how: r.how, full: r.full, run, again: r.run });
+      verdict.recoveries.push({ how: r.how, full: r.full, run, again: r.run, p5Stride: r.p5Stride });
     }
     return verdict;
   }

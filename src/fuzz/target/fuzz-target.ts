@@ -47,6 +47,11 @@ export interface Repairer {
   /** "crashcow check -r all" or "qemu-img check -r all". */
   readonly name: string;
   repair(state: BlockDevice): Promise<RecoveryRun>;
+  /**
+   * P5 (a crash inside this repair) runs on one group of crash states in this many (default 1:
+   * every group); a repair that costs a process per run samples it to keep the campaign moving.
+   */
+  readonly p5Stride?: number;
 }
 
 export interface FuzzTarget {

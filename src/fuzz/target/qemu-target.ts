@@ -25,6 +25,9 @@ import { LogReader } from './log-reader.js';
 import { QemuSession } from './qemu-session.js';
 import { SetupError } from './setup-error.js';
 
+/** P5 on `qemu-img check -r all` for one group of crash states in this many (a process per state). */
+export const QEMU_IMG_P5_STRIDE = 4;
+
 export class QemuTarget implements FuzzTarget {
   readonly engineName = 'qemu';
   readonly repairers: readonly Repairer[];
@@ -36,7 +39,7 @@ export class QemuTarget implements FuzzTarget {
     readonly dir: string,
     repairers: readonly Repairer[],
   ) {
-    this.repairers = [...repairers, { name: 'qemu-img check -r all', repair: (s) => this.qemuImgRepair(s) }];
+    this.repairers = [...repairers, { name: 'qemu-img check -r all', repair: (s) => this.qemuImgRepair(s), p5Stride: QEMU_IMG_P5_STRIDE }];
   }
 
   get engineVersion(): string {
