@@ -8,6 +8,7 @@ import { isMutantName, type MutantName } from '../../engine/mutants.js';
 import { Campaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
 import { DEFAULT_MAX_COMMANDS, defaultStatesPerCrash, type CampaignSettings } from '../../fuzz/campaign/campaign-settings.js';
 import type { RunStats } from '../../fuzz/runner/run-stats.js';
+import type { FixedImageOptions } from '../../fuzz/commands/image-options-arb.js';
 import { isSetupError } from '../../fuzz/target/setup-error.js';
 import { propertyTitles, type PropertyName } from '../../fuzz/violation.js';
 import type { Command } from '../command.js';
@@ -15,9 +16,9 @@ import { flagChoice, flagInt, flagValue, parseArgs, type ParsedArgs } from '../p
 import { UsageError } from '../usage-error.js';
 
 const USAGE =
-  'crashcow fuzz --engine builtin|qemu [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--output human|json] [--states-per-crash N] [--max-commands N]';
+  'crashcow fuzz --engine builtin|qemu [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--output human|json] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N]';
 
-const FLAGS = ['engine', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'output', 'states-per-crash', 'max-commands'];
+const FLAGS = ['engine', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'output', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits'];
 
 export const fuzzCommand: Command = {
   name: 'fuzz',
@@ -85,12 +86,21 @@ function settingsOf(args: ParsedArgs): { settings: Omit<CampaignSettings, 'deadl
   const statesPerCrash = flagInt(args, 'states-per-crash', defaultStatesPerCrash(engine));
   const maxCommands = flagInt(args, 'max-commands', DEFAULT_MAX_COMMANDS);
   if (statesPerCrash < 1 || maxCommands < 1) throw new UsageError('--states-per-crash and --max-commands must be at least 1');
+  const fixed: FixedImageOptions = lazy === 'random' ? {} : { lazyRefcounts: lazy === 'on' };
+  if (flagValue(args, 'cluster-size') !== undefined) {
+    fixed.clusterSizeBytes = flagInt(args, 'cluster-size', 0);
+    if (![512, 1024, 2048, 4096, 8192, 16384, 32768, 65536].includes(fixed.clusterSizeBytes)) throw new UsageError('--cluster-size must be a power of two from 512 to 65536');
+  }
+  if (flagValue(args, 'refcount-bits') !== undefined) {
+    fixed.refcountBits = flagInt(args, 'refcount-bits', 0);
+    if (![1, 2, 4, 8, 16, 32, 64].includes(fixed.refcountBits)) throw new UsageError('--refcount-bits must be 1, 2, 4, 8, 16, 32 or 64');
+  }
   return {
     settings: {
       engine,
       mutants,
       plan: { masterSeed: seed, totalRuns: runs, shardIndex, shardCount, jobCount },
-      fixed: lazy === 'random' ? {} : { lazyRefcounts: lazy === 'on' },
+      fixed,
       statesPerCrash,
       maxCommands,
     },

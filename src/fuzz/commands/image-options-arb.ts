@@ -11,6 +11,7 @@ export interface FixedImageOptions {
   lazyRefcounts?: boolean;
   cacheMode?: FuzzImageOptions['cacheMode'];
   clusterSizeBytes?: number;
+  refcountBits?: number;
 }
 
 const MIB = 1 << 20;
@@ -20,7 +21,7 @@ export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<Fuz
     .record({
       clusterSizeBytes: fixed.clusterSizeBytes !== undefined ? fc.constant(fixed.clusterSizeBytes) : fc.constantFrom(512, 4096, 4096, 16384, 65536),
       virtualSizeBytes: fc.constantFrom(1, 2, 4, 8).map((n) => n * MIB),
-      refcountBits: fc.constantFrom(16, 16, 16, 1, 2, 4, 8, 32, 64, 64),
+      refcountBits: fixed.refcountBits !== undefined ? fc.constant(fixed.refcountBits) : fc.constantFrom(16, 16, 16, 1, 2, 4, 8, 32, 64, 64),
       v2: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
       lazy: fixed.lazyRefcounts !== undefined ? fc.constant(fixed.lazyRefcounts) : fc.boolean(),
       extendedL2: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
@@ -28,7 +29,7 @@ export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<Fuz
       backingHalf: fc.boolean(),
       cacheMode: fixed.cacheMode !== undefined ? fc.constant(fixed.cacheMode) : fc.constantFrom('writeback' as const, 'writethrough' as const),
     })
-    .filter((r) => !(r.v2 && fixed.lazyRefcounts === true))
+    .filter((r) => !(r.v2 && (fixed.lazyRefcounts === true || (fixed.refcountBits !== undefined && fixed.refcountBits !== 16))))
     .map((r): FuzzImageOptions => {
       const v3 = !r.v2;
       const backingBytes = r.backingHalf ? Math.max(r.clusterSizeBytes, r.virtualSizeBytes / 2) : r.virtualSizeBytes;

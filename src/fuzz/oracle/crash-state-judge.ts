@@ -86,7 +86,7 @@ export class CrashStateJudge {
     }
     this.groupCount++;
     const tracker = new ReadTracker(state.view(), layout.dataSectors, state.model.sectorSizeBytes);
-    const verdict = await this.judgeFirst(tracker);
+    const verdict = await this.judgeFirst(tracker, state.view());
     verdict.shareable = !tracker.touched;
     if (!shared) byKey.set(key, verdict);
     if (verdict.violation) return verdict.violation;
@@ -101,11 +101,12 @@ export class CrashStateJudge {
   }
 
   /**
-   * P1 to P3 on a group's first state (read through `state`, which tracks the reads), recording
-   * each recovery's writes. P4 and then P5 follow in `judge`; P5's crash states inside a recovery
+   * P1 to P3 on a group's first state (read through `state`, which tracks the reads; an opaque
+   * recovery in another process gets `untracked`, see FuzzTarget.opaqueRecovery), recording each
+   * recovery's writes. P4 and then P5 follow in `judge`; P5's crash states inside a recovery
    * are judged on the group's first state only, and the group shares that verdict.
    */
-  private async judgeFirst(state: BlockDevice): Promise<GroupVerdict> {
+  private async judgeFirst(state: BlockDevice, untracked: BlockDevice): Promise<GroupVerdict> {
     const ctx = this.ctx;
     const verdict: GroupVerdict = { violation: null, recoveries: [], shareable: true, unknown: 0 };
     const before = summarizeCheck(toByteSource(state));
@@ -113,12 +114,12 @@ export class CrashStateJudge {
     if (verdict.violation) return verdict;
     const clean = !before.dirty && isClean(before);
     const repairers = clean && this.cleanGroupCount++ % CLEAN_REPAIR_STRIDE !== 0 ? [] : ctx.target.repairers;
-    const recoveries: Array<{ how: string; full: boolean; p5Stride: number; run: (s: BlockDevice) => Promise<RecoveryRun> }> = [
-      { how: `${ctx.target.engineName} read-write open and close`, full: false, p5Stride: 1, run: (s) => ctx.target.recover(s, ctx.backing) },
-      ...repairers.map((r) => ({ how: r.name, full: true, p5Stride: r.p5Stride ?? 1, run: (s: BlockDevice) => r.repair(s) })),
+    const recoveries: Array<{ how: string; full: boolean; p5Stride: number; opaque: boolean; run: (s: BlockDevice) => Promise<RecoveryRun> }> = [
+      { how: `${ctx.target.engineName} read-write open and close`, full: false, p5Stride: 1, opaque: ctx.target.opaqueRecovery === true, run: (s) => ctx.target.recover(s, ctx.backing) },
+      ...repairers.map((r) => ({ how: r.name, full: true, p5Stride: r.p5Stride ?? 1, opaque: r.opaque === true, run: (s: BlockDevice) => r.repair(s) })),
     ];
     for (const r of recoveries) {
-      const run = await r.run(state);
+      const run = await r.run(r.opaque ? untracked : state);
       if (run.failure?.unsupported) {
         ctx.unknown.count++;
         verdict.unknown++;

@@ -40,7 +40,26 @@ export interface CrashInput {
 /** Judges every state of the segment's crash plan; the first violation found, or null. */
 export async function judgeCrashStates(input: CrashInput): Promise<CrashFinding | null> {
   await input.session.sync();
-  const plan = new CrashPlan(input.session.segmentBase, input.session.ops(), { maxStates: input.maxStates, seed: input.seed });
+  const ops = input.session.ops();
+  const plan = new CrashPlan(input.session.segmentBase, ops, { maxStates: input.maxStates, seed: input.seed });
+  const pointCount = plan.crashPoints().length;
+  if (pointCount * STATES_PER_POINT_MIN > input.maxStates) {
+    const maxStates = Math.min(STATES_PER_CRASH_CAP, pointCount * STATES_PER_POINT_MIN);
+    return judgePlan(input, new CrashPlan(input.session.segmentBase, ops, { maxStates, seed: input.seed }));
+  }
+  return judgePlan(input, plan);
+}
+
+/**
+ * Every crash point gets at least this many states (when the budget allows): a long run has many
+ * flushes, and a fair split of a fixed budget would leave its late points none.
+ */
+export const STATES_PER_POINT_MIN = 2;
+
+/** States judged per crash at most, whatever the number of crash points. */
+export const STATES_PER_CRASH_CAP = 4096;
+
+async function judgePlan(input: CrashInput, plan: CrashPlan): Promise<CrashFinding | null> {
   const expectations = new Map<number, DurabilityExpectation>();
   input.stats.crashPoints += plan.crashPoints().length;
   const judge = new CrashStateJudge(input.ctx);

@@ -52,6 +52,8 @@ export interface Repairer {
    * every group); a repair that costs a process per run samples it to keep the campaign moving.
    */
   readonly p5Stride?: number;
+  /** True for a repair in an external process (see FuzzTarget.opaqueRecovery). */
+  readonly opaque?: boolean;
 }
 
 export interface FuzzTarget {
@@ -62,6 +64,13 @@ export interface FuzzTarget {
   startSession(options: FuzzImageOptions, contentSeed: number): Promise<FuzzSession>;
   /** Read-write open and close through the engine (which repairs a dirty image), recorded. */
   recover(state: BlockDevice, backing: BackingDevice | undefined): Promise<RecoveryRun>;
+  /**
+   * True when recover() (and the target's own repairers) copy the whole state to an external
+   * process, so their reads say nothing about what the engine looked at. The crash judge then
+   * relies on qcow2 recovery and repair reading metadata only (no compressed or encrypted data is
+   * ever written by the fuzzer) to share their verdicts between states that differ in guest data.
+   */
+  readonly opaqueRecovery?: boolean;
   /** Releases what the target holds (processes, temporary directories). */
   dispose(): Promise<void>;
 }

@@ -4,10 +4,10 @@
  * the writes (a log has no truncates), starting from the size the file had when the log began.
  */
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
+import { readFileSync } from 'node:fs';
+import { bytesSource } from '../../../spec/format/byte-source.js';
 import { decodeLog } from '../../storage/dm-log-writes/decode-log.js';
 import { forEachLogOp } from '../../storage/dm-log-writes/log-ops.js';
-import { FileDevice } from '../../storage/file-device.js';
-import { toByteSource } from '../../storage/to-byte-source.js';
 
 export class LogReader {
   readonly ops: StorageOp[] = [];
@@ -21,22 +21,18 @@ export class LogReader {
     this.sizeBytes = startSizeBytes;
   }
 
-  /** Reads entries logged since the last call. @throws FormatError for a malformed log */
+  /** Reads entries logged since the last call (the log is read whole, in one call). @throws FormatError for a malformed log */
   sync(): void {
-    const dev = new FileDevice(this.logPath, { readonly: true });
-    try {
-      if (dev.sizeBytes === 0) return;
-      const log = toByteSource(dev);
-      const decoded = decodeLog(log);
-      if (decoded.entries.length <= this.entriesSeen) return;
-      const fresh = { ...decoded, entries: decoded.entries.slice(this.entriesSeen) };
-      forEachLogOp(log, fresh, this.sizeBytes, fresh.entries.length - 1, (op) => {
-        this.ops.push(op);
-        this.sizeBytes = op.sizeBytesAfter;
-      });
-      this.entriesSeen = decoded.entries.length;
-    } finally {
-      dev.close();
-    }
+    const bytes = readFileSync(this.logPath);
+    if (bytes.length === 0) return;
+    const log = bytesSource(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+    const decoded = decodeLog(log);
+    if (decoded.entries.length <= this.entriesSeen) return;
+    const fresh = { ...decoded, entries: decoded.entries.slice(this.entriesSeen) };
+    forEachLogOp(log, fresh, this.sizeBytes, fresh.entries.length - 1, (op) => {
+      this.ops.push(op.data ? { ...op, data: op.data.slice() } : op);
+      this.sizeBytes = op.sizeBytesAfter;
+    });
+    this.entriesSeen = decoded.entries.length;
   }
 }

@@ -30,6 +30,7 @@ export const QEMU_IMG_P5_STRIDE = 4;
 
 export class QemuTarget implements FuzzTarget {
   readonly engineName = 'qemu';
+  readonly opaqueRecovery = true;
   readonly repairers: readonly Repairer[];
   private recoveryIo: QemuIoProcess | null = null;
   private session: QemuSession | null = null;
@@ -39,7 +40,7 @@ export class QemuTarget implements FuzzTarget {
     readonly dir: string,
     repairers: readonly Repairer[],
   ) {
-    this.repairers = [...repairers, { name: 'qemu-img check -r all', repair: (s) => this.qemuImgRepair(s), p5Stride: QEMU_IMG_P5_STRIDE }];
+    this.repairers = [...repairers, { name: 'qemu-img check -r all', repair: (s) => this.qemuImgRepair(s), p5Stride: QEMU_IMG_P5_STRIDE, opaque: true }];
   }
 
   get engineVersion(): string {
