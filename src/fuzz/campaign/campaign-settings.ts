@@ -23,7 +23,7 @@ export const DEFAULT_STATES_PER_CRASH = 64;
  * states, which also share more verdicts per crash point.
  */
 export function defaultStatesPerCrash(engine: EngineName): number {
-  return engine === 'qemu' ? 256 : DEFAULT_STATES_PER_CRASH;
+  return engine === 'qemu' ? 1024 : DEFAULT_STATES_PER_CRASH;
 }
 
 /** Commands per run by default. */
