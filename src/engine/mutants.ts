@@ -16,7 +16,7 @@ export interface MutantSpec {
 export const mutantSpecs = [
   { name: 'refcount-after-l2', description: 'links a new cluster in L2 without first writing and flushing its refcount', rules: ['ORD-1'], factsId: 'MUT-1' },
   { name: 'decref-before-unlink', description: 'writes the refcount decrease to disk before the L2 unlink is written', rules: ['ORD-2'], factsId: 'MUT-2' },
-  { name: 'no-cow-flush', description: 'updates L2 after a copy-on-write without flushing the copied data first', rules: ['ORD-3'], factsId: 'MUT-3' },
+  { name: 'no-cow-flush', description: 'updates L2 after writing a cluster\'s data (copy-on-write or, under lazy refcounts, any new data) without flushing that data first', rules: ['ORD-3', 'ORD-4'], factsId: 'MUT-3' },
   { name: 'l1-before-l2', description: 'points the L1 entry at a new L2 table before the table is written', rules: ['ORD-5'], factsId: 'MUT-4' },
   { name: 'dirty-bit-unsynced', description: 'sets the lazy-refcounts dirty bit without flushing it before the first L2 update', rules: ['LAZY-2'], factsId: 'MUT-11' },
   { name: 'clean-before-flush', description: 'clears the dirty bit before the refcount blocks are flushed', rules: ['LAZY-4'], factsId: 'MUT-10' },

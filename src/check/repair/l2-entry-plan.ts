@@ -169,14 +169,21 @@ function clearFlags(ctx: RepairContext, at: EntryAt, e: EntryWords, mask: number
   return change;
 }
 
-/** Drops the entry's mapping: zero flag where the format has one, else unallocated. */
+/**
+ * Drops the entry's mapping: zero flag where the format has one, else unallocated. With extended
+ * L2 only the subclusters that were allocated or zero become zero subclusters (all of them for a
+ * compressed cluster).
+ */
 function drop(ctx: RepairContext, at: EntryAt, e: EntryWords, rule: string, why: string, readZerosBefore: boolean): EntryChange {
   const m = ctx.image.mapping;
   const zeroFlag = ctx.v3;
   if (m.extendedL2) {
+    // Only the subclusters that read the lost cluster become zeros; the unallocated ones keep
+    // reading the layer below (GD-1), as they did before the repair.
+    const compressed = clusterTypeOf(e.hi, e.lo, true, m.externalDataFile) === ClusterType.compressed;
+    e.bhi = compressed ? 0xffffffff : (e.bhi | e.blo) >>> 0;
     e.hi = 0;
     e.lo = 0;
-    e.bhi = 0xffffffff;
     e.blo = 0;
   } else {
     e.hi = 0;

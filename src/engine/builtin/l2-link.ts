@@ -1,7 +1,7 @@
 /**
  * Linking a cluster into L2 (qcow2_alloc_cluster_link_l2) and dropping the old one, with the ordering
  * declared where it is decided: the dirty bit first (LAZY-2), the refcount increase before the link
- * (ORD-1), the copy-on-write data before the link (ORD-3); the old cluster's refcount decrease after
+ * (ORD-1), the copy-on-write data and the new data before the link (ORD-3, ORD-4); the old cluster's refcount decrease after
  * the unlink (ORD-2, in updateRefcount).
  */
 import { decodeCompressedDescriptor } from '../../../spec/format/compressed-descriptor.js';
@@ -24,11 +24,19 @@ export interface NewL2Entry {
  * for it; `cowDone`: copy-on-write data was written for it.
  */
 export function linkL2Entry(s: Qcow2State, m: ClusterMapping, entry: NewL2Entry, opts: { cowDone: boolean }): void {
+  // ORD-4: the data written for this entry must be durable before the L2 table that links it. With
+  // exact refcounts ORD-1's refcount flush orders it; while a lazy-refcounts image is dirty (LAZY-3)
+  // nothing else does (QEMU 7.2 has no such barrier: corpus qemu-lazy-refcounts-link-before-data).
+  // The first link of a session flushes the data before the dirty bit goes out; later links make
+  // the L2 cache flush before its next write.
+  const firstLazyLink = s.lazyRefcounts && !s.dirty;
+  if (firstLazyLink) s.device.flush(); // ORD-4
   markImageDirty(s); // LAZY-2: before the first L2 update of the session
   // MUT-1 refcount-after-l2: no refcount-before-link dependency (ORD-1).
   if (needAccurateRefcounts(s) && !s.mut['refcount-after-l2']) s.l2Cache.setDependency(s.refblockCache); // ORD-1
-  // MUT-3 no-cow-flush: the L2 update may overtake the copied data (ORD-3).
-  if (opts.cowDone && !s.mut['no-cow-flush']) s.l2Cache.dependsOnFlush(); // ORD-3
+  // MUT-3 no-cow-flush: the L2 update may overtake the data written for it (ORD-3, ORD-4).
+  const dataFirst = opts.cowDone || (!needAccurateRefcounts(s) && !firstLazyLink);
+  if (dataFirst && !s.mut['no-cow-flush']) s.l2Cache.dependsOnFlush(); // ORD-3, ORD-4
   const table = s.l2Cache.get(m.l2OffsetBytes);
   const p = slotPosition(m.l2Index, s.g.l2EntrySizeBytes);
   setSlot(table, p, entry.hi, entry.lo);

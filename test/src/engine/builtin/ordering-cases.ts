@@ -54,6 +54,17 @@ export const orderingCases: OrderingCase[] = [
     holds: (r) => durableBefore(r.ops, (op) => isWrite(op, hostOf(r, CS)), (op) => isWrite(op, l2Of(r))),
   },
   {
+    mutant: 'no-cow-flush',
+    rule: 'ORD-4',
+    claim: "on a dirty lazy-refcounts image, a new cluster's data is flushed before the L2 table that links it (QEMU 7.2 does not order it)",
+    spec: {
+      create: { lazyRefcounts: true },
+      setup: (i) => i.write(0, fill(CS, 1)),
+      act: (i) => (i.write(2 * CS, fill(CS, 3)), i.write(CS, fill(CS, 2)), i.flush()),
+    },
+    holds: (r) => durableBefore(r.ops, (op) => isWrite(op, hostOf(r, CS)), (op) => isWrite(op, l2Of(r))),
+  },
+  {
     mutant: 'l1-before-l2',
     rule: 'ORD-5',
     claim: 'a new L2 table is written and flushed before the L1 entry that points to it',
