@@ -1,12 +1,12 @@
 /**
  * Benchmark of the fuzzer (`npm run bench:fuzz`): crash states judged per second with every
  * property applied (P1-P5, lockstep, every recovery) on both engines with 2 jobs (goals on 2
- * cores: builtin >= 5,000 states/s, QEMU >= 500), at each engine's default states per crash and,
- * for the built-in engine, at 1024 (more states per crash point share more verdicts; fewer runs
- * per second), and the time `crashcow fuzz --mutant NAME
- * --seed 1` takes to find each mutant of the built-in engine (a finding counts when its case does
- * not fail without the mutant). BENCH_SECONDS sets the throughput window (default 30),
- * BENCH_MUTANT_SECONDS the budget per mutant (default 60), BENCH_MUTANTS a comma list.
+ * cores: builtin >= 5,000 states/s, QEMU >= 500), at the default states per crash with lazy
+ * refcounts off and with them drawn per run (a dirty image makes every recovery a full repair,
+ * so that mix is slower), and for the built-in engine also at 64 states per crash; then the time
+ * `crashcow fuzz --engine builtin --mutant NAME --seed 1` takes to find each mutant (a finding
+ * counts when its case does not fail without the mutant). BENCH_SECONDS sets the throughput window
+ * (default 30), BENCH_MUTANT_SECONDS the budget per mutant (default 60), BENCH_MUTANTS a comma list.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +21,6 @@ import { makeTarget, type EngineName } from '../src/fuzz/target/make-target.js';
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const MUTANT_SECONDS = Number(process.env.BENCH_MUTANT_SECONDS ?? 60);
 const GOALS: Record<EngineName, number> = { builtin: 5000, qemu: 500 };
-/** Mutants fuzzed with lazy refcounts on: their bug lives in the lazy-refcounts code, or (no-cow-flush) ORD-1's refcount flush hides it otherwise. */
-const LAZY_MUTANTS = new Set<string>(['dirty-bit-unsynced', 'clean-before-flush', 'no-cow-flush']);
 
 function settings(engine: EngineName, mutants: MutantName[], seconds: number, jobCount: number, lazy: boolean | undefined, statesPerCrash = defaultStatesPerCrash(engine)): CampaignSettings {
   return {
@@ -36,13 +34,14 @@ function settings(engine: EngineName, mutants: MutantName[], seconds: number, jo
   };
 }
 
-async function throughput(engine: EngineName, dir: string, statesPerCrash = defaultStatesPerCrash(engine)): Promise<void> {
+async function throughput(engine: EngineName, dir: string, lazy: boolean | undefined, statesPerCrash = defaultStatesPerCrash(engine)): Promise<void> {
   const start = Date.now();
-  const r = await new Campaign(settings(engine, [], THROUGHPUT_SECONDS, 2, false, statesPerCrash), { corpusDir: join(dir, `throughput-${engine}-${statesPerCrash}`) }).run();
+  const r = await new Campaign(settings(engine, [], THROUGHPUT_SECONDS, 2, lazy, statesPerCrash), { corpusDir: join(dir, `throughput-${engine}-${statesPerCrash}-${lazy}`) }).run();
   const seconds = (Date.now() - start) / 1000;
   const perSecond = Math.round(r.stats.crashStates / seconds);
   const verdict = perSecond >= GOALS[engine] ? 'meets' : 'misses';
-  console.log(`${engine.padEnd(8)} ${String(statesPerCrash).padStart(5)}/crash ${String(r.stats.crashStates).padStart(8)} states in ${seconds.toFixed(1)} s = ${String(perSecond).padStart(6)} states/s (2 jobs; ${verdict} the goal of ${GOALS[engine]}); runs ${r.stats.runs}, findings ${r.findings.length} (${r.engineVersion})`);
+  const mix = lazy === undefined ? 'lazy random' : lazy ? 'lazy on    ' : 'lazy off   ';
+  console.log(`${engine.padEnd(8)} ${mix} ${String(statesPerCrash).padStart(5)}/crash ${String(r.stats.crashStates).padStart(8)} states in ${seconds.toFixed(1)} s = ${String(perSecond).padStart(6)} states/s (2 jobs; ${verdict} the goal of ${GOALS[engine]}); runs ${r.stats.runs}, findings ${r.findings.length} (${r.engineVersion})`);
 }
 
 /** Seconds until the first finding that the unmutated engine does not share, or null. */
@@ -50,7 +49,8 @@ async function timeToFind(mutant: MutantName, dir: string): Promise<{ seconds: n
   const start = Date.now();
   let found: { seconds: number; ops: number; property: string } | null = null;
   const checks: Promise<void>[] = [];
-  const campaign = new Campaign(settings('builtin', [mutant], MUTANT_SECONDS, 1, LAZY_MUTANTS.has(mutant) ? true : false), {
+  // Exactly `crashcow fuzz --engine builtin --mutant NAME --seed 1 --time 60`: lazy refcounts drawn per run.
+  const campaign = new Campaign(settings('builtin', [mutant], MUTANT_SECONDS, 1, undefined), {
     corpusDir: join(dir, mutant),
     onFinding: (f) => {
       const seconds = (Date.now() - start) / 1000;
@@ -77,9 +77,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'crashcow-bench-fuzz-'));
   try {
     console.log(`throughput, every property applied, ${THROUGHPUT_SECONDS} s per engine:`);
-    await throughput('builtin', dir);
-    await throughput('builtin', dir, 1024);
-    await throughput('qemu', dir);
+    await throughput('builtin', dir, false);
+    await throughput('builtin', dir, undefined);
+    await throughput('builtin', dir, false, 64);
+    await throughput('qemu', dir, false);
+    await throughput('qemu', dir, undefined);
     const only = process.env.BENCH_MUTANTS?.split(',');
     console.log(`\ntime to find each mutant (seed 1, budget ${MUTANT_SECONDS} s, 1 job):`);
     for (const m of mutantSpecs.filter((s) => !only || only.includes(s.name))) {

@@ -1,5 +1,5 @@
 /**
- * The main job until the fuzzer lands: makes sample images with qemu-img (clean, with snapshots,
+ * `npm run sample-check`: makes sample images with qemu-img (clean, with snapshots,
  * compressed, lazy-refcount dirty, deliberately damaged), checks each with crashcow and with
  * qemu-img, and prints a table. Exit 0 when every verdict agrees with qemu-img's, 1 otherwise.
  */

@@ -59,7 +59,8 @@ function zeroSubclusters(s: Qcow2State, guest: number, lengthBytes: number): voi
   if (entry.zeroBits !== m.zeroBits || entry.allocBits !== m.allocBits) setL2Entry(s, m, entry);
 }
 
-function writeZeroBytes(s: Qcow2State, guest: number, lengthBytes: number): void {
+/** Writes explicit zeros over [guest, +lengthBytes), cluster by cluster (allocating where needed). */
+export function writeZeroBytes(s: Qcow2State, guest: number, lengthBytes: number): void {
   const cs = s.g.clusterSizeBytes;
   for (let pos = 0; pos < lengthBytes; ) {
     const n = Math.min(lengthBytes - pos, cs - ((guest + pos) % cs));

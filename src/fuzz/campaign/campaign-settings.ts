@@ -15,15 +15,16 @@ export interface CampaignSettings {
   maxCommands: number;
 }
 
-/** Crash states judged per crash by default (built-in engine: cheap runs, many of them). */
-export const DEFAULT_STATES_PER_CRASH = 64;
-
 /**
- * The default for an engine: QEMU's runs cost processes to set up, so each crash judges more
- * states, which also share more verdicts per crash point.
+ * Crash states judged per crash by default, on both engines. Many states per crash point share
+ * their verdicts (state groups), so a large budget costs little more than a small one; measured on
+ * the built-in engine, the 60-second mutant campaigns find the same mutants at 64 and at 1024.
  */
-export function defaultStatesPerCrash(engine: EngineName): number {
-  return engine === 'qemu' ? 1024 : DEFAULT_STATES_PER_CRASH;
+export const DEFAULT_STATES_PER_CRASH = 1024;
+
+/** The default for an engine (the same for both today; kept per engine for the CLI and the bench). */
+export function defaultStatesPerCrash(_engine: EngineName): number {
+  return DEFAULT_STATES_PER_CRASH;
 }
 
 /** Commands per run by default. */

@@ -2,6 +2,7 @@
 import type { FuzzOp } from '../model/fuzz-op.js';
 import type { FuzzRun } from '../runner/fuzz-run.js';
 import { bulkBytesOf, rangeBytesOf, type BulkRangeSpec, type GuestRangeSpec } from './guest-range.js';
+import { isGrowthProfile } from './image-options-arb.js';
 import { OpCommand } from './op-command.js';
 
 function rangeOf(run: FuzzRun, spec: GuestRangeSpec): { offsetBytes: number; lengthBytes: number } {
@@ -63,7 +64,8 @@ export class BulkWriteCommand extends OpCommand {
   }
 
   protected ops(run: FuzzRun): FuzzOp[] {
-    return [{ kind: 'write', ...bulkBytesOf(this.spec, run.settings.options.clusterSizeBytes, run.model.virtualSizeBytes), writeId: run.takeWriteId() }];
+    const o = run.settings.options;
+    return [{ kind: 'write', ...bulkBytesOf(this.spec, o.clusterSizeBytes, run.model.virtualSizeBytes, isGrowthProfile(o)), writeId: run.takeWriteId() }];
   }
 
   protected describe(): string {

@@ -52,10 +52,15 @@ export function bulkRangeArb(): fc.Arbitrary<BulkRangeSpec> {
   return fc.record({ cluster: fc.integer({ min: 0, max: 4095 }), clusters: fc.integer({ min: 16, max: 2048 }) });
 }
 
-/** The byte range of a bulk spec, at most 1 MiB, clamped to the disk. */
-export function bulkBytesOf(spec: BulkRangeSpec, clusterSizeBytes: number, virtualSizeBytes: number): { offsetBytes: number; lengthBytes: number } {
+/**
+ * The byte range of a bulk spec, clamped to the disk: at most 1 MiB, or with `reach` (the growth
+ * profile) twice as many clusters, up to 2 MiB, so that one or two bulk writes pass the 2 MiB the
+ * first refcount table of that profile covers.
+ */
+export function bulkBytesOf(spec: BulkRangeSpec, clusterSizeBytes: number, virtualSizeBytes: number, reach = false): { offsetBytes: number; lengthBytes: number } {
   const offsetBytes = Math.floor(((spec.cluster * clusterSizeBytes) % virtualSizeBytes) / clusterSizeBytes) * clusterSizeBytes;
-  const lengthBytes = Math.min(spec.clusters * clusterSizeBytes, BULK_BYTES_MAX, virtualSizeBytes - offsetBytes);
+  const scale = reach ? 2 : 1;
+  const lengthBytes = Math.min(spec.clusters * clusterSizeBytes * scale, BULK_BYTES_MAX * scale, virtualSizeBytes - offsetBytes);
   return { offsetBytes, lengthBytes };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The image options of a run, drawn from the seed unless fixed: cluster size (small ones more
  * often: their crash states are cheaper), refcount width, compat level, lazy refcounts, extended L2
- * entries, a backing file (raw or qcow2, covering all or part of the disk) and the cache mode.
+ * entries, a backing file (raw or qcow2, covering all or part of the disk) and the cache mode; now
+ * and then the growth profile (GROWTH_ONE_IN).
  */
 import fc from 'fast-check';
 import type { FuzzImageOptions } from '../image-options.js';
@@ -12,9 +13,25 @@ export interface FixedImageOptions {
   cacheMode?: FuzzImageOptions['cacheMode'];
   clusterSizeBytes?: number;
   refcountBits?: number;
+  /** False: never the growth profile (QEMU campaigns: see GROWTH_ONE_IN). */
+  growth?: boolean;
 }
 
 const MIB = 1 << 20;
+
+/**
+ * One run in this many takes the growth profile: 512-byte clusters, 64-bit refcounts and a 4 MiB
+ * disk, where a refcount block covers 32 KiB and the first refcount table 2 MiB, so a few bulk
+ * writes reach refcount-table growth (ORD-7), which the other options almost never do. Built-in
+ * engine only: QEMU recovers each crash state in a process of its own, and an epoch of thousands
+ * of 512-byte cluster writes would hold a QEMU run for many minutes.
+ */
+export const GROWTH_ONE_IN = 32;
+
+/** True for options of the growth profile's shape (bulk writes then reach further). */
+export function isGrowthProfile(o: Pick<FuzzImageOptions, 'clusterSizeBytes' | 'refcountBits' | 'virtualSizeBytes'>): boolean {
+  return o.clusterSizeBytes === 512 && o.refcountBits === 64 && o.virtualSizeBytes === 4 * MIB;
+}
 
 export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<FuzzImageOptions> {
   return fc
@@ -28,7 +45,9 @@ export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<Fuz
       backing: fc.constantFrom(null, null, 'raw' as const, 'qcow2' as const),
       backingHalf: fc.boolean(),
       cacheMode: fixed.cacheMode !== undefined ? fc.constant(fixed.cacheMode) : fc.constantFrom('writeback' as const, 'writethrough' as const),
+      growth: fixed.growth === false ? fc.constant(false) : fc.integer({ min: 0, max: GROWTH_ONE_IN - 1 }).map((n) => n === 0),
     })
+    .map((r) => (r.growth ? { ...r, v2: false, virtualSizeBytes: 4 * MIB, clusterSizeBytes: fixed.clusterSizeBytes ?? 512, refcountBits: fixed.refcountBits ?? 64 } : r))
     .filter((r) => !(r.v2 && (fixed.lazyRefcounts === true || (fixed.refcountBits !== undefined && fixed.refcountBits !== 16))))
     .map((r): FuzzImageOptions => {
       const v3 = !r.v2;

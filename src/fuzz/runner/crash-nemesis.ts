@@ -44,7 +44,7 @@ export async function judgeCrashStates(input: CrashInput): Promise<CrashFinding 
   const plan = new CrashPlan(input.session.segmentBase, ops, { maxStates: input.maxStates, seed: input.seed });
   const pointCount = plan.crashPoints().length;
   if (pointCount * STATES_PER_POINT_MIN > input.maxStates) {
-    const maxStates = Math.min(STATES_PER_CRASH_CAP, pointCount * STATES_PER_POINT_MIN);
+    const maxStates = Math.min(STATES_PER_CRASH_CAP, STATES_PER_CRASH_CAP_FACTOR * input.maxStates, pointCount * STATES_PER_POINT_MIN);
     return judgePlan(input, new CrashPlan(input.session.segmentBase, ops, { maxStates, seed: input.seed }));
   }
   return judgePlan(input, plan);
@@ -58,6 +58,13 @@ export const STATES_PER_POINT_MIN = 2;
 
 /** States judged per crash at most, whatever the number of crash points. */
 export const STATES_PER_CRASH_CAP = 4096;
+
+/**
+ * And at most this many times the crash's budget: a bulk write in 512-byte clusters makes
+ * thousands of crash points, and two states for each would make that one crash cost as much as
+ * dozens of runs.
+ */
+export const STATES_PER_CRASH_CAP_FACTOR = 16;
 
 async function judgePlan(input: CrashInput, plan: CrashPlan): Promise<CrashFinding | null> {
   const expectations = new Map<number, DurabilityExpectation>();

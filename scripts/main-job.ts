@@ -1,0 +1,90 @@
+/**
+ * The main job (`npm start`): a short crash campaign on both engines, the built-in one and the
+ * real QEMU, through `crashcow fuzz` itself (its live progress line shows on stderr), then one
+ * summary: per engine the runs, crash states, states/s and findings; each finding named as a known
+ * defect (a corpus/ case that still fails with the same engine, property and rules) or as new.
+ * Exit 0 when nothing new was found, 1 when a new finding was saved, 2 when a campaign could not
+ * run (its error is printed). MAIN_JOB_SECONDS sets each campaign's time (default 30),
+ * MAIN_JOB_SEED the master seed (default 1).
+ */
+import { execa } from 'execa';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const corpusDir = fileURLToPath(new URL('../../corpus/', import.meta.url));
+const seconds = Number(process.env.MAIN_JOB_SECONDS ?? 30);
+const seed = Number(process.env.MAIN_JOB_SEED ?? 1);
+const outDir = join('fuzz-findings', `main-job-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+
+interface Summary {
+  engine: string;
+  engineVersion: string;
+  runs: number;
+  crashStates: number;
+  statesPerSecond: number;
+  findings: Array<{ property: string; rules: string[]; caseFile: string }>;
+}
+
+interface KnownCase {
+  file: string;
+  engine: string;
+  property: string;
+  rules: string;
+}
+
+const signature = (engine: string, property: string, rules: readonly string[]) => `${engine} ${property} [${[...rules].sort().join(', ')}]`;
+
+/** The corpus cases that record a defect still present (expectation "fails", no mutant). */
+function knownDefects(): Map<string, KnownCase> {
+  const known = new Map<string, KnownCase>();
+  for (const f of readdirSync(corpusDir).filter((n) => n.endsWith('.json'))) {
+    const c = JSON.parse(readFileSync(join(corpusDir, f), 'utf8'));
+    if (c.expectation !== 'fails' || c.engine.mutants.length > 0) continue;
+    const k = signature(c.engine.name, c.violation.property, c.violation.rules);
+    known.set(k, { file: `corpus/${f}`, engine: c.engine.name, property: c.violation.property, rules: c.violation.rules.join(', ') });
+  }
+  return known;
+}
+
+async function campaign(engine: 'builtin' | 'qemu'): Promise<Summary | string> {
+  process.stderr.write(`\n== ${engine}: crashcow fuzz --engine ${engine} --seed ${seed} --time ${seconds} --jobs 2 --corpus ${outDir}/${engine}\n`);
+  const r = await execa('node', [cli, 'fuzz', '--engine', engine, '--seed', String(seed), '--time', String(seconds), '--jobs', '2', '--corpus', join(outDir, engine), '--output', 'json'], { reject: false, stderr: 'inherit' });
+  if (r.exitCode === 2 || r.exitCode === undefined || r.exitCode > 2) return `crashcow fuzz --engine ${engine} could not run (exit ${r.exitCode})`;
+  return JSON.parse(String(r.stdout)) as Summary;
+}
+
+async function main(): Promise<number> {
+  const known = knownDefects();
+  const results: Array<Summary | string> = [];
+  for (const engine of ['builtin', 'qemu'] as const) results.push(await campaign(engine));
+  const lines = [``, `crashcow main job: a ${seconds}-second crash campaign per engine, seed ${seed}, 2 jobs`, `${'engine'.padEnd(8)} ${'runs'.padStart(6)} ${'crash states'.padStart(13)} ${'states/s'.padStart(9)} ${'findings'.padStart(8)}  version`];
+  let newCount = 0;
+  let failed = 0;
+  const findingLines: string[] = [];
+  for (const r of results) {
+    if (typeof r === 'string') {
+      lines.push(`error: ${r}`);
+      failed++;
+      continue;
+    }
+    lines.push(`${r.engine.padEnd(8)} ${String(r.runs).padStart(6)} ${String(r.crashStates).padStart(13)} ${String(r.statesPerSecond).padStart(9)} ${String(r.findings.length).padStart(8)}  ${r.engineVersion}`);
+    for (const f of r.findings) {
+      const k = known.get(signature(r.engine, f.property, f.rules));
+      const where = relative(process.cwd(), f.caseFile);
+      if (k) findingLines.push(`  known  ${r.engine} ${f.property} [${f.rules.join(', ')}] as in ${k.file}; this run's case: ${where}`);
+      else {
+        newCount++;
+        findingLines.push(`  NEW    ${r.engine} ${f.property} [${f.rules.join(', ')}]: crashcow replay ${where}`);
+      }
+    }
+  }
+  if (findingLines.length > 0) lines.push('findings:', ...findingLines);
+  const verdict = failed > 0 ? 2 : newCount > 0 ? 1 : 0;
+  lines.push(verdict === 2 ? 'exit 2: a campaign could not run' : verdict === 1 ? `exit 1: ${newCount} new finding(s); each case replays with the command shown` : 'exit 0: no new finding' + (findingLines.length > 0 ? ' (the known defects above were found again)' : ''));
+  process.stdout.write(lines.join('\n') + '\n');
+  return verdict;
+}
+
+process.exitCode = await main();

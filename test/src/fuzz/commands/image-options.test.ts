@@ -1,0 +1,36 @@
+/**
+ * The run options generator: the growth profile (512-byte clusters, 64-bit refcounts, 4 MiB disk,
+ * bulk writes up to 2 MiB) comes up about once in GROWTH_ONE_IN runs, respects fixed flags, and
+ * its bulk writes reach past the 2 MiB the first refcount table covers (ORD-7 reachable).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bulkBytesOf, BULK_BYTES_MAX } from '../../../../src/fuzz/commands/guest-range.js';
+import { GROWTH_ONE_IN, imageOptionsArb, isGrowthProfile } from '../../../../src/fuzz/commands/image-options-arb.js';
+
+const MIB = 1 << 20;
+
+describe('image options of a run', () => {
+  it('draws the growth profile about once in GROWTH_ONE_IN runs (fast-check biases small integers, so a few times more)', () => {
+    const samples = fc.sample(imageOptionsArb(), { numRuns: 4000, seed: 7 });
+    const growth = samples.filter(isGrowthProfile);
+    expect(growth.length).toBeGreaterThan(4000 / GROWTH_ONE_IN / 2);
+    expect(growth.length).toBeLessThan((4000 / GROWTH_ONE_IN) * 3);
+    for (const o of growth) expect(o).toMatchObject({ clusterSizeBytes: 512, refcountBits: 64, virtualSizeBytes: 4 * MIB, compat: '1.1' });
+  });
+
+  it('keeps fixed options in the growth profile too', () => {
+    const samples = fc.sample(imageOptionsArb({ clusterSizeBytes: 4096, lazyRefcounts: true }), { numRuns: 500, seed: 3 });
+    expect(samples.every((o) => o.clusterSizeBytes === 4096 && o.lazyRefcounts)).toBe(true);
+    expect(samples.some(isGrowthProfile)).toBe(false);
+    const noGrowth = fc.sample(imageOptionsArb({ growth: false }), { numRuns: 2000, seed: 7 });
+    expect(noGrowth.filter(isGrowthProfile).length, 'only the shape drawn by chance (512 B, 64 bits, 4 MiB)').toBeLessThan(2000 / GROWTH_ONE_IN / 2);
+  });
+
+  it('lets a growth-profile bulk write reach 2 MiB, and others 1 MiB', () => {
+    const spec = { cluster: 0, clusters: 2048 };
+    expect(bulkBytesOf(spec, 512, 4 * MIB, true)).toEqual({ offsetBytes: 0, lengthBytes: 2 * BULK_BYTES_MAX });
+    expect(bulkBytesOf(spec, 512, 4 * MIB)).toEqual({ offsetBytes: 0, lengthBytes: BULK_BYTES_MAX });
+    expect(bulkBytesOf({ cluster: 6000, clusters: 2048 }, 512, 4 * MIB, true).lengthBytes).toBe(4 * MIB - 6000 * 512);
+  });
+});
