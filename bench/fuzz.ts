@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mutantSpecs, type MutantName } from '../src/engine/mutants.js';
 import { Campaign } from '../src/fuzz/campaign/campaign.js';
-import { DEFAULT_MAX_COMMANDS, defaultStatesPerCrash, type CampaignSettings } from '../src/fuzz/campaign/campaign-settings.js';
+import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../src/fuzz/campaign/campaign-settings.js';
 import { readCase } from '../src/fuzz/case/fuzz-case.js';
 import { replayCase } from '../src/fuzz/case/replay-case.js';
 import { makeTarget, type EngineName } from '../src/fuzz/target/make-target.js';
@@ -22,7 +22,7 @@ const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const MUTANT_SECONDS = Number(process.env.BENCH_MUTANT_SECONDS ?? 60);
 const GOALS: Record<EngineName, number> = { builtin: 5000, qemu: 500 };
 
-function settings(engine: EngineName, mutants: MutantName[], seconds: number, jobCount: number, lazy: boolean | undefined, statesPerCrash = defaultStatesPerCrash(engine)): CampaignSettings {
+function settings(engine: EngineName, mutants: MutantName[], seconds: number, jobCount: number, lazy: boolean | undefined, statesPerCrash = DEFAULT_STATES_PER_CRASH): CampaignSettings {
   return {
     engine,
     mutants,
@@ -34,7 +34,7 @@ function settings(engine: EngineName, mutants: MutantName[], seconds: number, jo
   };
 }
 
-async function throughput(engine: EngineName, dir: string, lazy: boolean | undefined, statesPerCrash = defaultStatesPerCrash(engine)): Promise<void> {
+async function throughput(engine: EngineName, dir: string, lazy: boolean | undefined, statesPerCrash = DEFAULT_STATES_PER_CRASH): Promise<void> {
   const start = Date.now();
   const r = await new Campaign(settings(engine, [], THROUGHPUT_SECONDS, 2, lazy, statesPerCrash), { corpusDir: join(dir, `throughput-${engine}-${statesPerCrash}-${lazy}`) }).run();
   const seconds = (Date.now() - start) / 1000;

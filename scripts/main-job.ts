@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { violationSignature } from '../src/fuzz/violation.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const corpusDir = fileURLToPath(new URL('../../corpus/', import.meta.url));
@@ -27,23 +28,16 @@ interface Summary {
   findings: Array<{ property: string; rules: string[]; caseFile: string }>;
 }
 
-interface KnownCase {
-  file: string;
-  engine: string;
-  property: string;
-  rules: string;
-}
+/** A finding's identity, as the campaign dedupes it, per engine. */
+const signature = (engine: string, v: { property: string; rules: string[] }) => `${engine} ${violationSignature(v as Parameters<typeof violationSignature>[0])}`;
 
-const signature = (engine: string, property: string, rules: readonly string[]) => `${engine} ${property} [${[...rules].sort().join(', ')}]`;
-
-/** The corpus cases that record a defect still present (expectation "fails", no mutant). */
-function knownDefects(): Map<string, KnownCase> {
-  const known = new Map<string, KnownCase>();
+/** The corpus cases that record a defect still present (expectation "fails", no mutant), by signature. */
+function knownDefects(): Map<string, string> {
+  const known = new Map<string, string>();
   for (const f of readdirSync(corpusDir).filter((n) => n.endsWith('.json'))) {
     const c = JSON.parse(readFileSync(join(corpusDir, f), 'utf8'));
     if (c.expectation !== 'fails' || c.engine.mutants.length > 0) continue;
-    const k = signature(c.engine.name, c.violation.property, c.violation.rules);
-    known.set(k, { file: `corpus/${f}`, engine: c.engine.name, property: c.violation.property, rules: c.violation.rules.join(', ') });
+    known.set(signature(c.engine.name, c.violation), `corpus/${f}`);
   }
   return known;
 }
@@ -71,9 +65,9 @@ async function main(): Promise<number> {
     }
     lines.push(`${r.engine.padEnd(8)} ${String(r.runs).padStart(6)} ${String(r.crashStates).padStart(13)} ${String(r.statesPerSecond).padStart(9)} ${String(r.findings.length).padStart(8)}  ${r.engineVersion}`);
     for (const f of r.findings) {
-      const k = known.get(signature(r.engine, f.property, f.rules));
+      const k = known.get(signature(r.engine, f));
       const where = relative(process.cwd(), f.caseFile);
-      if (k) findingLines.push(`  known  ${r.engine} ${f.property} [${f.rules.join(', ')}] as in ${k.file}; this run's case: ${where}`);
+      if (k) findingLines.push(`  known  ${r.engine} ${f.property} [${f.rules.join(', ')}] as in ${k}; this run's case: ${where}`);
       else {
         newCount++;
         findingLines.push(`  NEW    ${r.engine} ${f.property} [${f.rules.join(', ')}]: crashcow replay ${where}`);

@@ -6,7 +6,7 @@
  */
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
 import { Campaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
-import { DEFAULT_MAX_COMMANDS, defaultStatesPerCrash, type CampaignSettings } from '../../fuzz/campaign/campaign-settings.js';
+import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../../fuzz/campaign/campaign-settings.js';
 import type { RunStats } from '../../fuzz/runner/run-stats.js';
 import type { FixedImageOptions } from '../../fuzz/commands/image-options-arb.js';
 import { isSetupError } from '../../fuzz/target/setup-error.js';
@@ -83,7 +83,7 @@ function settingsOf(args: ParsedArgs): { settings: Omit<CampaignSettings, 'deadl
   if (jobCount < 1 || jobCount > 64) throw new UsageError('--jobs must be between 1 and 64');
   const { shardIndex, shardCount } = shardOf(flagValue(args, 'shard'));
   const lazy = flagChoice(args, 'lazy-refcounts', ['on', 'off', 'random'] as const, 'random');
-  const statesPerCrash = flagInt(args, 'states-per-crash', defaultStatesPerCrash(engine));
+  const statesPerCrash = flagInt(args, 'states-per-crash', DEFAULT_STATES_PER_CRASH);
   const maxCommands = flagInt(args, 'max-commands', DEFAULT_MAX_COMMANDS);
   if (statesPerCrash < 1 || maxCommands < 1) throw new UsageError('--states-per-crash and --max-commands must be at least 1');
   const fixed: FixedImageOptions = lazy === 'random' ? {} : { lazyRefcounts: lazy === 'on' };

@@ -1,8 +1,8 @@
 /**
  * Linking a cluster into L2 (qcow2_alloc_cluster_link_l2) and dropping the old one, with the ordering
  * declared where it is decided: the dirty bit first (LAZY-2), the refcount increase before the link
- * (ORD-1), the copy-on-write data and the new data before the link (ORD-3, ORD-4); the old cluster's refcount decrease after
- * the unlink (ORD-2, in updateRefcount).
+ * (ORD-1), the copy-on-write data and the new data before the link (ORD-3, ORD-4); the old
+ * cluster's refcount decrease after the unlink (ORD-2, in updateRefcount).
  */
 import { decodeCompressedDescriptor } from '../../../spec/format/compressed-descriptor.js';
 import { ClusterType } from '../../../spec/format/l2-entry.js';

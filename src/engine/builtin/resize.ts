@@ -1,9 +1,10 @@
 /**
  * Resizing (qcow2_co_truncate). Growing enlarges L1 (ORD-6) and then commits the size with one synced
  * header write; when the backing file is longer than the old size, the new area is zeroed so backing
- * data never shows through, and otherwise the rest of a partly cut last cluster is (QEMU 7.2 zeroes
- * only in the first case, so its regrown tail shows the data from before a shrink). Shrinking drops every whole cluster past the new end (a full discard),
- * unlinks the L2 tables past it (L1 written synced, then refcounts), then commits the size.
+ * data never shows through; before the size is committed, the rest of a partly cut last cluster is
+ * zeroed (QEMU 7.2 does not, so its regrown tail shows the data from before a shrink). Shrinking
+ * drops every whole cluster past the new end (a full discard), flushes those unlinks, unlinks the
+ * L2 tables past it (L1 written synced, then refcounts), then commits the size.
  */
 import { EngineError } from '../engine-error.js';
 import { lookupCluster } from './cluster-lookup.js';

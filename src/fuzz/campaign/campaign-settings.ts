@@ -22,10 +22,5 @@ export interface CampaignSettings {
  */
 export const DEFAULT_STATES_PER_CRASH = 1024;
 
-/** The default for an engine (the same for both today; kept per engine for the CLI and the bench). */
-export function defaultStatesPerCrash(_engine: EngineName): number {
-  return DEFAULT_STATES_PER_CRASH;
-}
-
 /** Commands per run by default. */
 export const DEFAULT_MAX_COMMANDS = 24;

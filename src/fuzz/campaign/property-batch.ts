@@ -45,7 +45,7 @@ export interface RawFailure {
 export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number): Promise<RawFailure | null> {
   let last: Omit<RawFailure, 'fastCheckSeed' | 'path'> | null = null;
   let failedOnce = false;
-  const property = fc.asyncProperty(imageOptionsArb(cfg.target.engineName === 'qemu' ? { ...cfg.fixed, growth: false } : cfg.fixed), fc.nat(0xffffffff), commandListArb(cfg.maxCommands), async (options, contentSeed, cmds) => {
+  const property = fc.asyncProperty(imageOptionsArb(cfg.target.opaqueRecovery ? { ...cfg.fixed, growth: false } : cfg.fixed), fc.nat(0xffffffff), commandListArb(cfg.maxCommands), async (options, contentSeed, cmds) => {
     if (cfg.shouldStop()) return;
     if (failedOnce) cfg.stats.shrinkRuns++;
     else cfg.stats.runs++;

@@ -13,7 +13,7 @@ export interface FixedImageOptions {
   cacheMode?: FuzzImageOptions['cacheMode'];
   clusterSizeBytes?: number;
   refcountBits?: number;
-  /** False: never the growth profile (QEMU campaigns: see GROWTH_ONE_IN). */
+  /** False: never the growth profile (targets with opaque recoveries, QEMU: see GROWTH_ONE_IN). */
   growth?: boolean;
 }
 
