@@ -39,6 +39,23 @@ export async function qemuImgOk(args: string[], cwd?: string): Promise<string> {
 }
 
 /**
+ * qemu-img create for an image with LUKS encryption. QEMU sizes the key's PBKDF2 iteration count by
+ * timing a trial pass with the thread's CPU clock; on a loaded machine that clock can read no time at
+ * all and the create fails with "Unable to get accurate CPU usage" (seen in CI about once in 40 under
+ * load). That is a property of the machine, not of the image, so the create is tried again.
+ */
+export async function qemuImgCreateEncrypted(args: string[], attempts = 6): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    const r = await qemuImg(['create', ...args]);
+    if (r.exitCode === 0) return r.stdout;
+    const calibration = /Unable to get accurate CPU usage/.test(r.stderr);
+    if (!calibration || attempt >= attempts) {
+      throw new Error(`qemu-img create ${args.join(' ')} failed (${r.exitCode}) on attempt ${attempt}: ${r.stderr}`);
+    }
+  }
+}
+
+/**
  * Runs qemu-io with `-c` commands on an image (`-f qcow2` unless `imageOpts`). Throws when qemu-io
  * fails or prints an error line, since qemu-io exits 0 even when a command fails.
  */

@@ -4,7 +4,7 @@
  */
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { qemuImgOk, qemuIo, tempDir } from '../../helpers/qemu.js';
+import { qemuImgCreateEncrypted, qemuImgOk, qemuIo, tempDir } from '../../helpers/qemu.js';
 import { compareWithQemu, counterDiff, findingLines, schemaErrors } from './compare-with-qemu.js';
 
 const tmp = tempDir('crashcow-parity-');
@@ -107,7 +107,7 @@ describe('crashcow check on an encrypted image', () => {
   it('LUKS: counters equal qemu-img check given the key (crashcow needs no key; qemu-img cannot open it without one)', async () => {
     const path = tmp.path('luks.qcow2');
     const secret = ['--object', 'secret,id=sec0,data=crashcow'];
-    await img('create', '-q', ...secret, '-f', 'qcow2', '-o', 'encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10', path, '16M');
+    await qemuImgCreateEncrypted(['-q', ...secret, '-f', 'qcow2', '-o', 'encrypt.format=luks,encrypt.key-secret=sec0,encrypt.iter-time=10', path, '16M']);
     const opts = `driver=qcow2,file.filename=${path},encrypt.key-secret=sec0`;
     await execa('qemu-io', [...secret, '--image-opts', opts, '-c', 'write -P 1 0 256k', '-c', 'write -P 2 4M 64k']);
     const cmp = await compareWithQemu(path);
