@@ -3,7 +3,7 @@
  * (interactive: commands on stdin, output up to the next prompt). Works on files only; the
  * fuzzer's QEMU target also opens images over blklogwrites through `openSpec`.
  */
-import { mkdtempSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { CreateOptions, Engine, EngineImage, ImageTarget, OpenOptions } from '../engine.js';
@@ -71,7 +71,27 @@ function pathOf(target: ImageTarget): string {
   return target.path;
 }
 
-/** A fresh temporary directory for QEMU's files. */
-export function qemuTempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'crashcow-qemu-'));
+/** Memory-backed scratch space on Linux. */
+export const SHARED_MEMORY_DIR = '/dev/shm';
+
+/**
+ * A fresh temporary directory for QEMU's files: under $TMPDIR when the user set it, else in
+ * shared memory where there is one, else the system's temporary directory. QEMU flushes the
+ * image and the blklogwrites log after each write of a repair; on a disk each flush costs a
+ * real sync (a leak repair of 130 writes: 70 ms in /tmp against 20 ms in /dev/shm, measured
+ * with qemu-img 7.2), and the fuzzer runs thousands of them. The crash states come from the log,
+ * never from the host file system's own durability, so nothing is lost by skipping the disk.
+ */
+export function qemuTempDir(env: NodeJS.ProcessEnv = process.env): string {
+  return mkdtempSync(join(scratchRoot(env), 'crashcow-qemu-'));
+}
+
+function scratchRoot(env: NodeJS.ProcessEnv): string {
+  if (env.TMPDIR) return env.TMPDIR;
+  try {
+    accessSync(SHARED_MEMORY_DIR, constants.W_OK);
+    return statSync(SHARED_MEMORY_DIR).isDirectory() ? SHARED_MEMORY_DIR : tmpdir();
+  } catch {
+    return tmpdir();
+  }
 }

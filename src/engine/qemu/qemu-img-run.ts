@@ -1,5 +1,6 @@
-/** Runs qemu-img through execa; never throws on a non-zero exit (callers judge the code). */
+/** Runs qemu-img (from a long-lived shell started through execa); never throws on a non-zero exit (callers judge the code). */
 import { execa } from 'execa';
+import { COMMAND_NOT_FOUND_EXIT, ProcessLauncher } from './process-launcher.js';
 import { QemuMissingError } from './qemu-missing-error.js';
 
 export interface QemuImgResult {
@@ -8,14 +9,18 @@ export interface QemuImgResult {
   stderr: string;
 }
 
+/** Every qemu-img run of this thread goes through one shell (see ProcessLauncher for why). */
+const launcher = new ProcessLauncher();
+
 /** @throws QemuMissingError when qemu-img cannot be started */
 export async function runQemuImg(args: readonly string[], cwd?: string): Promise<QemuImgResult> {
-  const r = await execa('qemu-img', args, { reject: false, cwd, encoding: 'utf8', stdin: 'ignore' });
-  if (r.exitCode === undefined) {
-    if ((r as { code?: string }).code === 'ENOENT') throw new QemuMissingError('qemu-img');
-    throw new Error(`qemu-img ${args.join(' ')} could not run: ${r.message}`);
-  }
-  return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+  const r = await launcher.run('qemu-img', args, cwd);
+  if (r.exitCode === COMMAND_NOT_FOUND_EXIT && /not found/.test(r.stderr)) throw new QemuMissingError('qemu-img');
+  return { exitCode: r.exitCode, stdout: withoutFinalNewline(r.stdout), stderr: withoutFinalNewline(r.stderr) };
+}
+
+function withoutFinalNewline(text: string): string {
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
 /** The first line of `BINARY --version`, e.g. "qemu-io version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)". */

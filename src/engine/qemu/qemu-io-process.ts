@@ -1,9 +1,11 @@
 /**
  * QemuIoProcess: one interactive qemu-io, driven through its stdin: each command is written as a
  * line and its output is everything qemu-io prints before the next `qemu-io> ` prompt (stderr is
- * merged into stdout by the shell, so error lines arrive in order). One command at a time.
+ * merged into stdout by the shell, so error lines arrive in order). One command at a time. Its
+ * files are size-limited as the launcher's are (FILE_SIZE_LIMIT_PRELUDE).
  */
 import { execa, type ResultPromise } from 'execa';
+import { FILE_SIZE_LIMIT_PRELUDE } from './process-launcher.js';
 import { QemuMissingError } from './qemu-missing-error.js';
 
 const PROMPT = 'qemu-io> ';
@@ -31,7 +33,8 @@ export class QemuIoProcess {
 
   /** Starts qemu-io in `cwd` and waits for its first prompt. @throws QemuMissingError */
   static async start(cwd: string): Promise<QemuIoProcess> {
-    const child = execa('sh', ['-c', 'command -v qemu-io >/dev/null || exit 127; exec qemu-io 2>&1'], { cwd, stdin: 'pipe', stdout: 'pipe', stderr: 'ignore', buffer: false, reject: false });
+    const script = `command -v qemu-io >/dev/null || exit 127; ${FILE_SIZE_LIMIT_PRELUDE}; exec qemu-io 2>&1`;
+    const child = execa('sh', ['-c', script], { cwd, stdin: 'pipe', stdout: 'pipe', stderr: 'ignore', buffer: false, reject: false });
     const p = new QemuIoProcess(child, cwd);
     try {
       await p.nextPrompt();

@@ -20,7 +20,7 @@ export interface BatchConfig {
   statesPerCrash: number;
   maxCommands: number;
   stats: RunStats;
-  /** Checked before each run: true stops the batch (runs left are skipped as passing). */
+  /** Checked before each run and within it: true stops the batch (the run in progress and those left pass). */
   shouldStop: () => boolean;
   /**
    * Signatures (violationSignature) already found in this campaign: a run that breaks one of them
@@ -49,7 +49,7 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
     if (cfg.shouldStop()) return;
     if (failedOnce) cfg.stats.shrinkRuns++;
     else cfg.stats.runs++;
-    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, stats: cfg.stats });
+    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, stats: cfg.stats, shouldAbandon: cfg.shouldStop });
     try {
       await fc.asyncModelRun(() => ({ model: run, real: run }), cmds);
       await run.finish();

@@ -35,6 +35,8 @@ export interface CrashInput {
   maxStates: number;
   seed: number;
   stats: RunStats;
+  /** True stops judging the crash's states (the run is being abandoned). */
+  shouldAbandon?: () => boolean;
 }
 
 /** Judges every state of the segment's crash plan; the first violation found, or null. */
@@ -71,6 +73,7 @@ async function judgePlan(input: CrashInput, plan: CrashPlan): Promise<CrashFindi
   input.stats.crashPoints += plan.crashPoints().length;
   const judge = new CrashStateJudge(input.ctx);
   for (const state of plan.states()) {
+    if (input.shouldAbandon?.()) break;
     let exp = expectations.get(state.crashPoint);
     if (!exp) expectations.set(state.crashPoint, (exp = input.oracle.expectAt(state.crashPoint)));
     const before = input.ctx.unknown.count;

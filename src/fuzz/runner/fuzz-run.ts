@@ -31,6 +31,11 @@ export interface FuzzRunSettings {
   statesPerCrash: number;
   /** False to go through crashes without judging their states (replaying up to a known state). */
   judgeCrashes?: boolean;
+  /**
+   * Checked between crash states and ops: true ends the run where it is, as passing (a campaign's
+   * deadline or Ctrl-C; without it a long run would overrun `--time` by its whole length).
+   */
+  shouldAbandon?: () => boolean;
   stats: RunStats;
 }
 
@@ -76,6 +81,7 @@ export class FuzzRun {
    * @throws PropertyFailure when a property breaks
    */
   async apply(op: FuzzOp): Promise<void> {
+    if (this.settings.shouldAbandon?.()) this.stopped = true;
     if (this.stopped) return;
     this.history.push(op);
     this.settings.stats.ops++;
@@ -167,11 +173,15 @@ export class FuzzRun {
   }
 
   private async crash(): Promise<void> {
-    const input = { session: this.session, oracle: this.oracle, ctx: this.crashContext(), maxStates: this.settings.statesPerCrash, seed: (this.settings.seed + this.crashIndex++) >>> 0, stats: this.settings.stats };
+    const input = { session: this.session, oracle: this.oracle, ctx: this.crashContext(), maxStates: this.settings.statesPerCrash, seed: (this.settings.seed + this.crashIndex++) >>> 0, stats: this.settings.stats, shouldAbandon: this.settings.shouldAbandon };
     const found = this.settings.judgeCrashes === false ? null : await judgeCrashStates(input);
     if (found) {
       this.crashFinding = found;
       this.fail(found.violation);
+    }
+    if (this.settings.shouldAbandon?.()) {
+      this.stopped = true;
+      return;
     }
     const next = await continueAfterCrash(input, this.model);
     if (next === 'stopped') this.stopped = true;
