@@ -44,15 +44,29 @@ export interface JudgeResult {
 
 const READ_CHUNK_BYTES = 64 * 1024;
 
+/** Bytes a guest sector reads that are the same in every crash state of a crash point. */
+export const FixedBytes = {
+  /** A zero cluster or subcluster. */
+  zeros: 0,
+  /** Unallocated in the image: the backing file's bytes (or zeros), which no crash changes. */
+  below: 1,
+} as const;
+export type FixedBytes = (typeof FixedBytes)[keyof typeof FixedBytes];
+
 /**
- * Verdicts already reached for "guest sector g reads these host sector bytes", shared by the
- * states of one crash point: a sector that passed once passes again when its bytes come from the
- * same host sector holding the same version (see CrashStateJudge), so it is not read again.
+ * Verdicts already reached for "guest sector g reads these bytes", shared by the states of one
+ * crash point: a sector that passed once passes again when its bytes come from the same host
+ * sector holding the same version, or from the same fixed source (see stateVerdictMemo), so it is
+ * not read again.
  */
 export interface VerdictMemo {
   /** The key of (guest sector, host sector as it is now), or -1 when it cannot be memoized. */
   keyOf(guestSector: number, hostSector: number): number;
+  /** The key of (guest sector, fixed bytes), or -1 when it cannot be memoized. */
+  keyOfFixed(guestSector: number, bytes: FixedBytes): number;
   readonly passed: Set<number>;
+  /** The memo of another view of the same image (a snapshot): the same keys, its own verdicts. */
+  forView(view: string): VerdictMemo;
 }
 
 /**
@@ -89,10 +103,12 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
     top.status(pos, sizeBytes - pos, run, false);
     const end = pos + run.lengthBytes;
     if ((run.flags & RunFlag.data) !== 0 && (run.flags & RunFlag.zero) === 0) {
-      const hostAt = memo && (run.flags & RunFlag.offsetValid) !== 0 && (run.flags & RunFlag.compressed) === 0 ? run.hostOffsetBytes - pos : -1;
+      // Host offset minus guest offset along the run (negative when the data lies below its guest offset).
+      const memoized = memo !== undefined && (run.flags & RunFlag.offsetValid) !== 0 && (run.flags & RunFlag.compressed) === 0;
+      const hostAt = run.hostOffsetBytes - pos;
       for (let at = pos; at < end; at += READ_CHUNK_BYTES) {
         const n = Math.min(READ_CHUNK_BYTES, end - at);
-        const keys = hostAt < 0 ? null : chunkKeys(memo!, at, n, hostAt);
+        const keys = memoized ? chunkKeys(memo, at, n, hostAt) : null;
         if (keys && keys.every((k) => k >= 0 && memo!.passed.has(k))) continue;
         top.readData(at, n, buf, 0);
         for (let off = 0, i = 0; off < n; off += SECTOR_SIZE_BYTES, i++) {
@@ -109,9 +125,12 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
     if (zero && !checkUntouchedZeros(pos, end, touchedSet, exp, result)) return result;
     for (; t < touched.length && touched[t] * SECTOR_SIZE_BYTES < end; t++) {
       const s = touched[t];
+      const key = memo ? memo.keyOfFixed(s, zero ? FixedBytes.zeros : FixedBytes.below) : -1;
+      if (key >= 0 && memo!.passed.has(key)) continue;
       if (zero) buf.fill(0, 0, SECTOR_SIZE_BYTES);
       else view.readInto(s * SECTOR_SIZE_BYTES, SECTOR_SIZE_BYTES, buf, 0);
       if (!check(s, buf, 0)) return result;
+      if (key >= 0) memo!.passed.add(key);
     }
   }
   return result;

@@ -3,6 +3,7 @@
  * properties ask: the dirty bit, and the rule ids of corruptions, leaks and check errors.
  */
 import type { ByteSource } from '../../../spec/format/byte-source.js';
+import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import { decodeHeader } from '../../../spec/format/header.js';
 import { incompatibleBits } from '../../../spec/format/feature-bits.js';
 import type { Finding } from '../../../spec/invariants/finding.js';
@@ -10,6 +11,8 @@ import { checkImage } from '../../check/check-image.js';
 import { computeReferences, type ReferenceComputation } from '../../check/compute-references.js';
 import { FindingSink } from '../../check/finding-sink.js';
 import type { CheckReport } from '../../check/check-report.js';
+import type { BlockDevice } from '../../storage/block-device.js';
+import { toByteSource } from '../../storage/to-byte-source.js';
 import { ruleSet } from '../violation.js';
 
 /**
@@ -138,4 +141,12 @@ export function intolerableWhenClean(s: CheckSummary): string[] {
 /** Rule ids of every counted finding (corruptions, check errors, leaks). */
 export function countedRules(s: CheckSummary): string[] {
   return ruleSet([...s.corruptionRules, ...s.errorRules, ...s.leakRules]);
+}
+
+/**
+ * The summary of a recovery's result: `before` itself when the recovery wrote nothing (only
+ * flushes: the bytes are the state's, so the check would say the same), else a new check.
+ */
+export function summarizeRecovered(before: CheckSummary, ops: readonly StorageOp[], device: BlockDevice): CheckSummary {
+  return ops.every((op) => op.kind === 'flush') ? before : summarizeCheck(toByteSource(device));
 }

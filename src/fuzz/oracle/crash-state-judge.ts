@@ -18,7 +18,7 @@ import { toByteSource } from '../../storage/to-byte-source.js';
 import type { DurabilityExpectation } from '../model/durability-oracle.js';
 import type { RecoveryRun } from '../target/fuzz-target.js';
 import type { Violation } from '../violation.js';
-import { isClean, summarizeCheck, type CheckSummary } from './check-summary.js';
+import { isClean, summarizeCheck, summarizeRecovered, type CheckSummary } from './check-summary.js';
 import { judgeRecovered, judgeStateAsLeft, type CrashJudgeContext } from './judge-crash-state.js';
 import { candidateBytesFor } from '../content/candidate-bytes.js';
 import { SECTOR_SIZE_BYTES } from '../content/content-tag.js';
@@ -95,7 +95,7 @@ export class CrashStateJudge {
     const groupIndex = this.groupCount;
     for (const r of verdict.recoveries) {
       if (groupIndex % r.p5Stride !== 0) continue;
-      verdict.violation ??= await judgeRepairUnderCrash(this.ctx, state.view(), { how: r.how, full: r.full, run: r.run, again: r.again }, exp);
+      verdict.violation ??= await judgeRepairUnderCrash(this.ctx, state.view(), { how: r.how, full: r.full, run: r.run, again: r.again }, exp, (writes) => stateVerdictMemo(state, writes));
     }
     return verdict.violation;
   }
@@ -125,7 +125,7 @@ export class CrashStateJudge {
         verdict.unknown++;
         continue;
       }
-      const after: CheckSummary | null = run.failure ? null : summarizeCheck(toByteSource(run.device));
+      const after: CheckSummary | null = run.failure ? null : summarizeRecovered(before, run.ops, run.device);
       verdict.violation = judgeRecovered(before, run, after, r.how, r.full, ctx.lazyRefcounts, `after ${r.how}`);
       if (verdict.violation) return verdict;
       verdict.recoveries.push({ how: r.how, full: r.full, run, again: r.run, p5Stride: r.p5Stride });

@@ -39,7 +39,7 @@ export function judgeData(source: ByteSource, backing: BackingDevice | undefined
         if (!exp.requiredSnapshots.has(name)) continue;
         return { property: 'P4', rules: [durabilityRules.snapshotMissing], summary: `snapshot ${name} is missing`, stage, expected: `snapshot ${name}`, actual: `snapshots ${entries.map((e) => e.name).join(', ') || '(none)'}` };
       }
-      const m = judgeGuestView(snapshotLayerOf(source, entry, backing), snapshotExpectation(snap, exp), seed).mismatch;
+      const m = judgeGuestView(snapshotLayerOf(source, entry, backing), snapshotExpectation(snap, exp), seed, false, memo?.forView(`snapshot ${name}`)).mismatch;
       if (m) return mismatchViolation(m, snapshotExpectation(snap, exp), `snapshot ${name}`, stage);
     }
     return null;

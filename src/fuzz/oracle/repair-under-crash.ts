@@ -7,10 +7,12 @@
 import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import { toByteSource } from '../../storage/to-byte-source.js';
+import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import type { DurabilityExpectation } from '../model/durability-oracle.js';
+import type { VerdictMemo } from '../model/judge-guest-view.js';
 import type { RecoveryRun } from '../target/fuzz-target.js';
 import type { Violation } from '../violation.js';
-import { summarizeCheck } from './check-summary.js';
+import { summarizeCheck, summarizeRecovered } from './check-summary.js';
 import { judgeRecovered, type CrashJudgeContext } from './judge-crash-state.js';
 import { judgeData } from './judge-data.js';
 
@@ -25,8 +27,12 @@ export interface RecoveryUnderTest {
   again: (state: BlockDevice) => Promise<RecoveryRun>;
 }
 
-/** P5 for one recovery of `state`; null when it holds (or the recovery wrote nothing). */
-export async function judgeRepairUnderCrash(ctx: CrashJudgeContext, state: BlockDevice, r: RecoveryUnderTest, exp: DurabilityExpectation): Promise<Violation | null> {
+/**
+ * P5 for one recovery of `state`; null when it holds (or the recovery wrote nothing). With
+ * `memoFor`, P4 skips the guest sectors already judged on this crash point whose host sectors
+ * neither the interrupted recovery nor the second one wrote (see stateVerdictMemo).
+ */
+export async function judgeRepairUnderCrash(ctx: CrashJudgeContext, state: BlockDevice, r: RecoveryUnderTest, exp: DurabilityExpectation, memoFor?: (writes: readonly StorageOp[]) => VerdictMemo): Promise<Violation | null> {
   const ops = r.run.ops;
   if (!ops.some((op) => op.kind !== 'flush')) return null;
   const plan = new CrashPlan(state, ops, { maxStates: P5_STATES_PER_RECOVERY, seed: 0 });
@@ -36,8 +42,8 @@ export async function judgeRepairUnderCrash(ctx: CrashJudgeContext, state: Block
     const again = await r.again(inner.view());
     if (again.failure?.unsupported) continue;
     const stage = `crash ${inner.id} inside ${r.how}, then ${r.how} again`;
-    const after = again.failure ? null : summarizeCheck(toByteSource(again.device));
-    const v = judgeRecovered(before, again, after, r.how, r.full, ctx.lazyRefcounts, stage) ?? judgeData(toByteSource(again.device), ctx.backing, exp, ctx.contentSeed, stage);
+    const after = again.failure ? null : summarizeRecovered(before, again.ops, again.device);
+    const v = judgeRecovered(before, again, after, r.how, r.full, ctx.lazyRefcounts, stage) ?? judgeData(toByteSource(again.device), ctx.backing, exp, ctx.contentSeed, stage, undefined, memoFor?.([...ops, ...again.ops]));
     if (v) return { ...v, property: 'P5', summary: `${v.property} after a crash inside the recovery: ${v.summary}` };
   }
   return null;
