@@ -85,6 +85,7 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
   const cache = candidateBytesFor(seed);
   const buf = readBuffer();
   const words = new Int32Array(buf.buffer, buf.byteOffset, buf.length / 4);
+  const keys = keyBuffer();
   const view = new GuestView(top);
   const check = (s: number, bytes: Uint8Array, at: number): boolean => {
     result.sectorsCompared++;
@@ -108,14 +109,21 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
       const hostAt = run.hostOffsetBytes - pos;
       for (let at = pos; at < end; at += READ_CHUNK_BYTES) {
         const n = Math.min(READ_CHUNK_BYTES, end - at);
-        const keys = memoized ? chunkKeys(memo, at, n, hostAt) : null;
-        if (keys && keys.every((k) => k >= 0 && memo!.passed.has(k))) continue;
-        top.readData(at, n, buf, 0);
-        for (let off = 0, i = 0; off < n; off += SECTOR_SIZE_BYTES, i++) {
-          const key = keys ? keys[i] : -1;
-          if (key >= 0 && memo!.passed.has(key)) continue;
-          if (!check((at + off) / SECTOR_SIZE_BYTES, buf, off)) return result;
-          if (key >= 0) memo!.passed.add(key);
+        const sectorCount = n / SECTOR_SIZE_BYTES;
+        if (memoized) chunkKeys(memo, at, sectorCount, hostAt, keys);
+        // Only the sectors the memo does not hold are read, in runs of neighbours.
+        for (let i = 0; i < sectorCount; ) {
+          if (memoized && keys[i] >= 0 && memo.passed.has(keys[i])) {
+            i++;
+            continue;
+          }
+          let j = i + 1;
+          while (j < sectorCount && !(memoized && keys[j] >= 0 && memo.passed.has(keys[j]))) j++;
+          top.readData(at + i * SECTOR_SIZE_BYTES, (j - i) * SECTOR_SIZE_BYTES, buf, i * SECTOR_SIZE_BYTES);
+          for (; i < j; i++) {
+            if (!check((at + i * SECTOR_SIZE_BYTES) / SECTOR_SIZE_BYTES, buf, i * SECTOR_SIZE_BYTES)) return result;
+            if (memoized && keys[i] >= 0) memo.passed.add(keys[i]);
+          }
         }
       }
       continue;
@@ -136,11 +144,9 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
   return result;
 }
 
-/** The memo keys of the sectors of guest bytes [at, at + n), read from host offset at + hostAt. */
-function chunkKeys(memo: VerdictMemo, at: number, n: number, hostAt: number): number[] {
-  const keys: number[] = [];
-  for (let off = 0; off < n; off += SECTOR_SIZE_BYTES) keys.push(memo.keyOf((at + off) / SECTOR_SIZE_BYTES, (at + off + hostAt) / SECTOR_SIZE_BYTES));
-  return keys;
+/** Writes the memo keys of `sectorCount` sectors from guest byte `at` (host byte at + hostAt) into `out`. */
+function chunkKeys(memo: VerdictMemo, at: number, sectorCount: number, hostAt: number, out: Float64Array): void {
+  for (let i = 0; i < sectorCount; i++) out[i] = memo.keyOf(at / SECTOR_SIZE_BYTES + i, (at + hostAt) / SECTOR_SIZE_BYTES + i);
 }
 
 /** A zero run over sectors the model never touched: their base value must be zeros. */
@@ -154,6 +160,13 @@ function checkUntouchedZeros(pos: number, end: number, touched: ReadonlySet<numb
 }
 
 let sharedBuffer: Uint8Array | undefined;
+let sharedKeys: Float64Array | undefined;
+
+/** The memo keys of one read chunk (one per thread, like the read buffer). */
+function keyBuffer(): Float64Array {
+  sharedKeys ??= new Float64Array(READ_CHUNK_BYTES / SECTOR_SIZE_BYTES);
+  return sharedKeys;
+}
 
 /** The judge's read buffer (one per thread; the judge is synchronous, so it is never shared). */
 function readBuffer(): Uint8Array {

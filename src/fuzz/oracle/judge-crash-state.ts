@@ -32,7 +32,7 @@ export function judgeStateAsLeft(s: CheckSummary, lazyRefcounts: boolean, stage:
  * P2 and P3 on a recovery's result; `wasDirty` says whether the crash state was dirty (then the
  * recovery repaired it and must leave no leak either), `full` demands a clean image (a repair).
  */
-export function judgeRecovered(before: CheckSummary, run: RecoveryRun, after: CheckSummary | null, how: string, full: boolean, lazyRefcounts: boolean, stage: string): Violation | null {
+export function judgeRecovered(before: Pick<CheckSummary, 'dirty'>, run: RecoveryRun, after: CheckSummary | null, how: string, full: boolean, lazyRefcounts: boolean, stage: string): Violation | null {
   if (run.failure) {
     return { property: 'P3', rules: ruleSet([run.failure.rule ?? 'REP-2']), summary: `${how} failed: ${run.failure.message}`, stage, expected: 'recovery succeeds', actual: run.failure.message };
   }

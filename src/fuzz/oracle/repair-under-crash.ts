@@ -12,7 +12,7 @@ import type { DurabilityExpectation } from '../model/durability-oracle.js';
 import type { VerdictMemo } from '../model/judge-guest-view.js';
 import type { RecoveryRun } from '../target/fuzz-target.js';
 import type { Violation } from '../violation.js';
-import { summarizeCheck, summarizeRecovered } from './check-summary.js';
+import { dirtyBitOf, summarizeCheck } from './check-summary.js';
 import { judgeRecovered, type CrashJudgeContext } from './judge-crash-state.js';
 import { judgeData } from './judge-data.js';
 
@@ -38,11 +38,12 @@ export async function judgeRepairUnderCrash(ctx: CrashJudgeContext, state: Block
   const plan = new CrashPlan(state, ops, { maxStates: P5_STATES_PER_RECOVERY, seed: 0 });
   for (const inner of plan.states()) {
     if (inner.crashPoint === ops.length && inner.sizeCode === 0 && inner.codes.every((c) => c === 0)) continue;
-    const before = summarizeCheck(inner.source());
+    // The verdict on the second recovery needs only whether the state it started from was dirty.
+    const before = { dirty: dirtyBitOf(inner.source()) };
     const again = await r.again(inner.view());
     if (again.failure?.unsupported) continue;
     const stage = `crash ${inner.id} inside ${r.how}, then ${r.how} again`;
-    const after = again.failure ? null : summarizeRecovered(before, again.ops, again.device);
+    const after = again.failure ? null : summarizeCheck(toByteSource(again.device));
     const v = judgeRecovered(before, again, after, r.how, r.full, ctx.lazyRefcounts, stage) ?? judgeData(toByteSource(again.device), ctx.backing, exp, ctx.contentSeed, stage, undefined, memoFor?.([...ops, ...again.ops]));
     if (v) return { ...v, property: 'P5', summary: `${v.property} after a crash inside the recovery: ${v.summary}` };
   }
