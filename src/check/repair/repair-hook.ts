@@ -13,7 +13,7 @@ import { repairImage } from './repair-image.js';
  * repaired to a clean state (QEMU then fails the open: "Could not repair dirty image").
  */
 export function dirtyOpenRepair(device: BlockDevice, opts: { mutants: readonly string[] }): void {
-  const result = repairImage(device, 'all', { mutants: opts.mutants });
+  const result = repairImage(device, 'all', { mutants: opts.mutants, counts: false });
   const v = result.verified;
   if (result.strategy === 'refused' || v.corruptions > 0 || v['check-errors'] > 0) {
     const why = result.refusal.length > 0 ? result.refusal.map((f) => `${f.rule}: ${f.detail}`).join('; ') : `${v.corruptions} corruptions and ${v['check-errors']} check errors remain`;

@@ -33,9 +33,9 @@ export interface RepairResult {
   records: RepairRecord[];
   /** Check errors that stopped the repair (empty unless refused). */
   refusal: Finding[];
-  /** Corruptions and leaks the check counted before the repair and not after. */
-  corruptionsFixed: number;
-  leaksFixed: number;
+  /** Corruptions and leaks the check counted before the repair and not after (null: not counted, see `counts`). */
+  corruptionsFixed: number | null;
+  leaksFixed: number | null;
   /** The dirty and corrupt bits were cleared. */
   bitsCleared: boolean;
   /** The checker's verdict on the planned result, before it was written. */
@@ -43,20 +43,23 @@ export interface RepairResult {
 }
 
 /**
- * Repairs the image on `device` in place. `opts.mutants` may name repair mutants (tests only).
+ * Repairs the image on `device` in place. `opts.mutants` may name repair mutants (tests only);
+ * `opts.counts: false` skips the check before a full repair, which only counts what was fixed
+ * (a full repair plans from its own reading; callers that print no counts save a whole check).
  * Throws only what the device throws.
  */
-export function repairImage(device: BlockDevice, mode: RepairMode, opts: { mutants?: readonly string[] } = {}): RepairResult {
-  const before = checkImage(toByteSource(device), 'image');
-  const planned = mode === 'all' ? planFullRepair(device, opts.mutants) : planLeakRepair(device, before);
+export function repairImage(device: BlockDevice, mode: RepairMode, opts: { mutants?: readonly string[]; counts?: boolean } = {}): RepairResult {
+  const before = mode === 'leaks' || opts.counts !== false ? checkImage(toByteSource(device), 'image') : null;
+  const planned = mode === 'all' ? planFullRepair(device, opts.mutants) : planLeakRepair(device, before!);
   if (!planned.ok) {
     const records = planned.findings.map((f) => repairRecord('refused', f.rule, f.where, `nothing changed: ${f.detail}`));
-    return { mode, strategy: 'refused', records, refusal: planned.findings, corruptionsFixed: 0, leaksFixed: 0, bitsCleared: false, verified: { corruptions: before.corruptions, leaks: before.leaks, 'check-errors': before['check-errors'] } };
+    const now = before ?? checkImage(toByteSource(device), 'image');
+    return { mode, strategy: 'refused', records, refusal: planned.findings, corruptionsFixed: 0, leaksFixed: 0, bitsCleared: false, verified: { corruptions: now.corruptions, leaks: now.leaks, 'check-errors': now['check-errors'] } };
   }
   const { plan, ctx } = planned;
   const originalFeatures = ctx.image.header.incompatibleFeatures;
   // An empty plan leaves the image as it is: the check before is the check after.
-  let after = isEmptyPlan(plan.writes) ? before : checkPlanned(device, plan.writes);
+  let after = isEmptyPlan(plan.writes) && before ? before : checkPlanned(device, plan.writes);
   let bitsCleared = plan.features !== null && withoutDirtyAndCorrupt(originalFeatures) !== originalFeatures;
   if (plan.features !== null && (after.corruptions > 0 || after['check-errors'] > 0)) {
     setPlannedFeatures(plan, originalFeatures);
@@ -71,8 +74,8 @@ export function repairImage(device: BlockDevice, mode: RepairMode, opts: { mutan
     strategy: plan.writes.epochs.some((e) => e.writes.length > 0) ? plan.strategy : 'none',
     records: ctx.records,
     refusal: [],
-    corruptionsFixed: Math.max(0, before.corruptions - after.corruptions),
-    leaksFixed: Math.max(0, before.leaks - after.leaks),
+    corruptionsFixed: before ? Math.max(0, before.corruptions - after.corruptions) : null,
+    leaksFixed: before ? Math.max(0, before.leaks - after.leaks) : null,
     bitsCleared,
     verified: { corruptions: after.corruptions, leaks: after.leaks, 'check-errors': after['check-errors'] },
   };

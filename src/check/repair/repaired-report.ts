@@ -23,6 +23,7 @@ export function repairFile(path: string, mode: RepairMode): RepairResult {
 
 /** The post-repair check report `after` with the repair's counters and records. */
 export function repairedReport(after: CheckReport, result: RepairResult): RepairedReport {
+  if (result.corruptionsFixed === null || result.leaksFixed === null) throw new Error('assertion failed: a repair run without counts cannot be reported');
   const report: RepairedReport = {
     ...after,
     'corruptions-fixed': result.corruptionsFixed,

@@ -18,7 +18,7 @@ export function crashcowRepairer(mutants: readonly string[] = []): Repairer {
     async repair(state: BlockDevice): Promise<RecoveryRun> {
       const rec = new RecordingDevice(new CowDevice(state));
       try {
-        repairImage(rec, 'all', { mutants });
+        repairImage(rec, 'all', { mutants, counts: false });
         return { device: rec.inner, ops: rec.ops };
       } catch (err) {
         return { device: rec.inner, ops: rec.ops, failure: failureOf(err) };
@@ -29,5 +29,5 @@ export function crashcowRepairer(mutants: readonly string[] = []): Repairer {
 
 /** The built-in engine's repair on a dirty read-write open: crashcow's `-r all`. */
 export const crashcowRepairHook: RepairHook = (device, opts) => {
-  repairImage(device, 'all', { mutants: opts.mutants });
+  repairImage(device, 'all', { mutants: opts.mutants, counts: false });
 };
