@@ -13,15 +13,20 @@ export class ClusterAllocator {
   /** Clusters handed out, in order. */
   readonly allocated: number[] = [];
 
+  private avoidSet: ReadonlySet<number> | null;
+
   /**
    * @param fileClusterCount clusters of the file, ceil(size / cluster size): the first candidate
-   * @param avoid cluster indexes past the end of the file that old references point to
+   * @param avoid cluster indexes past the end of the file that old references point to, or a
+   *   function that finds them, called at the first allocation (a repair that allocates nothing
+   *   then never pays for the reference walk behind it)
    */
   constructor(
     readonly fileClusterCount: number,
-    private readonly avoid: ReadonlySet<number>,
+    private readonly avoid: ReadonlySet<number> | (() => ReadonlySet<number>),
   ) {
     this.nextIndex = fileClusterCount;
+    this.avoidSet = typeof avoid === 'function' ? null : avoid;
   }
 
   /** One past the highest cluster handed out (the file's cluster count when none was). */
@@ -45,7 +50,8 @@ export class ClusterAllocator {
   }
 
   private windowBlocked(start: number, count: number): boolean {
-    for (let k = start; k < start + count; k++) if (this.avoid.has(k)) return true;
+    this.avoidSet ??= (this.avoid as () => ReadonlySet<number>)();
+    for (let k = start; k < start + count; k++) if (this.avoidSet.has(k)) return true;
     return false;
   }
 }

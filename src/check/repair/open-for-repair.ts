@@ -72,7 +72,7 @@ export function openForRepair(device: BlockDevice): OpenForRepair {
     onDisk,
     refcounts,
     claims,
-    allocator: new ClusterAllocator(image.fileClusterCount, clustersReferencedBeyondEnd(image, reftable)),
+    allocator: new ClusterAllocator(image.fileClusterCount, () => clustersReferencedBeyondEnd(image, reftable)),
     dataTally: new RefTally(image.fileClusterCount),
     records: [...snapshots.records],
     staged: [],

@@ -18,6 +18,18 @@ describe('ClusterAllocator', () => {
     expect(a.allocated).not.toContain(13);
   });
 
+  it('finds the clusters to avoid only at its first allocation, once', () => {
+    let walks = 0;
+    const a = new ClusterAllocator(10, () => {
+      walks++;
+      return new Set([10]);
+    });
+    expect(walks).toBe(0);
+    expect(a.allocRun(1)).toBe(11);
+    expect(a.allocRun(1)).toBe(12);
+    expect(walks).toBe(1);
+  });
+
   it('refuses to allocate nothing (a caller bug)', () => {
     expect(() => new ClusterAllocator(1, new Set()).allocRun(0)).toThrow(/assertion/);
   });
