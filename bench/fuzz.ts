@@ -34,7 +34,7 @@ function settings(engine: EngineName, mutants: MutantName[], seconds: number, jo
   };
 }
 
-async function throughput(engine: EngineName, dir: string, lazy: boolean | undefined, statesPerCrash = DEFAULT_STATES_PER_CRASH): Promise<void> {
+async function throughput(engine: EngineName, dir: string, lazy: boolean | undefined, statesPerCrash = DEFAULT_STATES_PER_CRASH): Promise<number> {
   const start = Date.now();
   const r = await new Campaign(settings(engine, [], THROUGHPUT_SECONDS, 2, lazy, statesPerCrash), { corpusDir: join(dir, `throughput-${engine}-${statesPerCrash}-${lazy}`) }).run();
   const seconds = (Date.now() - start) / 1000;
@@ -42,6 +42,7 @@ async function throughput(engine: EngineName, dir: string, lazy: boolean | undef
   const verdict = perSecond >= GOALS[engine] ? 'meets' : 'misses';
   const mix = lazy === undefined ? 'lazy random' : lazy ? 'lazy on    ' : 'lazy off   ';
   console.log(`${engine.padEnd(8)} ${mix} ${String(statesPerCrash).padStart(5)}/crash ${String(r.stats.crashStates).padStart(8)} states in ${seconds.toFixed(1)} s = ${String(perSecond).padStart(6)} states/s (2 jobs; ${verdict} the goal of ${GOALS[engine]}); runs ${r.stats.runs}, findings ${r.findings.length} (${r.engineVersion})`);
+  return perSecond;
 }
 
 /** Seconds until the first finding that the unmutated engine does not share, or null. */
@@ -77,11 +78,12 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'crashcow-bench-fuzz-'));
   try {
     console.log(`throughput, every property applied, ${THROUGHPUT_SECONDS} s per engine:`);
-    await throughput('builtin', dir, false);
-    await throughput('builtin', dir, undefined);
+    const builtinOff = await throughput('builtin', dir, false);
+    const builtinRandom = await throughput('builtin', dir, undefined);
     await throughput('builtin', dir, false, 64);
-    await throughput('qemu', dir, false);
-    await throughput('qemu', dir, undefined);
+    const qemuOff = await throughput('qemu', dir, false);
+    const qemuRandom = await throughput('qemu', dir, undefined);
+    console.log(`built-in / QEMU, same run: lazy off ${(builtinOff / qemuOff).toFixed(1)}x, lazy random ${(builtinRandom / qemuRandom).toFixed(1)}x`);
     const only = process.env.BENCH_MUTANTS?.split(',');
     console.log(`\ntime to find each mutant (seed 1, budget ${MUTANT_SECONDS} s, 1 job):`);
     for (const m of mutantSpecs.filter((s) => !only || only.includes(s.name))) {
