@@ -116,7 +116,7 @@ export class CrashStateJudge {
     const repairers = clean && this.cleanGroupCount++ % CLEAN_REPAIR_STRIDE !== 0 ? [] : ctx.target.repairers;
     const recoveries: Array<{ how: string; full: boolean; p5Stride: number; opaque: boolean; run: (s: BlockDevice) => Promise<RecoveryRun> }> = [
       { how: `${ctx.target.engineName} read-write open and close`, full: false, p5Stride: 1, opaque: ctx.target.opaqueRecovery === true, run: (s) => ctx.target.recover(s, ctx.backing) },
-      ...repairers.map((r) => ({ how: r.name, full: true, p5Stride: r.p5Stride ?? 1, opaque: r.opaque === true, run: (s: BlockDevice) => r.repair(s) })),
+      ...repairers.map((r) => ({ how: r.name, full: true, p5Stride: (before.dirty ? r.dirtyP5Stride : undefined) ?? r.p5Stride ?? 1, opaque: r.opaque === true, run: (s: BlockDevice) => r.repair(s) })),
     ];
     for (const r of recoveries) {
       const run = await r.run(r.opaque ? untracked : state);

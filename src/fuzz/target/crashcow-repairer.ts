@@ -11,10 +11,14 @@ import { RecordingDevice } from '../../storage/recording-device.js';
 import { failureOf } from './failure-of.js';
 import type { RecoveryRun, Repairer } from './fuzz-target.js';
 
-/** crashcow's `check -r all` (with the repair's own mutants, e.g. repair-naive-increment). */
-export function crashcowRepairer(mutants: readonly string[] = []): Repairer {
+/**
+ * crashcow's `check -r all` (with the repair's own mutants, e.g. repair-naive-increment);
+ * `dirtyP5Stride` as Repairer says, for a target whose dirty open runs this repair too.
+ */
+export function crashcowRepairer(mutants: readonly string[] = [], dirtyP5Stride?: number): Repairer {
   return {
     name: 'crashcow check -r all',
+    dirtyP5Stride,
     async repair(state: BlockDevice): Promise<RecoveryRun> {
       const rec = new RecordingDevice(new CowDevice(state));
       try {

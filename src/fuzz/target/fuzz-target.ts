@@ -52,6 +52,12 @@ export interface Repairer {
    * every group); a repair that costs a process per run samples it to keep the campaign moving.
    */
   readonly p5Stride?: number;
+  /**
+   * The same for groups of dirty states, when the engine's own recovery of a dirty image runs
+   * this very repair (the built-in engine's repair hook is crashcow's repair): P5 on that recovery
+   * already crashes inside it on every group.
+   */
+  readonly dirtyP5Stride?: number;
   /** True for a repair in an external process (see FuzzTarget.opaqueRecovery). */
   readonly opaque?: boolean;
 }
