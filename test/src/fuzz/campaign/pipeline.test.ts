@@ -13,9 +13,7 @@ describe('find, shrink, save and replay', () => {
   it('finds refcount-after-l2 with a short case that replays; the unmutated engine passes it', async () => {
     const target = await makeTarget('builtin', ['refcount-after-l2']);
     const stats = newRunStats();
-    const t0 = Date.now();
     const raw = await runBatch({ target, fixed: { lazyRefcounts: false }, statesPerCrash: 64, maxCommands: 16, stats, shouldStop: () => false }, 1, 40);
-    console.log(Date.now() - t0, 'ms', stats, raw?.violation, raw?.history.length);
     expect(raw).not.toBeNull();
     const c = await finalizeFailure(raw!, { target, mutants: ['refcount-after-l2'], statesPerCrash: 64, campaignSeed: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'crashcow-case-'));
@@ -23,7 +21,6 @@ describe('find, shrink, save and replay', () => {
       const path = join(dir, 'case.json');
       writeCase(path, { ...c, replay: `crashcow replay ${path}` });
       const back = readCase(path);
-      console.log(JSON.stringify(back, null, 1).slice(0, 3000));
       expect(back.operations.length).toBeLessThanOrEqual(12);
       expect((await replayCase(back, await makeTarget('builtin', ['refcount-after-l2']))).reproduced).toBe(true);
       expect((await replayCase(back, await makeTarget('builtin'))).reproduced).toBe(false);
