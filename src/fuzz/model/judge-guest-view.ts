@@ -111,14 +111,15 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
         const n = Math.min(READ_CHUNK_BYTES, end - at);
         const sectorCount = n / SECTOR_SIZE_BYTES;
         if (memoized) chunkKeys(memo, at, sectorCount, hostAt, keys);
+        const held = (i: number): boolean => memoized && keys[i] >= 0 && memo.passed.has(keys[i]);
         // Only the sectors the memo does not hold are read, in runs of neighbours.
         for (let i = 0; i < sectorCount; ) {
-          if (memoized && keys[i] >= 0 && memo.passed.has(keys[i])) {
+          if (held(i)) {
             i++;
             continue;
           }
           let j = i + 1;
-          while (j < sectorCount && !(memoized && keys[j] >= 0 && memo.passed.has(keys[j]))) j++;
+          while (j < sectorCount && !held(j)) j++;
           top.readData(at + i * SECTOR_SIZE_BYTES, (j - i) * SECTOR_SIZE_BYTES, buf, i * SECTOR_SIZE_BYTES);
           for (; i < j; i++) {
             if (!check((at + i * SECTOR_SIZE_BYTES) / SECTOR_SIZE_BYTES, buf, i * SECTOR_SIZE_BYTES)) return result;

@@ -13,6 +13,7 @@ import { FindingSink } from '../../check/finding-sink.js';
 import type { CheckReport } from '../../check/check-report.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import { toByteSource } from '../../storage/to-byte-source.js';
+import { wroteNothing } from '../target/fuzz-target.js';
 import { ruleSet } from '../violation.js';
 
 /**
@@ -148,5 +149,5 @@ export function countedRules(s: CheckSummary): string[] {
  * flushes: the bytes are the state's, so the check would say the same), else a new check.
  */
 export function summarizeRecovered(before: CheckSummary, ops: readonly StorageOp[], device: BlockDevice): CheckSummary {
-  return ops.every((op) => op.kind === 'flush') ? before : summarizeCheck(toByteSource(device));
+  return wroteNothing(ops) ? before : summarizeCheck(toByteSource(device));
 }

@@ -10,7 +10,7 @@ import { toByteSource } from '../../storage/to-byte-source.js';
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import type { DurabilityExpectation } from '../model/durability-oracle.js';
 import type { VerdictMemo } from '../model/judge-guest-view.js';
-import type { RecoveryRun } from '../target/fuzz-target.js';
+import { wroteNothing, type RecoveryRun } from '../target/fuzz-target.js';
 import type { Violation } from '../violation.js';
 import { dirtyBitOf, summarizeCheck } from './check-summary.js';
 import { judgeRecovered, type CrashJudgeContext } from './judge-crash-state.js';
@@ -34,7 +34,7 @@ export interface RecoveryUnderTest {
  */
 export async function judgeRepairUnderCrash(ctx: CrashJudgeContext, state: BlockDevice, r: RecoveryUnderTest, exp: DurabilityExpectation, memoFor?: (writes: readonly StorageOp[]) => VerdictMemo): Promise<Violation | null> {
   const ops = r.run.ops;
-  if (!ops.some((op) => op.kind !== 'flush')) return null;
+  if (wroteNothing(ops)) return null;
   const plan = new CrashPlan(state, ops, { maxStates: P5_STATES_PER_RECOVERY, seed: 0 });
   for (const inner of plan.states()) {
     if (inner.crashPoint === ops.length && inner.sizeCode === 0 && inner.codes.every((c) => c === 0)) continue;

@@ -37,9 +37,8 @@ function writtenSectors(ops: readonly StorageOp[], sectorSizeBytes: number): { s
  */
 export function stateVerdictMemo(state: CrashState, recoveryOps: readonly StorageOp[]): VerdictMemo {
   const model = state.model;
-  let byView = passedByModel.get(model);
-  if (!byView) passedByModel.set(model, (byView = new Map()));
-  const views = byView;
+  const views = passedByModel.get(model) ?? new Map<string, Set<number>>();
+  passedByModel.set(model, views);
   const s = model.sectorSizeBytes;
   const written = writtenSectors(recoveryOps, s);
   const endSector = Math.floor(state.sizeBytes / s);

@@ -42,6 +42,11 @@ export interface RecoveryRun {
   failure?: { message: string; rule?: string; unsupported?: boolean };
 }
 
+/** True when a recovery's operations changed no byte (only flushes): its image is the state it started from. */
+export function wroteNothing(ops: readonly StorageOp[]): boolean {
+  return ops.every((op) => op.kind === 'flush');
+}
+
 /** A repair run separately from the engine's recovery: crashcow's or qemu-img's `check -r all`. */
 export interface Repairer {
   /** "crashcow check -r all" or "qemu-img check -r all". */
