@@ -13,7 +13,8 @@ export class ClusterAllocator {
   /** Clusters handed out, in order. */
   readonly allocated: number[] = [];
 
-  private avoidSet: ReadonlySet<number> | null;
+  private readonly findAvoided: () => ReadonlySet<number>;
+  private avoided: ReadonlySet<number> | null = null;
 
   /**
    * @param fileClusterCount clusters of the file, ceil(size / cluster size): the first candidate
@@ -23,10 +24,10 @@ export class ClusterAllocator {
    */
   constructor(
     readonly fileClusterCount: number,
-    private readonly avoid: ReadonlySet<number> | (() => ReadonlySet<number>),
+    avoid: ReadonlySet<number> | (() => ReadonlySet<number>),
   ) {
     this.nextIndex = fileClusterCount;
-    this.avoidSet = typeof avoid === 'function' ? null : avoid;
+    this.findAvoided = typeof avoid === 'function' ? avoid : () => avoid;
   }
 
   /** One past the highest cluster handed out (the file's cluster count when none was). */
@@ -50,8 +51,8 @@ export class ClusterAllocator {
   }
 
   private windowBlocked(start: number, count: number): boolean {
-    this.avoidSet ??= (this.avoid as () => ReadonlySet<number>)();
-    for (let k = start; k < start + count; k++) if (this.avoidSet.has(k)) return true;
+    this.avoided ??= this.findAvoided();
+    for (let k = start; k < start + count; k++) if (this.avoided.has(k)) return true;
     return false;
   }
 }

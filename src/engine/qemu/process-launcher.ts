@@ -4,11 +4,9 @@
  * campaign's Node process (hundreds of MB of heap) cost 30-90 ms, against 7 ms from a shell;
  * the shell is small, so its forks stay cheap. One command at a time, in call order; each
  * command's stdout and stderr come back whole, its stdin is /dev/null, and no file it writes may
- * grow past QEMU_FILE_SIZE_MAX_BYTES. The shell ends when its
- * stdin closes (this process exiting included), and it never keeps Node's event loop alive while
- * idle.
+ * grow past QEMU_FILE_SIZE_MAX_BYTES. The shell ends when its stdin closes (this process exiting
+ * included), and it never keeps Node's event loop alive while idle.
  */
-import { randomBytes } from 'node:crypto';
 import { execa, type ResultPromise } from 'execa';
 
 export interface LaunchResult {
@@ -46,8 +44,10 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** Ends each command's output on both streams (printed by the shell after the command exits). */
+const END_MARKER = '__crashcow_launcher_end__';
+
 export class ProcessLauncher {
-  private readonly marker = `__crashcow_launcher_${randomBytes(8).toString('hex')}__`;
   private child: ResultPromise | null = null;
   private out = '';
   private err = '';
@@ -72,7 +72,7 @@ export class ProcessLauncher {
     const command = [bin, ...args].map(shellQuote).join(' ');
     const dir = cwd === undefined ? '' : `cd ${shellQuote(cwd)} && `;
     // The code is read before anything else runs; the markers end both streams after the command's output.
-    const line = `(${dir}exec ${command}) </dev/null; c=$?; printf '\\n%s %d\\n' ${this.marker} $c; printf '\\n%s\\n' ${this.marker} >&2\n`;
+    const line = `(${dir}exec ${command}) </dev/null; c=$?; printf '\\n%s %d\\n' ${END_MARKER} $c; printf '\\n%s\\n' ${END_MARKER} >&2\n`;
     return new Promise<LaunchResult>((resolve, reject) => {
       this.pending = { resolve, reject };
       setRef(child, true);
@@ -108,15 +108,15 @@ export class ProcessLauncher {
   /** Resolves the pending command once both streams carry their marker. */
   private deliver(): void {
     if (!this.pending) return;
-    const outEnd = this.out.indexOf(`\n${this.marker} `);
-    const errEnd = this.err.indexOf(`\n${this.marker}\n`);
+    const outEnd = this.out.indexOf(`\n${END_MARKER} `);
+    const errEnd = this.err.indexOf(`\n${END_MARKER}\n`);
     if (outEnd < 0 || errEnd < 0) return;
-    const codeEnd = this.out.indexOf('\n', outEnd + this.marker.length + 2);
+    const codeEnd = this.out.indexOf('\n', outEnd + END_MARKER.length + 2);
     if (codeEnd < 0) return;
-    const exitCode = Number(this.out.slice(outEnd + this.marker.length + 2, codeEnd));
+    const exitCode = Number(this.out.slice(outEnd + END_MARKER.length + 2, codeEnd));
     const result = { exitCode, stdout: this.out.slice(0, outEnd), stderr: this.err.slice(0, errEnd) };
     this.out = this.out.slice(codeEnd + 1);
-    this.err = this.err.slice(errEnd + this.marker.length + 2);
+    this.err = this.err.slice(errEnd + END_MARKER.length + 2);
     const p = this.pending;
     this.pending = null;
     if (this.child) setRef(this.child, false);
