@@ -34,6 +34,11 @@ interface DurablePoint {
 /** What the guest may read after a crash at one point. */
 export interface DurabilityExpectation {
   crashPoint: number;
+  /**
+   * Equal for two crash points of one oracle whose expectations are the same (same barrier, same
+   * ops in flight): verdicts reached at one hold at the other (see VerdictMemo).
+   */
+  stamp: number;
   /** Allowed virtual sizes, the durable one first. */
   virtualSizesBytes: number[];
   /** Candidate values of a sector (its durable value first). */
@@ -51,6 +56,8 @@ export interface DurabilityExpectation {
 export class DurabilityOracle {
   readonly entries: HistoryEntry[] = [];
   private readonly durablePoints: DurablePoint[] = [];
+  /** Expectations by stamp: the crash points of one op in flight share one (and its candidate cache). */
+  private readonly byStamp = new Map<number, DurabilityExpectation>();
 
   /** Starts a segment at the model's current (durable, resolved) state. */
   constructor(private readonly model: GuestModel) {
@@ -66,6 +73,7 @@ export class DurabilityOracle {
 
   /** Called after the model resolved sectors at a barrier: the durable point takes the resolution. */
   refreshLastDurablePoint(): void {
+    this.byStamp.clear();
     const last = this.durablePoints[this.durablePoints.length - 1];
     this.durablePoints[this.durablePoints.length - 1] = pointOf(this.model, last.entryIndex, last.endOp);
   }
@@ -75,6 +83,10 @@ export class DurabilityOracle {
     let point = this.durablePoints[0];
     for (const p of this.durablePoints) if (p.endOp <= crashPoint && p.entryIndex >= 0) point = p;
     const pending = this.entries.slice(point.entryIndex + 1).filter((e) => e.startOp <= crashPoint);
+    // Entries start in order, so (barrier, number in flight) names the expectation.
+    const stamp = (point.entryIndex + 1) * STAMP_ENTRIES + pending.length;
+    const same = this.byStamp.get(stamp);
+    if (same) return { ...same, crashPoint };
     const sizes = new Set([point.virtualSizeBytes]);
     for (const e of pending) sizes.add(e.effect.virtualSizeBytes);
     const model = this.model;
@@ -97,8 +109,9 @@ export class DurabilityOracle {
     for (const e of pending) for (const s of e.effect.sectors.keys()) touched.add(s);
     const sorted = [...touched].sort((a, b) => a - b);
     const { required, optional } = snapshotExpectation(point.snapshots, pending);
-    return {
+    const exp: DurabilityExpectation = {
       crashPoint,
+      stamp,
       virtualSizesBytes: [...sizes],
       candidates,
       touchedSectors: () => sorted,
@@ -107,8 +120,13 @@ export class DurabilityOracle {
       requiredSnapshots: required,
       optionalSnapshots: optional,
     };
+    this.byStamp.set(stamp, exp);
+    return exp;
   }
 }
+
+/** Stamps: (barrier entry + 1) * STAMP_ENTRIES + entries in flight. */
+const STAMP_ENTRIES = 1 << 20;
 
 function pointOf(model: GuestModel, entryIndex: number, endOp: number): DurablePoint {
   return { entryIndex, endOp, values: new Map(model.values), virtualSizeBytes: model.virtualSizeBytes, snapshots: new Map(model.snapshots) };

@@ -11,6 +11,7 @@ import { SECTOR_SIZE_BYTES } from '../content/content-tag.js';
 import { candidateBytesFor } from '../content/candidate-bytes.js';
 import { describeSectorOrigin } from '../content/decode-sector.js';
 import { ZERO_VALUE, type SectorValue } from '../content/sector-value.js';
+import type { VerdictTable } from './verdict-table.js';
 
 /** What the judge needs to know of the expected guest disk. */
 export interface SectorExpectation {
@@ -21,6 +22,8 @@ export interface SectorExpectation {
   touchedSectors(): readonly number[];
   /** The same sectors as a set. */
   touchedSet(): ReadonlySet<number>;
+  /** Equal stamps mean equal candidates for every sector (absent: none known equal). */
+  stamp?: number;
 }
 
 /** The smallest witness of a guest view that the model does not allow. */
@@ -54,17 +57,24 @@ export const FixedBytes = {
 export type FixedBytes = (typeof FixedBytes)[keyof typeof FixedBytes];
 
 /**
- * Verdicts already reached for "guest sector g reads these bytes", shared by the states of one
- * crash point: a sector that passed once passes again when its bytes come from the same host
- * sector holding the same version, or from the same fixed source (see stateVerdictMemo), so it is
- * not read again.
+ * Verdicts already reached for "guest sector g reads these bytes": a sector passes again without
+ * being read when its bytes come from the same host sector holding the same content, or from the
+ * same fixed source (see stateVerdictMemo), and the value they matched is still a candidate.
  */
 export interface VerdictMemo {
-  /** The key of (guest sector, host sector as it is now), or -1 when it cannot be memoized. */
-  keyOf(guestSector: number, hostSector: number): number;
-  /** The key of (guest sector, fixed bytes), or -1 when it cannot be memoized. */
+  /**
+   * Into out[0, count): the keys of the bytes guest sectors from `guestSector` on read from the
+   * host sectors from `hostSector` on as they are now, -1 where they cannot be memoized.
+   */
+  keysOf(guestSector: number, hostSector: number, count: number, out: Float64Array): void;
+  /** The key of fixed bytes a guest sector reads, or -1 when they cannot be memoized. */
   keyOfFixed(guestSector: number, bytes: FixedBytes): number;
-  readonly passed: Set<number>;
+  /**
+   * The verdicts reached, per guest sector and key, with the stamp of the expectation each was
+   * last confirmed under: one reached under the same stamp holds as it is, one from another
+   * expectation once the value it found is among the sector's candidates.
+   */
+  readonly passed: VerdictTable;
   /** The memo of another view of the same image (a snapshot): the same keys, its own verdicts. */
   forView(view: string): VerdictMemo;
 }
@@ -87,15 +97,29 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
   const words = new Int32Array(buf.buffer, buf.byteOffset, buf.length / 4);
   const keys = keyBuffer();
   const view = new GuestView(top);
-  const check = (s: number, bytes: Uint8Array, at: number): boolean => {
+  const candidatesOf = (s: number): readonly SectorValue[] => (touchedSet.has(s) ? exp.candidates(s) : [exp.baseValue(s)]);
+  /** The value sector `s` matches (its bytes at `at`), or null after recording the mismatch. */
+  const check = (s: number, bytes: Uint8Array, at: number): SectorValue | null => {
     result.sectorsCompared++;
-    const cands = touchedSet.has(s) ? exp.candidates(s) : [exp.baseValue(s)];
+    const cands = candidatesOf(s);
     const found = cache.match(words, at / 4, s, cands);
     if (found === null) {
       result.mismatch = { kind: 'sector', sectorIndex: s, guestOffsetBytes: s * SECTOR_SIZE_BYTES, expected: cands, actual: describeSectorOrigin(bytes, at, s, seed) };
-      return false;
+      return null;
     }
     if (collectObserved && cands.length > 1) result.observed.set(s, found);
+    return found;
+  };
+  const stamp = exp.stamp ?? NaN;
+  /** True when the memo holds a verdict on sector `s` reading the bytes `key` names that still stands. */
+  const stillPasses = (key: number, s: number): boolean => {
+    if (key < 0) return false;
+    const table = memo!.passed;
+    const slot = table.find(s, key);
+    if (slot < 0) return false;
+    if (table.stamp(slot) === stamp) return true;
+    if (!candidatesOf(s).includes(table.value(slot))) return false;
+    table.restamp(slot, stamp);
     return true;
   };
   const run = newLayerRun();
@@ -111,7 +135,7 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
         const n = Math.min(READ_CHUNK_BYTES, end - at);
         const sectorCount = n / SECTOR_SIZE_BYTES;
         if (memoized) chunkKeys(memo, at, sectorCount, hostAt, keys);
-        const held = (i: number): boolean => memoized && keys[i] >= 0 && memo.passed.has(keys[i]);
+        const held = (i: number): boolean => memoized && stillPasses(keys[i], at / SECTOR_SIZE_BYTES + i);
         // Only the sectors the memo does not hold are read, in runs of neighbours.
         for (let i = 0; i < sectorCount; ) {
           if (held(i)) {
@@ -122,8 +146,9 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
           while (j < sectorCount && !held(j)) j++;
           top.readData(at + i * SECTOR_SIZE_BYTES, (j - i) * SECTOR_SIZE_BYTES, buf, i * SECTOR_SIZE_BYTES);
           for (; i < j; i++) {
-            if (!check((at + i * SECTOR_SIZE_BYTES) / SECTOR_SIZE_BYTES, buf, i * SECTOR_SIZE_BYTES)) return result;
-            if (memoized && keys[i] >= 0) memo.passed.add(keys[i]);
+            const found = check((at + i * SECTOR_SIZE_BYTES) / SECTOR_SIZE_BYTES, buf, i * SECTOR_SIZE_BYTES);
+            if (found === null) return result;
+            if (memoized && keys[i] >= 0) memo.passed.remember(at / SECTOR_SIZE_BYTES + i, keys[i], found, stamp);
           }
         }
       }
@@ -135,11 +160,12 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
     for (; t < touched.length && touched[t] * SECTOR_SIZE_BYTES < end; t++) {
       const s = touched[t];
       const key = memo ? memo.keyOfFixed(s, zero ? FixedBytes.zeros : FixedBytes.below) : -1;
-      if (key >= 0 && memo!.passed.has(key)) continue;
+      if (stillPasses(key, s)) continue;
       if (zero) buf.fill(0, 0, SECTOR_SIZE_BYTES);
       else view.readInto(s * SECTOR_SIZE_BYTES, SECTOR_SIZE_BYTES, buf, 0);
-      if (!check(s, buf, 0)) return result;
-      if (key >= 0) memo!.passed.add(key);
+      const found = check(s, buf, 0);
+      if (found === null) return result;
+      if (key >= 0) memo!.passed.remember(s, key, found, stamp);
     }
   }
   return result;
@@ -147,7 +173,7 @@ export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: nu
 
 /** Writes the memo keys of `sectorCount` sectors from guest byte `at` (host byte at + hostAt) into `out`. */
 function chunkKeys(memo: VerdictMemo, at: number, sectorCount: number, hostAt: number, out: Float64Array): void {
-  for (let i = 0; i < sectorCount; i++) out[i] = memo.keyOf(at / SECTOR_SIZE_BYTES + i, (at + hostAt) / SECTOR_SIZE_BYTES + i);
+  memo.keysOf(at / SECTOR_SIZE_BYTES, (at + hostAt) / SECTOR_SIZE_BYTES, sectorCount, out);
 }
 
 /** A zero run over sectors the model never touched: their base value must be zeros. */

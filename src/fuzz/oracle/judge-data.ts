@@ -56,6 +56,7 @@ function snapshotExpectation(snap: SnapshotModel, exp: DurabilityExpectation): S
     baseValue: (s) => exp.baseValue(s),
     touchedSectors: () => [...snap.values.keys()].sort((a, b) => a - b),
     touchedSet: () => new Set(snap.values.keys()),
+    stamp: exp.stamp,
   };
 }
 

@@ -20,6 +20,7 @@ import { countStates } from './count-states.js';
 import { enumerateStates } from './enumerate-states.js';
 import { LruCache } from './lru-cache.js';
 import { sampleStates } from './sample-states.js';
+import { SectorLineage } from './sector-lineage.js';
 import { encodeStateId, expandRuns, parseStateId } from './state-id.js';
 
 /** Default number of states per run, and the size up to which a space is enumerated whole. */
@@ -63,6 +64,8 @@ export class CrashPlan {
   private readonly models = new LruCache<number, CrashPointModel>(MODELS_CACHED);
   private readonly counts = new Map<number, number>();
   private durableCursor: { device: CowDevice; nextOp: number };
+  /** Shared by every model of this plan (built on its first query). */
+  private readonly lineage: SectorLineage;
 
   /** @throws RangeError for a sector size other than a power of two in 512..65536 */
   constructor(
@@ -77,6 +80,7 @@ export class CrashPlan {
     const s = this.sectorSizeBytes;
     if (!Number.isInteger(Math.log2(s)) || s < 512 || s > 65536) throw new RangeError(`sector size ${s} is not a power of two in 512..65536`);
     this.durableCursor = this.freshCursor();
+    this.lineage = new SectorLineage(base.sizeBytes, ops, s);
   }
 
   /** The crash points the mode visits, ascending (a point k means ops[0, k) completed). */
@@ -139,7 +143,7 @@ export class CrashPlan {
     if (!model) {
       let lastFlush = crashPoint - 1;
       while (lastFlush >= 0 && this.ops[lastFlush].kind !== 'flush') lastFlush--;
-      model = buildCrashPointModel(this.ops, crashPoint, lastFlush, this.durableAfter(lastFlush), this.sectorSizeBytes);
+      model = buildCrashPointModel(this.ops, crashPoint, lastFlush, this.durableAfter(lastFlush), this.sectorSizeBytes, this.lineage);
       this.models.set(crashPoint, model);
     }
     return model;

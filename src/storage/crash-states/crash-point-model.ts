@@ -10,6 +10,7 @@
  */
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import type { BlockDevice } from '../block-device.js';
+import type { SectorLineage } from './sector-lineage.js';
 import { changedBytes, TouchedSectors } from './touched-sectors.js';
 
 /** One version code per touched sector, in the narrowest array that holds the model's codes. */
@@ -44,6 +45,13 @@ export interface CrashPointModel {
   versions: Uint8Array[][];
   /** Per touched sector, the code of its durable content, or -1 when a FUA write rules it out. */
   durableCodes: Int32Array;
+  /**
+   * makers[t][code]: index in the whole log of an operation whose in-order result is that
+   * version, or -1 for the durable content (see bytesOrigin).
+   */
+  makers: number[][];
+  /** The log's sector lineage, when the plan keeps one (null: bytesOrigin knows touched sectors only). */
+  lineage: SectorLineage | null;
   pending: PendingOp[];
   /** Allowed file sizes in bytes, latest first (code 0 is the size after the last operation). */
   sizesBytes: number[];
@@ -59,20 +67,20 @@ export interface CrashPointModel {
  * @param sectorSizeBytes tearing granularity, a power of two
  * @throws FormatError (CRASHCOW-PENDING-SECTORS) when too many sectors were touched since the flush
  */
-export function buildCrashPointModel(ops: readonly StorageOp[], crashPoint: number, lastFlushIndex: number, durable: BlockDevice, sectorSizeBytes: number): CrashPointModel {
+export function buildCrashPointModel(ops: readonly StorageOp[], crashPoint: number, lastFlushIndex: number, durable: BlockDevice, sectorSizeBytes: number, lineage: SectorLineage | null = null): CrashPointModel {
   const first = lastFlushIndex + 1;
   const sizeBefore = (i: number): number => (i === first ? durable.sizeBytes : ops[i - 1].sizeBytesAfter);
   const pendingOps = ops.slice(first, crashPoint);
   const ranges = pendingOps.map((op, j) => changedBytes(op, sizeBefore(first + j)));
   const touched = new TouchedSectors(ranges, sectorSizeBytes);
   const history = sectorHistories(pendingOps, ranges, touched, durable);
-  const { versions, durableCodes, opCodes } = dedupeVersions(history, pendingOps.length, touched);
+  const { versions, durableCodes, opCodes, makers } = dedupeVersions(history, pendingOps.length, touched, first);
   const sizes = sizeCodes(pendingOps, durable.sizeBytes);
   const pending = pendingOps.map((op, j) => ({ opIndex: first + j, op, lo: touched.slices[j].lo, hi: touched.slices[j].hi, codes: opCodes[j], sizeCode: sizes.opSizeCodes[j], changed: history.changed[j] }));
   const maxVersions = versions.reduce((m, v) => Math.max(m, v.length), 1);
   const count = touched.count;
   const newCodes = maxVersions <= 0x100 ? () => new Uint8Array(count) : maxVersions <= 0x10000 ? () => new Uint16Array(count) : () => new Uint32Array(count);
-  return { crashPoint, lastFlushIndex, sectorSizeBytes, durable, touched, versions, durableCodes, pending, sizesBytes: sizes.sizesBytes, durableSizeCode: sizes.durableSizeCode, newCodes };
+  return { crashPoint, lastFlushIndex, sectorSizeBytes, durable, touched, versions, durableCodes, makers, lineage, pending, sizesBytes: sizes.sizesBytes, durableSizeCode: sizes.durableSizeCode, newCodes };
 }
 
 /** Per touched sector: its images in time order ([durable, after op a, after op b ...]) and who made each. */
@@ -135,9 +143,10 @@ function readDurableSectors(touched: TouchedSectors, durable: BlockDevice, each:
   }
 }
 
-function dedupeVersions(history: SectorHistory, pendingCount: number, touched: TouchedSectors): { versions: Uint8Array[][]; durableCodes: Int32Array; opCodes: Int32Array[] } {
+function dedupeVersions(history: SectorHistory, pendingCount: number, touched: TouchedSectors, firstOpIndex: number): { versions: Uint8Array[][]; durableCodes: Int32Array; opCodes: Int32Array[]; makers: number[][] } {
   const n = touched.count;
   const versions: Uint8Array[][] = new Array(n);
+  const codeMakers: number[][] = new Array(n);
   const durableCodes = new Int32Array(n);
   const slices = touched.slices;
   const opCodes = Array.from({ length: pendingCount }, (_, j) => new Int32Array(slices[j].hi - slices[j].lo));
@@ -146,19 +155,24 @@ function dedupeVersions(history: SectorHistory, pendingCount: number, touched: T
     const makers = history.makers[t];
     const floor = history.floors[t];
     const kept: Uint8Array[] = [];
+    const keptMakers: number[] = [];
     for (let pos = images.length - 1; pos >= 0; pos--) {
+      const maker = makers[pos];
       let code = -1;
       if (pos >= floor) {
         code = kept.findIndex((v) => sameBytes(v, images[pos]));
-        if (code < 0) code = kept.push(images[pos]) - 1;
+        if (code < 0) {
+          code = kept.push(images[pos]) - 1;
+          keptMakers.push(maker < 0 ? -1 : firstOpIndex + maker);
+        }
       }
-      const maker = makers[pos];
       if (maker < 0) durableCodes[t] = code;
       else opCodes[maker][t - slices[maker].lo] = code;
     }
     versions[t] = kept;
+    codeMakers[t] = keptMakers;
   }
-  return { versions, durableCodes, opCodes };
+  return { versions, durableCodes, opCodes, makers: codeMakers };
 }
 
 function sizeCodes(pendingOps: readonly StorageOp[], durableSizeBytes: number): { sizesBytes: number[]; opSizeCodes: number[]; durableSizeCode: number } {
@@ -182,4 +196,36 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/**
+ * Names the bytes host sector `sector` holds in the state with `codes`: 1 + the index of the
+ * operation whose in-order result they are, 0 for the base's bytes, -1 when the model cannot tell
+ * (an untouched sector without a lineage). Equal names mean equal bytes, at any crash point of
+ * the same log: a touched sector's version is the sector after the operation that made it, and
+ * an untouched one holds the durable content, the sector after the last change up to the flush.
+ */
+export function bytesOrigin(model: CrashPointModel, codes: ArrayLike<number>, sector: number): number {
+  const out = [0];
+  bytesOrigins(model, codes, sector, 1, out);
+  return out[0];
+}
+
+/** bytesOrigin of `count` consecutive host sectors from `firstSector`, into `out` (one search for the run). */
+export function bytesOrigins(model: CrashPointModel, codes: ArrayLike<number>, firstSector: number, count: number, out: { [i: number]: number }): void {
+  const touched = model.touched;
+  let t = touched.lowerBound(firstSector);
+  for (let i = 0; i < count; i++) {
+    const sector = firstSector + i;
+    while (t < touched.count && touched.sectors[t] < sector) t++;
+    if (t < touched.count && touched.sectors[t] === sector) {
+      const maker = model.makers[t][codes[t]];
+      if (maker >= 0) {
+        out[i] = maker + 1;
+        continue;
+      }
+    }
+    const last = model.lineage === null ? -2 : model.lineage.lastChangeAtOrBefore(sector, model.lastFlushIndex);
+    out[i] = last === -2 ? -1 : last + 1;
+  }
 }

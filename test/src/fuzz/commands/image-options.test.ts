@@ -1,11 +1,11 @@
 /**
  * The run options generator: the growth profile (512-byte clusters, 64-bit refcounts, 4 MiB disk,
- * bulk writes up to 2 MiB) comes up about once in GROWTH_ONE_IN runs, respects fixed flags, and
+ * bulk writes past 2 MiB) comes up about once in GROWTH_ONE_IN runs, respects fixed flags, and
  * its bulk writes reach past the 2 MiB the first refcount table covers (ORD-7 reachable).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bulkBytesOf, BULK_BYTES_MAX } from '../../../../src/fuzz/commands/guest-range.js';
+import { bulkBytesOf, BULK_BYTES_MAX, GROWTH_BULK_BYTES } from '../../../../src/fuzz/commands/guest-range.js';
 import { GROWTH_ONE_IN, imageOptionsArb, isGrowthProfile } from '../../../../src/fuzz/commands/image-options-arb.js';
 
 const MIB = 1 << 20;
@@ -27,10 +27,13 @@ describe('image options of a run', () => {
     expect(noGrowth.filter(isGrowthProfile).length, 'only the shape drawn by chance (512 B, 64 bits, 4 MiB)').toBeLessThan(2000 / GROWTH_ONE_IN / 2);
   });
 
-  it('lets a growth-profile bulk write reach 2 MiB, and others 1 MiB', () => {
+  it('makes a growth-profile bulk write pass the 2 MiB of the first refcount table, and keeps others to 1 MiB', () => {
     const spec = { cluster: 0, clusters: 2048 };
-    expect(bulkBytesOf(spec, 512, 4 * MIB, true)).toEqual({ offsetBytes: 0, lengthBytes: 2 * BULK_BYTES_MAX });
+    expect(bulkBytesOf(spec, 512, 4 * MIB, true)).toEqual({ offsetBytes: 0, lengthBytes: GROWTH_BULK_BYTES + BULK_BYTES_MAX });
+    expect(bulkBytesOf({ cluster: 0, clusters: 16 }, 512, 4 * MIB, true).lengthBytes).toBe(GROWTH_BULK_BYTES + 16 * 512);
     expect(bulkBytesOf(spec, 512, 4 * MIB)).toEqual({ offsetBytes: 0, lengthBytes: BULK_BYTES_MAX });
+    // Every growth-profile bulk write starts in the disk's first half, so it always reaches 2 MiB.
+    expect(bulkBytesOf({ cluster: 4095, clusters: 16 }, 512, 4 * MIB, true).lengthBytes).toBeGreaterThanOrEqual(GROWTH_BULK_BYTES);
     expect(bulkBytesOf({ cluster: 6000, clusters: 2048 }, 512, 4 * MIB, true).lengthBytes).toBe(4 * MIB - 6000 * 512);
   });
 });

@@ -9,6 +9,7 @@ import type { GuestLayer, LayerRun } from '../../../../spec/semantics/layer.js';
 import { RunFlag } from '../../../../spec/semantics/layer.js';
 import { SECTOR_SIZE_BYTES, writeContent } from '../../../../src/fuzz/content/content-tag.js';
 import { wholeValue, ZERO_VALUE } from '../../../../src/fuzz/content/sector-value.js';
+import { VerdictTable } from '../../../../src/fuzz/model/verdict-table.js';
 import { FixedBytes, judgeGuestView, type SectorExpectation, type VerdictMemo } from '../../../../src/fuzz/model/judge-guest-view.js';
 
 const SEED = 7;
@@ -52,12 +53,13 @@ const exp: SectorExpectation = {
 
 const FIXED_KEY_BASE = 1e9;
 
-function memo(): VerdictMemo & { fixedKeys: number } {
-  const passed = new Set<number>();
+function memo(passed = new VerdictTable()): VerdictMemo & { fixedKeys: number } {
   const m = {
     passed,
     fixedKeys: 0,
-    keyOf: (g: number, h: number) => g * 1000 + h,
+    keysOf(g: number, h: number, count: number, out: Float64Array): void {
+      for (let i = 0; i < count; i++) out[i] = (g + i) * 1000 + h + i;
+    },
     keyOfFixed(g: number, bytes: FixedBytes): number {
       m.fixedKeys++;
       return FIXED_KEY_BASE + bytes * 100 + g;
@@ -85,7 +87,21 @@ describe('judgeGuestView with a verdict memo', () => {
     const m = memo();
     judgeGuestView(layer([]), exp, SEED, false, m);
     expect(m.fixedKeys).toBe(8);
-    expect([...m.passed].filter((k) => k >= FIXED_KEY_BASE).sort((a, b) => a - b)).toEqual(Array.from({ length: 8 }, (_, s) => FIXED_KEY_BASE + FixedBytes.below * 100 + s));
+    expect(m.passed.heldKeys().filter((k) => k >= FIXED_KEY_BASE).sort((a, b) => a - b)).toEqual(Array.from({ length: 8 }, (_, s) => FIXED_KEY_BASE + FixedBytes.below * 100 + s));
+  });
+
+  it('carries a verdict to another stamp only while the value it found is still a candidate', () => {
+    const first = memo();
+    judgeGuestView(layer([]), { ...exp, stamp: 1 }, SEED, false, first);
+    const sameValue: number[] = [];
+    expect(judgeGuestView(layer(sameValue), { ...exp, stamp: 2 }, SEED, false, memo(first.passed)).mismatch).toBeNull();
+    expect(sameValue, 'the value found at stamp 1 is still allowed at stamp 2: nothing read').toEqual([]);
+    // At stamp 3 sector 12 may only hold another write's data (as after a flush that made it required):
+    // the verdict of stamp 1 must not carry, and the bytes are read and found wrong.
+    const flushedOther: SectorExpectation = { ...exp, stamp: 3, candidates: (s) => (s === 12 ? [wholeValue(WRITE_ID + 1)] : exp.candidates(s)) };
+    const reads: number[] = [];
+    expect(judgeGuestView(layer(reads), flushedOther, SEED, false, memo(first.passed)).mismatch).toMatchObject({ kind: 'sector', sectorIndex: 12 });
+    expect(reads).toEqual([12 * SECTOR_SIZE_BYTES]);
   });
 
   it('still finds a mismatch the memo has not seen', () => {
