@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import type { FuzzRun } from '../runner/fuzz-run.js';
-import { BulkWriteCommand, DiscardCommand, WriteCommand, WriteZeroesCommand } from './data-commands.js';
+import { BulkWriteCommand, DiscardCommand, DiscardLastWriteCommand, WriteCommand, WriteZeroesCommand } from './data-commands.js';
 import { bulkRangeArb, guestRangeArb } from './guest-range.js';
 import { CrashCommand, FlushCommand, ReopenCommand, ResizeCommand } from './image-commands.js';
 import { SnapshotCommand } from './snapshot-commands.js';
@@ -20,6 +20,7 @@ export function commandArbitraries(): Array<fc.Arbitrary<fc.AsyncCommand<FuzzRun
     ...weighted(8, range.map((r) => new WriteCommand(r))),
     ...weighted(1, fc.tuple(range, fc.boolean()).map(([r, unmap]) => new WriteZeroesCommand(r, unmap))),
     ...weighted(2, range.map((r) => new DiscardCommand(r))),
+    ...weighted(1, range.map((r) => new DiscardLastWriteCommand(r))),
     ...weighted(1, bulkRangeArb().map((r) => new BulkWriteCommand(r))),
     ...weighted(3, fc.constant(null).map(() => new FlushCommand())),
     ...weighted(1, fc.constant(null).map(() => new ReopenCommand())),

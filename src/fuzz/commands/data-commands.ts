@@ -57,6 +57,50 @@ export class DiscardCommand extends OpCommand {
   }
 }
 
+/**
+ * Frees then reuses: discards the whole clusters the run's last write touched (rounded out to
+ * clusters, at most DISCARD_LAST_WRITE_CLUSTERS_MAX of them), then writes `spec`. Where that write allocates, the allocator may hand out a cluster
+ * just freed, while the unlink may not be on disk yet (ORD-2, MUT-15's window). A discard drawn
+ * at random seldom covers a whole allocated cluster, and seldom right before an allocating write.
+ */
+export class DiscardLastWriteCommand extends OpCommand {
+  constructor(readonly spec: GuestRangeSpec) {
+    super();
+  }
+
+  protected override allowed(run: Readonly<FuzzRun>): boolean {
+    return lastWrite(run) !== undefined;
+  }
+
+  protected ops(run: FuzzRun): FuzzOp[] {
+    const last = lastWrite(run)!;
+    const cs = run.settings.options.clusterSizeBytes;
+    const offsetBytes = Math.floor(last.offsetBytes / cs) * cs;
+    const end = Math.min(Math.ceil((last.offsetBytes + last.lengthBytes) / cs) * cs, offsetBytes + DISCARD_LAST_WRITE_CLUSTERS_MAX * cs, run.model.virtualSizeBytes);
+    const write: FuzzOp = { kind: 'write', ...rangeOf(run, this.spec), writeId: run.takeWriteId() };
+    return end > offsetBytes ? [{ kind: 'discard', offsetBytes, lengthBytes: end - offsetBytes }, write] : [write];
+  }
+
+  protected describe(): string {
+    return `discard-last-write-then-write(${JSON.stringify(this.spec)})`;
+  }
+}
+
+/**
+ * Clusters a DiscardLastWriteCommand frees at most: every cluster of an ordinary write (three and
+ * a part at most), only the start of a bulk one (freeing thousands of 512-byte clusters of the
+ * growth profile made its crashes, and their shrinking, cost minutes).
+ */
+export const DISCARD_LAST_WRITE_CLUSTERS_MAX = 4;
+
+function lastWrite(run: Readonly<FuzzRun>): Extract<FuzzOp, { kind: 'write' }> | undefined {
+  for (let i = run.history.length - 1; i >= 0; i--) {
+    const op = run.history[i];
+    if (op.kind === 'write') return op;
+  }
+  return undefined;
+}
+
 /** Writes up to 1 MiB of whole clusters at once (table growth: L1, refcount blocks, refcount table). */
 export class BulkWriteCommand extends OpCommand {
   constructor(readonly spec: BulkRangeSpec) {
