@@ -106,11 +106,16 @@ export class GuestModel {
     }
   }
 
-  /** Whole clusters inside the range may read as before, as zeros or as the backing data. */
+  /**
+   * Whole clusters inside the range may read as before, as zeros or as the backing data; so may
+   * the partial last cluster of a disk whose size is not a multiple of the cluster size, when the
+   * range reaches the end (QEMU's qcow2_co_pdiscard takes that one too, and so does the engine).
+   */
   private discard(offsetBytes: number, lengthBytes: number, effect: SectorMap): void {
     const cs = this.options.clusterSizeBytes;
     const from = Math.ceil(offsetBytes / cs) * cs;
-    const to = Math.min(Math.floor((offsetBytes + lengthBytes) / cs) * cs, this.virtualSizeBytes);
+    const end = offsetBytes + lengthBytes;
+    const to = end >= this.virtualSizeBytes ? this.virtualSizeBytes : Math.floor(end / cs) * cs;
     for (let s = from / SECTOR_SIZE_BYTES; s * SECTOR_SIZE_BYTES < to; s++) {
       this.set(s, [...this.candidates(s), ZERO_VALUE, this.baseValue(s)], effect);
     }

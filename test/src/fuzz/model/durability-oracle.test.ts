@@ -111,4 +111,18 @@ describe('DurabilityOracle on an identity disk', () => {
     model.resolve(4, '0');
     expect(model.values.has(4)).toBe(false);
   });
+
+  it('lets a discard that reaches the end take the partial last cluster of an unaligned disk', () => {
+    const model = new GuestModel({ virtualSizeBytes: DISK_BYTES, clusterSizeBytes: CLUSTER_BYTES, backingSizeBytes: 0 });
+    const size = 3 * CLUSTER_BYTES + 1024;
+    model.apply({ kind: 'resize', sizeBytes: size });
+    model.apply({ kind: 'write', offsetBytes: 2 * CLUSTER_BYTES, lengthBytes: CLUSTER_BYTES + 1024, writeId: 5 });
+    const last = (3 * CLUSTER_BYTES) / 512;
+    // Exactly up to the end of the disk: the partial cluster goes too. Short of the end: it stays.
+    model.apply({ kind: 'discard', offsetBytes: 3 * CLUSTER_BYTES, lengthBytes: 512 });
+    expect(model.candidates(last)).toEqual(['5']);
+    model.apply({ kind: 'discard', offsetBytes: 2 * CLUSTER_BYTES, lengthBytes: size - 2 * CLUSTER_BYTES });
+    expect(model.candidates(last)).toEqual(['5', 'z']);
+    expect(model.candidates(last + 1)).toEqual(['5', 'z']);
+  });
 });
