@@ -13,6 +13,11 @@ export interface CampaignSettings {
   fixed: FixedImageOptions;
   statesPerCrash: number;
   maxCommands: number;
+  /**
+   * False: fast-check does not shrink a failing run (throughput benchmarks, whose window should go
+   * to judging states); the finding is still finalized and saved, with the operations as they failed.
+   */
+  shrink?: boolean;
 }
 
 /**

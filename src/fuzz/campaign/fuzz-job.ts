@@ -20,6 +20,8 @@ export interface JobSettings {
   fixed: FixedImageOptions;
   statesPerCrash: number;
   maxCommands: number;
+  /** See CampaignSettings.shrink. */
+  shrink?: boolean;
   stats: RunStats;
   shouldStop: () => boolean;
   /** Called with each new finding (a case without its replay line and file name). */
@@ -30,7 +32,7 @@ export async function runJob(s: JobSettings): Promise<void> {
   const seen = new Set<string>();
   for (const batch of jobBatches(s.plan, s.jobIndex)) {
     if (s.shouldStop()) return;
-    const raw = await runBatch({ target: s.target, fixed: s.fixed, statesPerCrash: s.statesPerCrash, maxCommands: s.maxCommands, stats: s.stats, shouldStop: s.shouldStop, known: seen }, batch.seed, batch.numRuns);
+    const raw = await runBatch({ target: s.target, fixed: s.fixed, statesPerCrash: s.statesPerCrash, maxCommands: s.maxCommands, shrink: s.shrink, stats: s.stats, shouldStop: s.shouldStop, known: seen }, batch.seed, batch.numRuns);
     if (!raw) continue;
     const c = await finalizeFailure(raw, { target: s.target, mutants: s.mutants, statesPerCrash: s.statesPerCrash, campaignSeed: s.plan.masterSeed });
     const signature = violationSignature(c.violation);

@@ -35,6 +35,7 @@ try {
     fixed: settings.fixed,
     statesPerCrash: settings.statesPerCrash,
     maxCommands: settings.maxCommands,
+    shrink: settings.shrink,
     stats,
     shouldStop: () => stopped || (settings.deadlineMs !== null && Date.now() >= settings.deadlineMs),
     onFinding: (c, batchIndex) => post({ type: 'finding', case: c, batchIndex }),

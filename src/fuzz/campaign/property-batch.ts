@@ -19,6 +19,8 @@ export interface BatchConfig {
   fixed: FixedImageOptions;
   statesPerCrash: number;
   maxCommands: number;
+  /** False: the first failing run is returned as it is, not shrunk. */
+  shrink?: boolean;
   stats: RunStats;
   /** Checked before each run and within it: true stops the batch (the run in progress and those left pass). */
   shouldStop: () => boolean;
@@ -64,7 +66,7 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
       throw err;
     }
   });
-  const details = await fc.check(property, { seed, numRuns });
+  const details = await fc.check(property, { seed, numRuns, endOnFailure: cfg.shrink === false });
   if (!details.failed || !last) {
     if (details.failed && details.errorInstance) throw details.errorInstance;
     return null;
