@@ -59,9 +59,10 @@ export class DiscardCommand extends OpCommand {
 
 /**
  * Frees then reuses: discards the whole clusters the run's last write touched (rounded out to
- * clusters, at most DISCARD_LAST_WRITE_CLUSTERS_MAX of them), then writes `spec`. Where that write allocates, the allocator may hand out a cluster
- * just freed, while the unlink may not be on disk yet (ORD-2, MUT-15's window). A discard drawn
- * at random seldom covers a whole allocated cluster, and seldom right before an allocating write.
+ * clusters, at most DISCARD_LAST_WRITE_CLUSTERS_MAX of them), then writes `spec`. Where that
+ * write allocates, the allocator may hand out a cluster just freed while the unlink may not be on
+ * disk yet (ORD-2, MUT-15's window). A discard drawn at random seldom covers a whole allocated
+ * cluster, and seldom right before an allocating write.
  */
 export class DiscardLastWriteCommand extends OpCommand {
   constructor(readonly spec: GuestRangeSpec) {

@@ -1,7 +1,7 @@
 /**
  * stateVerdictMemo: the VerdictMemo of one crash state after one recovery. A guest sector's bytes
  * come from a host sector, and in every crash state of one crash plan a host sector holds the
- * sector as some operation of the log left it (bytesOrigin), so (guest sector, host sector, that
+ * sector as some operation of the log left it (bytesOrigins), so (guest sector, host sector, that
  * operation) names the bytes exactly, unless the recovery wrote the host sector or it lies past
  * the state's end. The verdicts are shared by every state of the plan, across its crash points;
  * a verdict reached under another expectation holds again only while the value it found is still

@@ -47,7 +47,7 @@ export interface CrashPointModel {
   durableCodes: Int32Array;
   /**
    * makers[t][code]: index in the whole log of an operation whose in-order result is that
-   * version, or -1 for the durable content (see bytesOrigin).
+   * version, or -1 for the durable content (see bytesOrigins).
    */
   makers: number[][];
   /** The log's sector lineage, when the plan keeps one (null: bytesOrigin knows touched sectors only). */
@@ -199,19 +199,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * Names the bytes host sector `sector` holds in the state with `codes`: 1 + the index of the
- * operation whose in-order result they are, 0 for the base's bytes, -1 when the model cannot tell
- * (an untouched sector without a lineage). Equal names mean equal bytes, at any crash point of
- * the same log: a touched sector's version is the sector after the operation that made it, and
- * an untouched one holds the durable content, the sector after the last change up to the flush.
+ * Names the bytes each of `count` host sectors from `firstSector` holds in the state with
+ * `codes`, into `out`: 1 + the index of the operation whose in-order result they are, 0 for the
+ * base's bytes, -1 when the model cannot tell (an untouched sector without a lineage). Equal
+ * names mean equal bytes, at any crash point of the same log: a touched sector's version is the
+ * sector after the operation that made it, and an untouched one holds the durable content, the
+ * sector after its last change up to the flush.
  */
-export function bytesOrigin(model: CrashPointModel, codes: ArrayLike<number>, sector: number): number {
-  const out = [0];
-  bytesOrigins(model, codes, sector, 1, out);
-  return out[0];
-}
-
-/** bytesOrigin of `count` consecutive host sectors from `firstSector`, into `out` (one search for the run). */
 export function bytesOrigins(model: CrashPointModel, codes: ArrayLike<number>, firstSector: number, count: number, out: { [i: number]: number }): void {
   const touched = model.touched;
   let t = touched.lowerBound(firstSector);
