@@ -5,7 +5,7 @@
  * original crash point allows). Violations name P5 and carry the rules of the P3 or P4 break.
  */
 import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
-import type { BlockDevice } from '../../storage/block-device.js';
+import { readIntoFrom, type BlockDevice } from '../../storage/block-device.js';
 import { toByteSource } from '../../storage/to-byte-source.js';
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import type { DurabilityExpectation } from '../model/durability-oracle.js';
@@ -28,7 +28,10 @@ export interface RecoveryUnderTest {
 }
 
 /**
- * P5 for one recovery of `state`; null when it holds (or the recovery wrote nothing). With
+ * P5 for one recovery of `state`; null when it holds (or the recovery wrote nothing). A crash
+ * state inside the recovery that holds the very bytes of `state` (nothing of it landed) is passed
+ * over: recovering it again would repeat the recovery already judged (a recovery depends on the
+ * bytes alone). With
  * `memoFor`, P4 skips the guest sectors already judged on this crash point whose host sectors
  * neither the interrupted recovery nor the second one wrote (see stateVerdictMemo).
  */
@@ -38,6 +41,8 @@ export async function judgeRepairUnderCrash(ctx: CrashJudgeContext, state: Block
   const plan = new CrashPlan(state, ops, { maxStates: P5_STATES_PER_RECOVERY, seed: 0 });
   for (const inner of plan.states()) {
     if (inner.crashPoint === ops.length && inner.sizeCode === 0 && inner.codes.every((c) => c === 0)) continue;
+    // Nothing of the recovery landed: recovering again is the recovery already judged.
+    if (holdsSameBytes(inner.view(), state, ops.slice(0, inner.crashPoint))) continue;
     // The verdict on the second recovery needs only whether the state it started from was dirty.
     const before = { dirty: dirtyBitOf(inner.source()) };
     const again = await r.again(inner.view());
@@ -49,3 +54,28 @@ export async function judgeRepairUnderCrash(ctx: CrashJudgeContext, state: Block
   }
   return null;
 }
+
+/**
+ * True when `state` holds the bytes of `base` everywhere: it has the same size and the same bytes
+ * in every range that `ops` (the operations completed before its crash point) may have changed.
+ */
+export function holdsSameBytes(state: BlockDevice, base: BlockDevice, ops: readonly StorageOp[]): boolean {
+  if (state.sizeBytes !== base.sizeBytes) return false;
+  for (const op of ops) {
+    if (op.kind === 'flush') continue;
+    // A truncate below the size zeroes the tail, even when the file grows back.
+    const first = Math.min(op.offsetBytes, base.sizeBytes);
+    const end = op.kind === 'truncate' ? base.sizeBytes : Math.min(op.offsetBytes + op.lengthBytes, base.sizeBytes);
+    for (let at = first; at < end; at += SAME_BYTES_CHUNK) {
+      const length = Math.min(SAME_BYTES_CHUNK, end - at);
+      const a = new Uint8Array(length);
+      const b = new Uint8Array(length);
+      readIntoFrom(state, at, a);
+      readIntoFrom(base, at, b);
+      if (!Buffer.from(a.buffer, 0, length).equals(Buffer.from(b.buffer, 0, length))) return false;
+    }
+  }
+  return true;
+}
+
+const SAME_BYTES_CHUNK = 64 * 1024;

@@ -1,14 +1,15 @@
 /**
  * P5 on recoveries written as test doubles (the judge's own logic; the real recoveries are the
  * engines'): a recovery that rewrites the header by zeroing it first is caught by a crash between
- * its two writes; one that rewrites it in a single sector write is not.
+ * its two writes; one that rewrites it in a single sector write is not. A crash state holding
+ * the bytes the recovery started from is not recovered again (that recovery was judged already).
  */
 import { describe, expect, it } from 'vitest';
 import { BuiltinEngine } from '../../../../src/engine/builtin/builtin-engine.js';
 import { writeContent } from '../../../../src/fuzz/content/content-tag.js';
 import { DurabilityOracle } from '../../../../src/fuzz/model/durability-oracle.js';
 import { GuestModel } from '../../../../src/fuzz/model/guest-model.js';
-import { judgeRepairUnderCrash } from '../../../../src/fuzz/oracle/repair-under-crash.js';
+import { holdsSameBytes, judgeRepairUnderCrash } from '../../../../src/fuzz/oracle/repair-under-crash.js';
 import type { BlockDevice } from '../../../../src/storage/block-device.js';
 import { CowDevice } from '../../../../src/storage/cow-device.js';
 import { MemoryDevice } from '../../../../src/storage/memory-device.js';
@@ -56,5 +57,51 @@ describe('P5: repair under crash', () => {
     const { device, oracle } = await image();
     const again = headerRewrite(false);
     expect(await judgeRepairUnderCrash(ctx, device, { how: 'test recovery', full: false, run: await again(device), again }, oracle.expectAt(0))).toBeNull();
+  });
+});
+
+describe('holdsSameBytes', () => {
+  const base = (): MemoryDevice => MemoryDevice.from(writeContent(SEED, 2, 0, 8192));
+  const after = (b: BlockDevice, change: (rec: RecordingDevice) => void): { device: BlockDevice; ops: RecoveryRun['ops'] } => {
+    const rec = new RecordingDevice(new CowDevice(b));
+    change(rec);
+    return { device: rec.inner, ops: rec.ops };
+  };
+
+  it('is true when the operations wrote the bytes already there, or only flushed', () => {
+    const b = base();
+    const r = after(b, (rec) => (rec.write(512, b.read(512, 1024)), rec.flush()));
+    expect(holdsSameBytes(r.device, b, r.ops)).toBe(true);
+  });
+
+  it('is false when a write, a zeroing or a truncate changed a byte, or the size differs', () => {
+    const b = base();
+    const changes: Array<(rec: RecordingDevice) => void> = [
+      (rec) => rec.write(4000, new Uint8Array([b.read(4000, 1)[0] ^ 1])),
+      (rec) => rec.writeZeroes(0, 512),
+      (rec) => (rec.truncate(4096), rec.truncate(8192)),
+      (rec) => rec.write(8192, new Uint8Array(512)),
+    ];
+    for (const change of changes) {
+      const r = after(b, change);
+      expect(holdsSameBytes(r.device, b, r.ops)).toBe(false);
+    }
+  });
+
+  it('keeps P5 from recovering again a state where nothing of the recovery landed', async () => {
+    const { device, oracle } = await image();
+    let calls = 0;
+    // Rewrites the header with its own bytes: every crash state inside it is the state it started from.
+    const again = async (state: BlockDevice): Promise<RecoveryRun> => {
+      calls++;
+      const rec = new RecordingDevice(new CowDevice(state));
+      rec.write(0, rec.read(0, 512));
+      rec.flush();
+      return { device: rec.inner, ops: rec.ops };
+    };
+    const run = await again(device);
+    calls = 0;
+    expect(await judgeRepairUnderCrash(ctx, device, { how: 'test recovery', full: false, run, again }, oracle.expectAt(0))).toBeNull();
+    expect(calls).toBe(0);
   });
 });
