@@ -7,6 +7,8 @@ import type { EngineImage, ImageTarget, OpenOptions, RepairHook } from '../../en
 import { isEngineError } from '../../engine/engine-error.js';
 import type { MutantName } from '../../engine/mutants.js';
 import type { BlockDevice } from '../../storage/block-device.js';
+import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
+import { applyOp } from '../../storage/apply-op.js';
 import { CowDevice } from '../../storage/cow-device.js';
 import { MemoryDevice } from '../../storage/memory-device.js';
 import { RecordingDevice } from '../../storage/recording-device.js';
@@ -28,11 +30,32 @@ export class BuiltinTarget implements FuzzTarget {
   readonly engine = new BuiltinEngine();
   readonly engineVersion: string;
   readonly repairers: readonly Repairer[];
+  /** The storage operations of the repair hook, per state a recovery opened dirty (see sharesHookRun). */
+  private readonly hookRuns = new WeakMap<BlockDevice, readonly StorageOp[]>();
 
   constructor(private readonly opts: BuiltinTargetOptions = {}) {
     const mutants = opts.mutants ?? [];
     this.engineVersion = this.engine.engineVersion + (mutants.length > 0 ? ` (mutants: ${mutants.join(', ')})` : '');
-    this.repairers = opts.repairers ?? [];
+    this.repairers = (opts.repairers ?? []).map((r) => (this.sharesHookRun(r) ? { ...r, repair: (s: BlockDevice) => this.hookRunOr(s, r) } : r));
+  }
+
+  /**
+   * True when `r` is the repair this target's dirty open runs, with the same mutants: its run on a
+   * state that recover() opened dirty is the hook's run recorded there, so it is not run again.
+   */
+  private sharesHookRun(r: Repairer): boolean {
+    const same = r.sameAsHook;
+    const mutants = this.opts.mutants ?? [];
+    return same !== undefined && same.hook === this.opts.repairHook && same.mutants.length === mutants.length && same.mutants.every((m, i) => m === mutants[i]);
+  }
+
+  /** The hook's recorded run on `state`, replayed over it, or `r` run anew. */
+  private async hookRunOr(state: BlockDevice, r: Repairer): Promise<RecoveryRun> {
+    const ops = this.hookRuns.get(state);
+    if (ops === undefined) return r.repair(state);
+    const device = new CowDevice(state);
+    for (const op of ops) applyOp(device, op);
+    return { device, ops };
   }
 
   /** Open options for the session and for recoveries. */
@@ -51,8 +74,19 @@ export class BuiltinTarget implements FuzzTarget {
 
   async recover(state: BlockDevice, backing: BackingDevice | undefined): Promise<RecoveryRun> {
     const rec = new RecordingDevice(new CowDevice(state));
+    const opts = this.openOptions('writethrough');
+    const hook = opts.repair;
+    // The open writes nothing before its repair hook: what the device recorded when it returns is the repair's.
+    if (hook) {
+      opts.repair = (device, o) => {
+        const record = (): void => void this.hookRuns.set(state, rec.ops.slice());
+        const done = hook(device, o);
+        if (done instanceof Promise) return done.then(record);
+        record();
+      };
+    }
     try {
-      const image = await this.engine.open(targetOf(rec, backing), this.openOptions('writethrough'));
+      const image = await this.engine.open(targetOf(rec, backing), opts);
       await image.close();
       return { device: rec.inner, ops: rec.ops };
     } catch (err) {

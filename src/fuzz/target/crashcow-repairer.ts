@@ -19,6 +19,7 @@ export function crashcowRepairer(mutants: readonly string[] = [], dirtyP5Stride?
   return {
     name: 'crashcow check -r all',
     dirtyP5Stride,
+    sameAsHook: { hook: crashcowRepairHook, mutants },
     async repair(state: BlockDevice): Promise<RecoveryRun> {
       const rec = new RecordingDevice(new CowDevice(state));
       try {

@@ -5,7 +5,7 @@
  * blklogwrites logs. Either way the fuzzer sees StorageOps and devices, and judges through spec/.
  */
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
-import type { EngineImage } from '../../engine/engine.js';
+import type { EngineImage, RepairHook } from '../../engine/engine.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import type { FuzzImageOptions } from '../image-options.js';
 import type { BackingDevice } from '../spec-view.js';
@@ -65,6 +65,12 @@ export interface Repairer {
   readonly dirtyP5Stride?: number;
   /** True for a repair in an external process (see FuzzTarget.opaqueRecovery). */
   readonly opaque?: boolean;
+  /**
+   * Set when this repair is exactly `hook` run on the state with `mutants`: a target whose dirty
+   * open runs that very hook with the same mutants may give the run its hook recorded on the same
+   * state instead of repairing it twice.
+   */
+  readonly sameAsHook?: { hook: RepairHook; mutants: readonly string[] };
 }
 
 export interface FuzzTarget {
