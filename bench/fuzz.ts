@@ -3,7 +3,8 @@
  * property applied (P1-P5, lockstep, every recovery) on both engines with 2 jobs (goals on 2
  * cores: builtin >= 5,000 states/s, QEMU >= 500), at the default states per crash with lazy
  * refcounts off and with them drawn per run (a dirty image makes every recovery a full repair,
- * so that mix is slower), and for the built-in engine also at 64 states per crash; then the time
+ * so that mix is slower), and for the built-in engine also at 64 states per crash (what a small
+ * budget costs: per-run work weighs more; the goals are for the default budget); then the time
  * `crashcow fuzz --engine builtin --mutant NAME --seed 1` takes to find each mutant (a finding
  * counts when its case does not fail without the mutant). BENCH_SECONDS sets the throughput window
  * (default 30), BENCH_MUTANT_SECONDS the budget per mutant (default 60), BENCH_MUTANTS a comma list.
@@ -41,9 +42,10 @@ async function throughput(engine: EngineName, dir: string, lazy: boolean | undef
   const r = await new Campaign({ ...settings(engine, [], THROUGHPUT_SECONDS, 2, lazy, statesPerCrash), shrink: false }, { corpusDir: join(dir, `throughput-${engine}-${statesPerCrash}-${lazy}`) }).run();
   const seconds = (Date.now() - start) / 1000;
   const perSecond = Math.round(r.stats.crashStates / seconds);
-  const verdict = perSecond >= GOALS[engine] ? 'meets' : 'misses';
+  // The goals are for campaigns as `crashcow fuzz` runs them, at the default budget per crash.
+  const verdict = statesPerCrash !== DEFAULT_STATES_PER_CRASH ? `no goal at ${statesPerCrash}/crash` : `${perSecond >= GOALS[engine] ? 'meets' : 'misses'} the goal of ${GOALS[engine]}`;
   const mix = lazy === undefined ? 'lazy random' : lazy ? 'lazy on    ' : 'lazy off   ';
-  console.log(`${engine.padEnd(8)} ${mix} ${String(statesPerCrash).padStart(5)}/crash ${String(r.stats.crashStates).padStart(8)} states in ${seconds.toFixed(1)} s = ${String(perSecond).padStart(6)} states/s (2 jobs; ${verdict} the goal of ${GOALS[engine]}); runs ${r.stats.runs}, findings ${r.findings.length}, runs repeating one ${r.stats.knownRepeats} (${r.engineVersion})`);
+  console.log(`${engine.padEnd(8)} ${mix} ${String(statesPerCrash).padStart(5)}/crash ${String(r.stats.crashStates).padStart(8)} states in ${seconds.toFixed(1)} s = ${String(perSecond).padStart(6)} states/s (2 jobs; ${verdict}); runs ${r.stats.runs}, findings ${r.findings.length}, runs repeating one ${r.stats.knownRepeats} (${r.engineVersion})`);
   return perSecond;
 }
 
