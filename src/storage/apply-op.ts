@@ -25,3 +25,8 @@ export function applyOp(dev: BlockDevice, op: StorageOp): void {
       return;
   }
 }
+
+/** Performs `ops` in order on `dev` (a recorded run replayed over another device). */
+export function applyOps(dev: BlockDevice, ops: readonly StorageOp[]): void {
+  for (const op of ops) applyOp(dev, op);
+}

@@ -9,7 +9,7 @@
  * when tracking proves those never read a sector the states differ in: the others only replay the
  * recovery's writes over their own bytes and judge their guest data (P4).
  */
-import { applyOp } from '../../storage/apply-op.js';
+import { applyOps } from '../../storage/apply-op.js';
 import { readIntoFrom, type BlockDevice } from '../../storage/block-device.js';
 import { CowDevice } from '../../storage/cow-device.js';
 import type { CrashPointModel } from '../../storage/crash-states/crash-point-model.js';
@@ -150,7 +150,7 @@ export class CrashStateJudge {
   private judgeMemberData(state: BlockDevice, verdict: GroupVerdict, exp: DurabilityExpectation, dataSectors: Float64Array): Violation | null {
     for (const r of verdict.recoveries) {
       const device = new CowDevice(state);
-      for (const op of r.run.ops) applyOp(device, op);
+      applyOps(device, r.run.ops);
       if (r.mapped === undefined) r.mapped = mapDataSectors(toByteSource(r.run.device), this.ctx.backing, exp, new Set(dataSectors));
       const stage = `after ${r.how}`;
       const v = r.mapped === null ? judgeData(toByteSource(device), this.ctx.backing, exp, this.ctx.contentSeed, stage) : this.judgeMapped(device, r.mapped, exp, stage);

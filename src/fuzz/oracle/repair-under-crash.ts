@@ -5,7 +5,7 @@
  * original crash point allows). Violations name P5 and carry the rules of the P3 or P4 break.
  */
 import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
-import { readIntoFrom, type BlockDevice } from '../../storage/block-device.js';
+import type { BlockDevice } from '../../storage/block-device.js';
 import { toByteSource } from '../../storage/to-byte-source.js';
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import type { DurabilityExpectation } from '../model/durability-oracle.js';
@@ -68,11 +68,7 @@ export function holdsSameBytes(state: BlockDevice, base: BlockDevice, ops: reado
     const end = op.kind === 'truncate' ? base.sizeBytes : Math.min(op.offsetBytes + op.lengthBytes, base.sizeBytes);
     for (let at = first; at < end; at += SAME_BYTES_CHUNK) {
       const length = Math.min(SAME_BYTES_CHUNK, end - at);
-      const a = new Uint8Array(length);
-      const b = new Uint8Array(length);
-      readIntoFrom(state, at, a);
-      readIntoFrom(base, at, b);
-      if (!Buffer.from(a.buffer, 0, length).equals(Buffer.from(b.buffer, 0, length))) return false;
+      if (Buffer.compare(state.read(at, length), base.read(at, length)) !== 0) return false;
     }
   }
   return true;

@@ -8,7 +8,7 @@ import { isEngineError } from '../../engine/engine-error.js';
 import type { MutantName } from '../../engine/mutants.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
-import { applyOp } from '../../storage/apply-op.js';
+import { applyOps } from '../../storage/apply-op.js';
 import { CowDevice } from '../../storage/cow-device.js';
 import { MemoryDevice } from '../../storage/memory-device.js';
 import { RecordingDevice } from '../../storage/recording-device.js';
@@ -54,7 +54,7 @@ export class BuiltinTarget implements FuzzTarget {
     const ops = this.hookRuns.get(state);
     if (ops === undefined) return r.repair(state);
     const device = new CowDevice(state);
-    for (const op of ops) applyOp(device, op);
+    applyOps(device, ops);
     return { device, ops };
   }
 

@@ -1,7 +1,8 @@
 /**
  * The run options generator: the growth profile (512-byte clusters, 64-bit refcounts, 4 MiB disk,
- * bulk writes past 2 MiB) comes up once in GROWTH_ONE_IN runs and its shape never by chance, respects fixed flags, and
- * its bulk writes reach past the 2 MiB the first refcount table covers (ORD-7 reachable).
+ * bulk writes past 2 MiB) comes up once in GROWTH_ONE_IN runs and its shape never by chance; it
+ * respects fixed flags, and its bulk writes reach past the 2 MiB the first refcount table covers
+ * (ORD-7 reachable).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
