@@ -79,6 +79,8 @@ function settingsOf(args: ParsedArgs): { settings: Omit<CampaignSettings, 'deadl
   if (flagValue(args, 'runs') !== undefined && flagValue(args, 'time') !== undefined) throw new UsageError('give --runs or --time, not both');
   const timeSeconds = flagValue(args, 'time') === undefined ? null : flagInt(args, 'time', 0);
   const runs = timeSeconds === null ? flagInt(args, 'runs', 100) : null;
+  if (timeSeconds !== null && timeSeconds < 1) throw new UsageError(`--time must be at least 1 second, got ${timeSeconds}`);
+  if (runs !== null && runs < 1) throw new UsageError(`--runs must be at least 1, got ${runs}`);
   const jobCount = flagInt(args, 'jobs', 1);
   if (jobCount < 1 || jobCount > 64) throw new UsageError('--jobs must be between 1 and 64');
   const { shardIndex, shardCount } = shardOf(flagValue(args, 'shard'));

@@ -72,6 +72,10 @@ describe('crashcow fuzz', () => {
     expect((await crashcow(['fuzz', '--runs', '3', '--time', '3'])).exitCode).toBe(2);
     expect((await crashcow(['fuzz', '--mutant', 'no-such-mutant'])).exitCode).toBe(2);
     expect((await crashcow(['fuzz', '--shard', '3/2'])).exitCode).toBe(2);
+    const zero = await crashcow(['fuzz', '--runs', '0']);
+    expect(zero.exitCode).toBe(2);
+    expect(zero.stderr).toContain('--runs must be at least 1');
+    expect((await crashcow(['fuzz', '--time', '0'])).exitCode).toBe(2);
   });
 
   it('exits 2 with a clear message when qemu-io is missing for --engine qemu', async () => {
