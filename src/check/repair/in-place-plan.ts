@@ -13,6 +13,7 @@
  * cluster (a crash leaves at most leaks beyond what the image already had), and no entry carries
  * COPIED for a cluster whose stored refcount is not 1 unless it did before the repair.
  */
+import { sameBytes } from '../../storage/same-bytes.js';
 import { normalizeL1Copied } from './copied-plan.js';
 import { entryWrites } from './entry-writes.js';
 import { tallyFinalReferences } from './final-references.js';
@@ -55,7 +56,10 @@ export function planInPlace(ctx: RepairContext, trees: TreePlan[], mutants: read
   ];
   epochs[0].writes.push(...entries.clearing);
   for (const [offsetBytes, data] of edits.raised) epochs[1].writes.push({ offsetBytes, data });
-  for (const [offsetBytes, data] of edits.lowered) if (!sameBytes(edits.raised.get(offsetBytes), data)) epochs[2].writes.push({ offsetBytes, data });
+  for (const [offsetBytes, data] of edits.lowered) {
+    const raised = edits.raised.get(offsetBytes);
+    if (raised === undefined || !sameBytes(raised, data)) epochs[2].writes.push({ offsetBytes, data });
+  }
   epochs[3].writes.push(...entries.setting);
   const plan: RepairPlan = { strategy: 'in-place', writes: { epochs }, features: null };
   const h = ctx.image.header;
@@ -66,10 +70,4 @@ export function planInPlace(ctx: RepairContext, trees: TreePlan[], mutants: read
     plan.features = { step, offsetInStep: 0 };
   }
   return plan;
-}
-
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  if (a === undefined || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -13,6 +13,7 @@
 import type { Finding } from '../../../spec/invariants/finding.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import { CowDevice } from '../../storage/cow-device.js';
+import { sameBytes } from '../../storage/same-bytes.js';
 import { toByteSource } from '../../storage/to-byte-source.js';
 import { checkImage } from '../check-image.js';
 import type { CheckReport } from '../check-report.js';
@@ -93,9 +94,7 @@ function dropUnchangedWrites(device: BlockDevice, writes: WritePlan): void {
   for (const epoch of writes.epochs) {
     epoch.writes = epoch.writes.filter((w) => {
       if (w.offsetBytes + w.data.length > device.sizeBytes) return true;
-      const now = device.read(w.offsetBytes, w.data.length);
-      for (let i = 0; i < now.length; i++) if (now[i] !== w.data[i]) return true;
-      return false;
+      return !sameBytes(device.read(w.offsetBytes, w.data.length), w.data);
     });
   }
 }

@@ -6,6 +6,7 @@
  */
 import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
 import type { BlockDevice } from '../../storage/block-device.js';
+import { sameBytes } from '../../storage/same-bytes.js';
 import { toByteSource } from '../../storage/to-byte-source.js';
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import type { DurabilityExpectation } from '../model/durability-oracle.js';
@@ -68,7 +69,7 @@ export function holdsSameBytes(state: BlockDevice, base: BlockDevice, ops: reado
     const end = op.kind === 'truncate' ? base.sizeBytes : Math.min(op.offsetBytes + op.lengthBytes, base.sizeBytes);
     for (let at = first; at < end; at += SAME_BYTES_CHUNK) {
       const length = Math.min(SAME_BYTES_CHUNK, end - at);
-      if (Buffer.compare(state.read(at, length), base.read(at, length)) !== 0) return false;
+      if (!sameBytes(state.read(at, length), base.read(at, length))) return false;
     }
   }
   return true;

@@ -10,6 +10,7 @@
  */
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import type { BlockDevice } from '../block-device.js';
+import { sameBytes } from '../same-bytes.js';
 import type { SectorLineage } from './sector-lineage.js';
 import { changedBytes, TouchedSectors } from './touched-sectors.js';
 
@@ -189,13 +190,6 @@ function sizeCodes(pendingOps: readonly StorageOp[], durableSizeBytes: number): 
     codeAt[pos] = code;
   }
   return { sizesBytes, opSizeCodes: codeAt.slice(1), durableSizeCode: codeAt[0] };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /**
