@@ -2,7 +2,9 @@
  * The repair as an engine's dirty-open hook (FEAT-1, LAZY-5): an engine that opens a dirty image
  * read-write hands its device to this function first, as QEMU runs its check with both fix flags.
  * Shaped like the engine's RepairHook without importing the engine (the judge shares no code with
- * the judged); the fuzzer wires the two together.
+ * the judged); the CLI wires the two together. The fuzzer's built-in target uses
+ * `crashcowRepairHook` (src/fuzz/target/crashcow-repairer.ts) instead, which leaves the verdict on
+ * an unrepaired result to P3.
  */
 import { FormatError } from '../../../spec/format/format-error.js';
 import type { BlockDevice } from '../../storage/block-device.js';

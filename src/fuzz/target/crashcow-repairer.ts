@@ -32,7 +32,12 @@ export function crashcowRepairer(mutants: readonly string[] = [], dirtyP5Stride?
   };
 }
 
-/** The built-in engine's repair on a dirty read-write open: crashcow's `-r all`. */
+/**
+ * The built-in engine's repair on a dirty read-write open in the fuzzer: crashcow's `-r all`.
+ * Unlike the CLI's hook (`dirtyOpenRepair`, src/check/repair/repair-hook.ts), it never fails the
+ * open when the repair leaves errors: P3 then checks the image and names each remaining finding
+ * with its rule, where a failed open would only say that the repair was not enough.
+ */
 export const crashcowRepairHook: RepairHook = (device, opts) => {
   repairImage(device, 'all', { mutants: opts.mutants, counts: false });
 };
