@@ -1,7 +1,9 @@
 /**
- * `crashcow replay CASE.json...`: re-runs saved fuzz cases deterministically. Exit 1 when a
- * case's failure reproduces (any, if several), 0 when none does any more, 2 when a case is invalid
- * (not JSON, against the schema, or naming a state its operations do not make).
+ * `crashcow replay [--expect] CASE.json...`: re-runs saved fuzz cases deterministically. Exit 1
+ * when a case's failure reproduces (any, if several), 0 when none does any more, 2 when a case is
+ * invalid (not JSON, against the schema, or naming a state its operations do not make). With
+ * `--expect` (a CI job over corpus/), exit 0 when every case does what its `expectation` records
+ * (`fails`: it reproduces; `passes`: it passes), 1 when any case does otherwise.
  */
 import { isFormatError } from '../../../spec/format/format-error.js';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
@@ -16,21 +18,37 @@ import { UsageError } from '../usage-error.js';
 
 type Outcome = 'reproduces' | 'passes' | 'invalid';
 
+interface Replayed {
+  path: string;
+  outcome: Outcome;
+  /** The case's recorded expectation (absent for an invalid case). */
+  expectation?: FuzzCase['expectation'];
+}
+
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'replay saved fuzz cases: exit 1 if a failure reproduces, 0 if none does, 2 if a case is invalid',
-  usage: 'crashcow replay CASE.json...',
+  summary: 'replay saved fuzz cases: exit 1 if a failure reproduces, 0 if none does, 2 if a case is invalid (--expect: 1 if a case does not do what it records)',
+  usage: 'crashcow replay [--expect] CASE.json...',
   async run(argv) {
-    const args = parseArgs(argv, []);
+    const args = parseArgs(argv, [{ name: 'expect', takesValue: false }]);
     if (args.positionals.length === 0) throw new UsageError('give at least one case file');
-    const outcomes: Outcome[] = [];
-    for (const path of args.positionals) outcomes.push(await replayOne(path));
-    if (outcomes.includes('invalid')) return 2;
-    return outcomes.includes('reproduces') ? 1 : 0;
+    const replayed: Replayed[] = [];
+    for (const path of args.positionals) replayed.push(await replayOne(path));
+    if (replayed.some((r) => r.outcome === 'invalid')) return 2;
+    if (args.flags.has('expect')) return reportExpectations(replayed);
+    return replayed.some((r) => r.outcome === 'reproduces') ? 1 : 0;
   },
 };
 
-async function replayOne(path: string): Promise<Outcome> {
+/** `--expect`: one line per case that does otherwise than it records, and a count; exit 1 if there is one. */
+function reportExpectations(replayed: readonly Replayed[]): number {
+  const differ = replayed.filter((r) => (r.outcome === 'reproduces') !== (r.expectation === 'fails'));
+  for (const r of differ) process.stdout.write(`${r.path}: NOT AS RECORDED: expected to ${r.expectation === 'fails' ? 'fail' : 'pass'}, it ${r.outcome === 'reproduces' ? 'fails' : 'passes'}\n`);
+  process.stdout.write(`${replayed.length} case(s): ${replayed.length - differ.length} as recorded, ${differ.length} not\n`);
+  return differ.length > 0 ? 1 : 0;
+}
+
+async function replayOne(path: string): Promise<Replayed> {
   let c: FuzzCase;
   try {
     c = readCase(path);
@@ -38,7 +56,7 @@ async function replayOne(path: string): Promise<Outcome> {
   } catch (err) {
     if (!isInvalidCaseError(err) && !isUsageError(err) && !(err as { code?: string }).code?.startsWith('E')) throw err;
     process.stderr.write(`crashcow replay: ${(err as Error).message}\n`);
-    return 'invalid';
+    return { path, outcome: 'invalid' };
   }
   try {
     const target = await makeTarget(c.engine.name, c.engine.mutants as MutantName[]);
@@ -50,11 +68,11 @@ async function replayOne(path: string): Promise<Outcome> {
       if (r.reproduced) {
         const v = r.violation!;
         process.stdout.write(`${path}: reproduces ${v.property} [${v.rules.join(', ')}]: ${v.summary} (${v.stage})\n`);
-        return 'reproduces';
+        return { path, outcome: 'reproduces', expectation: c.expectation };
       }
       const other = r.violation ? `; it broke ${r.violation.property} [${r.violation.rules.join(', ')}] instead: ${r.violation.summary}` : r.diverged ? `; the operations no longer make the recorded crash state (${r.diverged})` : '';
       process.stdout.write(`${path}: passes: ${recorded} no longer fails${other}\n`);
-      return 'passes';
+      return { path, outcome: 'passes', expectation: c.expectation };
     } finally {
       await target.dispose();
     }
@@ -62,7 +80,7 @@ async function replayOne(path: string): Promise<Outcome> {
     if (isSetupError(err)) throw err;
     if (!isFormatError(err) && !isInvalidCaseError(err)) throw err;
     process.stderr.write(`crashcow replay: ${path}: invalid case: ${(err as Error).message}\n`);
-    return 'invalid';
+    return { path, outcome: 'invalid' };
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * `crashcow fuzz` and `crashcow replay` as a user runs them (the built CLI): exit codes, the JSON
  * summary, saved cases that replay (1 while the defect is there, 0 once it is gone, 2 for an
- * invalid case), and the setup error when qemu-io is missing.
+ * invalid case; with --expect, 0 while every case does what it records), and the setup error when
+ * qemu-io is missing.
  */
 import { execa } from 'execa';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +44,21 @@ describe('crashcow fuzz', () => {
     const bad = await crashcow(['replay', join(dir, 'bad.json')]);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('not a valid crashcow case');
+  });
+
+  it('replay --expect exits 0 when every case does what it records and 1 when one does not', async () => {
+    const corpus = fileURLToPath(new URL('../../../corpus/', import.meta.url));
+    const failing = join(corpus, 'builtin-mutant-l1-before-l2.json');
+    const fixed = join(corpus, 'builtin-resize-shrink-size-before-unlinks.json');
+    const asRecorded = await crashcow(['replay', '--expect', failing, fixed]);
+    expect(asRecorded.exitCode).toBe(0);
+    expect(asRecorded.stdout).toContain('2 case(s): 2 as recorded, 0 not');
+    const flipped = join(dir, 'flipped.json');
+    writeFileSync(flipped, JSON.stringify({ ...JSON.parse(readFileSync(fixed, 'utf8')), expectation: 'fails' }));
+    const differs = await crashcow(['replay', '--expect', failing, flipped]);
+    expect(differs.exitCode).toBe(1);
+    expect(differs.stdout).toContain(`${flipped}: NOT AS RECORDED: expected to fail, it passes`);
+    expect(differs.stdout).toContain('2 case(s): 1 as recorded, 1 not');
   });
 
   it('splits work over jobs and shards deterministically', async () => {
