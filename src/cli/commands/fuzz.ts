@@ -37,13 +37,16 @@ export const fuzzCommand: Command = {
         onFinding: (f) => process.stderr.write(`\nfuzz: finding ${f.property} [${f.rules.join(', ')}] saved to ${f.caseFile}\n`),
       },
     );
+    // Ctrl-C, and the SIGTERM or SIGHUP a CI runner or a closing terminal sends, stop the campaign
+    // cleanly: findings kept, temporary files (QEMU's image copies in /dev/shm) removed. A second
+    // signal aborts at once.
     let interrupts = 0;
-    const onSigint = (): void => {
-      if (++interrupts > 1) process.exit(130);
-      process.stderr.write('\nfuzz: stopping (finishing the runs in progress; Ctrl-C again to abort)\n');
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (++interrupts > 1) process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15));
+      process.stderr.write(`\nfuzz: ${signal}: stopping (finishing the runs in progress; ${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to abort)\n`);
       campaign.stop();
     };
-    process.on('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
     let result: CampaignResult;
     try {
       result = await campaign.run();
@@ -52,7 +55,7 @@ export const fuzzCommand: Command = {
       process.stderr.write(`crashcow fuzz: ${err.message}\n`);
       return 2;
     } finally {
-      process.off('SIGINT', onSigint);
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     }
     progress(result.stats, startMs, true);
     const elapsedS = (Date.now() - startMs) / 1000;
@@ -121,6 +124,8 @@ function shardOf(raw: string | undefined): { shardIndex: number; shardCount: num
   if (!m || n < 1 || i < 1 || i > n) throw new UsageError(`--shard needs I/N with 1 <= I <= N, got "${raw}"`);
   return { shardIndex: i - 1, shardCount: n };
 }
+
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 let lastProgressMs = 0;
 

@@ -71,13 +71,14 @@ describe('crashcow fuzz', () => {
     expect(first.crashStates + second.crashStates).toBe(whole.crashStates);
   });
 
-  it('stops cleanly on Ctrl-C, leaving no temporary files', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('stops cleanly on %s, leaving no temporary files', async (signal) => {
     const mainJs = fileURLToPath(new URL('../../../dist/src/cli/main.js', import.meta.url));
-    const tmp = join(dir, 'tmp');
+    const tmp = join(dir, `tmp-${signal}`);
     mkdirSync(tmp);
-    const child = execa(process.execPath, [mainJs, 'fuzz', '--engine', 'qemu', '--time', '60', '--output', 'json', '--corpus', join(dir, 'interrupted')], { reject: false, env: { TMPDIR: tmp } });
+    const child = execa(process.execPath, [mainJs, 'fuzz', '--engine', 'qemu', '--time', '60', '--output', 'json', '--corpus', join(dir, `interrupted-${signal}`)], { reject: false, env: { TMPDIR: tmp } });
     await new Promise((r) => setTimeout(r, 4000));
-    child.kill('SIGINT');
+    expect(readdirSync(tmp).length, 'the campaign made its temporary directory').toBeGreaterThan(0);
+    child.kill(signal);
     const r = await child;
     expect([0, 1]).toContain(r.exitCode);
     expect(JSON.parse(r.stdout).engine).toBe('qemu');
