@@ -4,6 +4,7 @@
  * stderr and a summary (human or one JSON object) on stdout. Exit 0 without findings, 1 with
  * findings saved, 2 for a usage or setup error (missing qemu-io for --engine qemu).
  */
+import { constants } from 'node:os';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
 import { Campaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
 import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../../fuzz/campaign/campaign-settings.js';
@@ -42,7 +43,7 @@ export const fuzzCommand: Command = {
     // signal aborts at once.
     let interrupts = 0;
     const onSignal = (signal: NodeJS.Signals): void => {
-      if (++interrupts > 1) process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15));
+      if (++interrupts > 1) process.exit(128 + constants.signals[signal]);
       process.stderr.write(`\nfuzz: ${signal}: stopping (finishing the runs in progress; ${signal === 'SIGINT' ? 'Ctrl-C' : 'the signal'} again to abort)\n`);
       campaign.stop();
     };
