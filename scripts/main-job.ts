@@ -8,9 +8,9 @@
  * MAIN_JOB_SEED the master seed (default 1).
  */
 import { execa } from 'execa';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { knownDefects, knownFor } from '../src/fuzz/case/known-defects.js';
 import { violationSignature } from '../src/fuzz/violation.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -31,14 +31,10 @@ interface Summary {
 /** A finding's identity, as the campaign dedupes it, per engine. */
 const signature = (engine: string, v: { property: string; rules: string[] }) => `${engine} ${violationSignature(v as Parameters<typeof violationSignature>[0])}`;
 
-/** The corpus cases that record a defect still present (expectation "fails", no mutant), by signature. */
-function knownDefects(): Map<string, string> {
+/** The corpus cases that record an engine defect still present (expectation "fails", no mutant), by engine and signature. */
+function corpusDefects(): Map<string, string> {
   const known = new Map<string, string>();
-  for (const f of readdirSync(corpusDir).filter((n) => n.endsWith('.json'))) {
-    const c = JSON.parse(readFileSync(join(corpusDir, f), 'utf8'));
-    if (c.expectation !== 'fails' || c.engine.mutants.length > 0) continue;
-    known.set(signature(c.engine.name, c.violation), `corpus/${f}`);
-  }
+  for (const d of knownDefects(corpusDir)) if (knownFor(d, d.engine, [])) known.set(`${d.engine} ${d.signature}`, `corpus/${basename(d.file)}`);
   return known;
 }
 
@@ -50,7 +46,7 @@ async function campaign(engine: 'builtin' | 'qemu'): Promise<Summary | string> {
 }
 
 async function main(): Promise<number> {
-  const known = knownDefects();
+  const known = corpusDefects();
   const results: Array<Summary | string> = [];
   for (const engine of ['builtin', 'qemu'] as const) results.push(await campaign(engine));
   const lines = [``, `crashcow main job: a ${seconds}-second crash campaign per engine, seed ${seed}, 2 jobs`, `${'engine'.padEnd(8)} ${'runs'.padStart(6)} ${'crash states'.padStart(13)} ${'states/s'.padStart(9)} ${'findings'.padStart(8)}  version`];

@@ -7,6 +7,8 @@
 import { constants } from 'node:os';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
 import { Campaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
+import { isInvalidCaseError } from '../../fuzz/case/fuzz-case.js';
+import { knownDefects, knownFor, type KnownDefect } from '../../fuzz/case/known-defects.js';
 import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../../fuzz/campaign/campaign-settings.js';
 import type { RunStats } from '../../fuzz/runner/run-stats.js';
 import type { FixedImageOptions } from '../../fuzz/commands/image-options-arb.js';
@@ -17,16 +19,17 @@ import { flagChoice, flagInt, flagValue, parseArgs, type ParsedArgs } from '../p
 import { UsageError } from '../usage-error.js';
 
 const USAGE =
-  'crashcow fuzz --engine builtin|qemu [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--output human|json] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N]';
+  'crashcow fuzz --engine builtin|qemu [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N]';
 
-const FLAGS = ['engine', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'output', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits'];
+const FLAGS = ['engine', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits'];
+const REPEATABLE = new Set(['mutant', 'known']);
 
 export const fuzzCommand: Command = {
   name: 'fuzz',
   summary: 'crash-consistency fuzzing of an engine; findings saved as replayable cases',
   usage: USAGE,
   async run(argv) {
-    const args = parseArgs(argv, FLAGS.map((name) => ({ name, takesValue: true, repeatable: name === 'mutant' })));
+    const args = parseArgs(argv, FLAGS.map((name) => ({ name, takesValue: true, repeatable: REPEATABLE.has(name) })));
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
     const { settings, corpusDir, output, timeSeconds } = settingsOf(args);
     const startMs = Date.now();
@@ -62,7 +65,7 @@ export const fuzzCommand: Command = {
     const elapsedS = (Date.now() - startMs) / 1000;
     const statesPerSecond = Math.round(result.stats.crashStates / Math.max(elapsedS, 1e-3));
     if (output === 'json') {
-      const summary = { engine: settings.engine, engineVersion: result.engineVersion, seed: settings.plan.masterSeed, runs: result.stats.runs, crashStates: result.stats.crashStates, statesPerSecond, findings: result.findings };
+      const summary = { engine: settings.engine, engineVersion: result.engineVersion, seed: settings.plan.masterSeed, runs: result.stats.runs, crashStates: result.stats.crashStates, statesPerSecond, findings: result.findings, knownRepeats: result.stats.knownRepeats };
       process.stdout.write(JSON.stringify(summary) + '\n');
     } else {
       process.stdout.write(humanSummary(settings, result, statesPerSecond, elapsedS));
@@ -109,11 +112,28 @@ function settingsOf(args: ParsedArgs): { settings: Omit<CampaignSettings, 'deadl
       fixed,
       statesPerCrash,
       maxCommands,
+      known: knownSignatures(args.flags.get('known') ?? [], engine, mutants),
     },
     corpusDir: flagValue(args, 'corpus') ?? 'fuzz-findings',
     output: flagChoice(args, 'output', ['human', 'json'] as const, 'human'),
     timeSeconds,
   };
+}
+
+/** The signatures of the still-failing cases in the `--known` directories that this campaign's engine and mutants made. */
+function knownSignatures(dirs: readonly string[], engine: string, mutants: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const dir of dirs) {
+    let defects: KnownDefect[];
+    try {
+      defects = knownDefects(dir);
+    } catch (err) {
+      if (!isInvalidCaseError(err) && !(err as { code?: string }).code?.startsWith('E')) throw err;
+      throw new UsageError(`--known ${dir}: ${(err as Error).message}`);
+    }
+    for (const d of defects) if (knownFor(d, engine, mutants)) out.add(d.signature);
+  }
+  return [...out];
 }
 
 /** "--shard I/N" with 1 <= I <= N, as a 0-based index. */
@@ -145,7 +165,7 @@ function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult
   const lines = [
     `engine: ${s.engine} (${r.engineVersion})`,
     `seed: ${s.plan.masterSeed}${s.plan.shardCount > 1 ? ` shard ${s.plan.shardIndex + 1}/${s.plan.shardCount}` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
-    `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}`,
+    `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}${s.known && s.known.length > 0 ? ` (${s.known.length} known from --known: ${s.known.join(' ')})` : ''}`,
     r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}`,
     ...r.findings.map((f) => `  ${f.property} [${f.rules.join(', ')}] ${propertyTitles[f.property as PropertyName] ?? ''}\n    ${f.caseFile}  (replay: crashcow replay ${f.caseFile})`),
   ];

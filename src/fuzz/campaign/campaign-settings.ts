@@ -18,6 +18,11 @@ export interface CampaignSettings {
    * to judging states); the finding is still finalized and saved, with the operations as they failed.
    */
   shrink?: boolean;
+  /**
+   * Signatures (violationSignature) of defects already on record (`--known DIR`): a run that breaks
+   * one counts as a repeat and is neither shrunk nor saved, so the time goes to new findings.
+   */
+  known?: string[];
 }
 
 /**

@@ -22,6 +22,8 @@ export interface JobSettings {
   maxCommands: number;
   /** See CampaignSettings.shrink. */
   shrink?: boolean;
+  /** See CampaignSettings.known. */
+  known?: readonly string[];
   stats: RunStats;
   shouldStop: () => boolean;
   /** Called with each new finding (a case without its replay line and file name). */
@@ -29,7 +31,7 @@ export interface JobSettings {
 }
 
 export async function runJob(s: JobSettings): Promise<void> {
-  const seen = new Set<string>();
+  const seen = new Set<string>(s.known);
   for (const batch of jobBatches(s.plan, s.jobIndex)) {
     if (s.shouldStop()) return;
     const raw = await runBatch({ target: s.target, fixed: s.fixed, statesPerCrash: s.statesPerCrash, maxCommands: s.maxCommands, shrink: s.shrink, stats: s.stats, shouldStop: s.shouldStop, known: seen }, batch.seed, batch.numRuns);

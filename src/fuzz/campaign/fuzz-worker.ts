@@ -36,6 +36,7 @@ try {
     statesPerCrash: settings.statesPerCrash,
     maxCommands: settings.maxCommands,
     shrink: settings.shrink,
+    known: settings.known,
     stats,
     shouldStop: () => stopped || (settings.deadlineMs !== null && Date.now() >= settings.deadlineMs),
     onFinding: (c, batchIndex) => post({ type: 'finding', case: c, batchIndex }),

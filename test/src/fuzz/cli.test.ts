@@ -4,13 +4,23 @@
  * invalid case; with --expect, 0 while every case does what it records), and the setup error when
  * qemu-io is missing.
  */
+import Ajv from 'ajv';
 import { execa } from 'execa';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crashcow } from '../../helpers/crashcow-cli.js';
+
+const summarySchema = JSON.parse(readFileSync(new URL('../../../spec/schemas/fuzz-summary.schema.json', import.meta.url), 'utf8'));
+const validSummary = new Ajv({ allErrors: true, strict: true }).compile(summarySchema);
+/** The --output json summary, checked against spec/schemas/fuzz-summary.schema.json. */
+function summaryOf(stdout: string) {
+  const summary = JSON.parse(stdout);
+  expect(validSummary(summary), JSON.stringify(validSummary.errors)).toBe(true);
+  return summary;
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'crashcow-fuzz-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,8 +29,8 @@ describe('crashcow fuzz', () => {
   it('prints one JSON summary and exits 0 when nothing is found', async () => {
     const r = await crashcow(['fuzz', '--engine', 'builtin', '--seed', '5', '--runs', '4', '--lazy-refcounts', 'off', '--output', 'json', '--corpus', join(dir, 'none')]);
     expect(r.exitCode).toBe(0);
-    const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ engine: 'builtin', engineVersion: 'crashcow-builtin 0.1.0', seed: 5, runs: 4, findings: [] });
+    const summary = summaryOf(r.stdout);
+    expect(summary).toMatchObject({ engine: 'builtin', engineVersion: 'crashcow-builtin 0.1.0', seed: 5, runs: 4, findings: [], knownRepeats: 0 });
     expect(summary.crashStates).toBeGreaterThan(0);
     expect(typeof summary.statesPerSecond).toBe('number');
   });
@@ -29,7 +39,7 @@ describe('crashcow fuzz', () => {
     const corpus = join(dir, 'found');
     const r = await crashcow(['fuzz', '--engine', 'builtin', '--mutant', 'refcount-after-l2', '--seed', '1', '--runs', '20', '--lazy-refcounts', 'off', '--output', 'json', '--corpus', corpus]);
     expect(r.exitCode).toBe(1);
-    const { findings } = JSON.parse(r.stdout) as { findings: Array<{ property: string; caseFile: string }> };
+    const { findings } = summaryOf(r.stdout) as { findings: Array<{ property: string; caseFile: string }> };
     expect(findings.length).toBeGreaterThan(0);
     expect(readdirSync(corpus).length).toBe(findings.length);
     const caseFile = findings[0].caseFile;
@@ -59,6 +69,22 @@ describe('crashcow fuzz', () => {
     expect(differs.exitCode).toBe(1);
     expect(differs.stdout).toContain(`${flipped}: NOT AS RECORDED: expected to fail, it passes`);
     expect(differs.stdout).toContain('2 case(s): 1 as recorded, 1 not');
+  });
+
+  it('--known DIR: a failure a still-failing case there records is a repeat, neither shrunk nor saved', async () => {
+    const known = join(dir, 'known');
+    mkdirSync(known);
+    copyFileSync(fileURLToPath(new URL('../../../corpus/builtin-mutant-l1-before-l2.json', import.meta.url)), join(known, 'l1.json'));
+    const args = ['fuzz', '--engine', 'builtin', '--mutant', 'l1-before-l2', '--seed', '1', '--runs', '20', '--lazy-refcounts', 'off', '--output', 'json'];
+    const signatures = (stdout: string) => (JSON.parse(stdout) as { findings: Array<{ property: string; rules: string[] }> }).findings.map((f) => `${f.property} [${f.rules.join(', ')}]`);
+    const plain = await crashcow([...args, '--corpus', join(dir, 'known-plain')]);
+    expect(signatures(plain.stdout)).toContain('P1 [AL-4]');
+    const skipping = await crashcow([...args, '--corpus', join(dir, 'known-skip'), '--known', known]);
+    expect(signatures(skipping.stdout)).not.toContain('P1 [AL-4]');
+    expect(summaryOf(skipping.stdout).knownRepeats).toBeGreaterThan(0);
+    const missing = await crashcow(['fuzz', '--known', join(dir, 'no-such-dir')]);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('--known');
   });
 
   it('splits work over jobs and shards deterministically', async () => {
