@@ -157,7 +157,7 @@ function progress(stats: RunStats, startMs: number, final = false): void {
   if (!final && !tty && now - lastProgressMs < 10_000) return;
   lastProgressMs = now;
   const elapsedS = Math.max((now - startMs) / 1000, 1e-3);
-  const line = `fuzz: runs ${stats.runs} · crash states ${stats.crashStates.toLocaleString('en-US')} · ${Math.round(stats.crashStates / elapsedS).toLocaleString('en-US')} states/s · findings ${stats.findings} · ${Math.round(elapsedS)}s`;
+  const line = `fuzz: runs ${stats.runs}${stats.shrinkRuns > 0 ? ` (+${stats.shrinkRuns} shrinking)` : ''} · crash states ${stats.crashStates.toLocaleString('en-US')} · ${Math.round(stats.crashStates / elapsedS).toLocaleString('en-US')} states/s · findings ${stats.findings} · ${Math.round(elapsedS)}s`;
   process.stderr.write(tty ? `\r${line}\x1b[K${final ? '\n' : ''}` : `${line}\n`);
 }
 

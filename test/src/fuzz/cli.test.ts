@@ -39,6 +39,7 @@ describe('crashcow fuzz', () => {
     const corpus = join(dir, 'found');
     const r = await crashcow(['fuzz', '--engine', 'builtin', '--mutant', 'refcount-after-l2', '--seed', '1', '--runs', '20', '--lazy-refcounts', 'off', '--output', 'json', '--corpus', corpus]);
     expect(r.exitCode).toBe(1);
+    expect(r.stderr, 'the progress line counts the runs made while shrinking').toMatch(/fuzz: runs \d+ \(\+\d+ shrinking\) · /);
     const { findings } = summaryOf(r.stdout) as { findings: Array<{ property: string; caseFile: string }> };
     expect(findings.length).toBeGreaterThan(0);
     expect(readdirSync(corpus).length).toBe(findings.length);
