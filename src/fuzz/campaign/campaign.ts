@@ -65,13 +65,13 @@ export class Campaign {
     const probe = await makeTarget(s.engine, s.mutants);
     const engineVersion = probe.engineVersion;
     const total = s.plan.jobCount === 1 ? await this.runInProcess(probe) : (await probe.dispose(), await this.runWorkers());
-    return { engineVersion, stats: total, findings: [...this.saved.values()] };
+    return { engineVersion, stats: this.withSaved(total), findings: [...this.saved.values()] };
   }
 
   private async runInProcess(target: Awaited<ReturnType<typeof makeTarget>>): Promise<RunStats> {
     const s = this.settings;
     const stats = newRunStats();
-    const timer = setInterval(() => this.hooks.onProgress?.(stats), 500);
+    const timer = setInterval(() => this.hooks.onProgress?.(this.withSaved(stats)), 500);
     try {
       await runJob({ ...s, jobIndex: 0, target, stats, shouldStop: () => this.shouldStop(), onFinding: (c, b) => this.save(c, b) });
     } finally {
@@ -94,7 +94,7 @@ export class Campaign {
         w.on('message', (m: WorkerMessage) => {
           if (m.type === 'stats') {
             latest[jobIndex] = m.stats;
-            this.hooks.onProgress?.(sum());
+            this.hooks.onProgress?.(this.withSaved(sum()));
           } else if (m.type === 'finding') this.save(m.case as FuzzCase, m.batchIndex);
           else if (m.type === 'error') reject(new Error(`fuzz job ${jobIndex}: ${m.message}`));
           else if (m.type === 'done') void w.terminate().then(() => resolve());
@@ -104,6 +104,14 @@ export class Campaign {
       });
     });
     return Promise.all(jobs).then(sum);
+  }
+
+  /**
+   * `stats` with `findings` counting the saved cases: jobs count the findings new to themselves, and
+   * two jobs may find the same property and rules, which is saved once.
+   */
+  private withSaved(stats: RunStats): RunStats {
+    return { ...stats, findings: this.saved.size };
   }
 
   private shouldStop(): boolean {

@@ -88,6 +88,15 @@ describe('crashcow fuzz', () => {
     expect(missing.stderr).toContain('--known');
   });
 
+  it('counts a finding two jobs both make once, in the progress line as in the summary', async () => {
+    const r = await crashcow(['fuzz', '--engine', 'builtin', '--mutant', 'l1-before-l2', '--seed', '1', '--runs', '20', '--jobs', '2', '--lazy-refcounts', 'off', '--output', 'json', '--corpus', join(dir, 'two-jobs')]);
+    const saved = summaryOf(r.stdout).findings.length;
+    expect(saved).toBeGreaterThan(0);
+    const counts = [...r.stderr.matchAll(/ findings (\d+) · /g)].map((m) => Number(m[1]));
+    expect(counts.at(-1)).toBe(saved);
+    expect(Math.max(...counts)).toBe(saved);
+  });
+
   it('splits work over jobs and shards deterministically', async () => {
     const args = ['fuzz', '--engine', 'builtin', '--seed', '9', '--runs', '20', '--lazy-refcounts', 'off', '--output', 'json', '--corpus', join(dir, 'shards')];
     const whole = JSON.parse((await crashcow([...args, '--jobs', '2'])).stdout);
