@@ -7,7 +7,7 @@
 import { constants } from 'node:os';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
 import { Campaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
-import { isInvalidCaseError } from '../../fuzz/case/fuzz-case.js';
+import { isCaseReadError } from '../../fuzz/case/fuzz-case.js';
 import { knownDefects, knownFor, type KnownDefect } from '../../fuzz/case/known-defects.js';
 import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../../fuzz/campaign/campaign-settings.js';
 import type { RunStats } from '../../fuzz/runner/run-stats.js';
@@ -128,7 +128,7 @@ function knownSignatures(dirs: readonly string[], engine: string, mutants: reado
     try {
       defects = knownDefects(dir);
     } catch (err) {
-      if (!isInvalidCaseError(err) && !(err as { code?: string }).code?.startsWith('E')) throw err;
+      if (!isCaseReadError(err)) throw err;
       throw new UsageError(`--known ${dir}: ${(err as Error).message}`);
     }
     for (const d of defects) if (knownFor(d, engine, mutants)) out.add(d.signature);

@@ -7,7 +7,7 @@
  */
 import { isFormatError } from '../../../spec/format/format-error.js';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
-import { isInvalidCaseError, readCase, type FuzzCase } from '../../fuzz/case/fuzz-case.js';
+import { isCaseReadError, isInvalidCaseError, readCase, type FuzzCase } from '../../fuzz/case/fuzz-case.js';
 import { replayCase } from '../../fuzz/case/replay-case.js';
 import { describeImageOptions } from '../../fuzz/image-options.js';
 import { makeTarget } from '../../fuzz/target/make-target.js';
@@ -54,7 +54,7 @@ async function replayOne(path: string): Promise<Replayed> {
     c = readCase(path);
     for (const m of c.engine.mutants) if (!isMutantName(m)) throw new UsageError(`${path}: unknown mutant "${m}"`);
   } catch (err) {
-    if (!isInvalidCaseError(err) && !isUsageError(err) && !(err as { code?: string }).code?.startsWith('E')) throw err;
+    if (!isCaseReadError(err) && !isUsageError(err)) throw err;
     process.stderr.write(`crashcow replay: ${(err as Error).message}\n`);
     return { path, outcome: 'invalid' };
   }

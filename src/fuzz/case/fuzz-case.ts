@@ -47,6 +47,12 @@ export function isInvalidCaseError(err: unknown): err is InvalidCaseError {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'INVALID_CASE';
 }
 
+/** True for what readCase throws on a user's file: an invalid case, or the OS error of an unreadable path. */
+export function isCaseReadError(err: unknown): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return isInvalidCaseError(err) || (typeof code === 'string' && code.startsWith('E'));
+}
+
 let validator: ValidateFunction | undefined;
 
 function validate(): ValidateFunction {
