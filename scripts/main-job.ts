@@ -10,7 +10,7 @@
 import { execa } from 'execa';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { knownDefects, knownFor } from '../src/fuzz/case/known-defects.js';
+import { knownDefects } from '../src/fuzz/case/known-defects.js';
 import { violationSignature } from '../src/fuzz/violation.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -29,12 +29,12 @@ interface Summary {
 }
 
 /** A finding's identity, as the campaign dedupes it, per engine. */
-const signature = (engine: string, v: { property: string; rules: string[] }) => `${engine} ${violationSignature(v as Parameters<typeof violationSignature>[0])}`;
+const keyOf = (engine: string, signature: string) => `${engine} ${signature}`;
 
 /** The corpus cases that record an engine defect still present (expectation "fails", no mutant), by engine and signature. */
 function corpusDefects(): Map<string, string> {
   const known = new Map<string, string>();
-  for (const d of knownDefects(corpusDir)) if (knownFor(d, d.engine, [])) known.set(`${d.engine} ${d.signature}`, `corpus/${basename(d.file)}`);
+  for (const d of knownDefects(corpusDir)) if (d.mutants.length === 0) known.set(keyOf(d.engine, d.signature), `corpus/${basename(d.file)}`);
   return known;
 }
 
@@ -61,7 +61,7 @@ async function main(): Promise<number> {
     }
     lines.push(`${r.engine.padEnd(8)} ${String(r.runs).padStart(6)} ${String(r.crashStates).padStart(13)} ${String(r.statesPerSecond).padStart(9)} ${String(r.findings.length).padStart(8)}  ${r.engineVersion}`);
     for (const f of r.findings) {
-      const k = known.get(signature(r.engine, f));
+      const k = known.get(keyOf(r.engine, violationSignature(f as Parameters<typeof violationSignature>[0])));
       const where = relative(process.cwd(), f.caseFile);
       if (k) findingLines.push(`  known  ${r.engine} ${f.property} [${f.rules.join(', ')}] as in ${k}; this run's case: ${where}`);
       else {

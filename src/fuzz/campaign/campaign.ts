@@ -106,10 +106,7 @@ export class Campaign {
     return Promise.all(jobs).then(sum);
   }
 
-  /**
-   * `stats` with `findings` counting the saved cases: jobs count the findings new to themselves, and
-   * two jobs may find the same property and rules, which is saved once.
-   */
+  /** `stats` with `findings` counting the saved cases (two jobs may find the same property and rules: it is saved once). */
   private withSaved(stats: RunStats): RunStats {
     return { ...stats, findings: this.saved.size };
   }

@@ -42,7 +42,6 @@ export async function runJob(s: JobSettings): Promise<void> {
     seen.add(signature);
     seen.add(violationSignature(raw.violation));
     if (known) continue;
-    s.stats.findings++;
     await s.onFinding(c, batch.index);
   }
 }

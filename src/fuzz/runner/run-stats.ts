@@ -12,6 +12,7 @@ export interface RunStats {
   stateGroups: number;
   /** Recoveries that could not run (a dirty image without a repair): no verdict. */
   unknownRecoveries: number;
+  /** Saved cases: the campaign sets it (jobs may find the same property and rules; it is saved once). */
   findings: number;
   /** Runs that broke a property already found in the campaign (passed over, see BatchConfig.known). */
   knownRepeats: number;
