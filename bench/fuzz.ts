@@ -8,6 +8,8 @@
  * `crashcow fuzz --engine builtin --mutant NAME --seed 1` takes to find each mutant (a finding
  * counts when its case does not fail without the mutant). BENCH_SECONDS sets the throughput window
  * (default 60), BENCH_MUTANT_SECONDS the budget per mutant (default 60), BENCH_MUTANTS a comma list.
+ * BENCH_BASELINE=DIR (another built checkout) prints instead the throughput of this checkout and
+ * DIR's side by side, alternating (bench/fuzz-side-by-side.ts; BENCH_ROUNDS measurements per side).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +20,7 @@ import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings }
 import { readCase } from '../src/fuzz/case/fuzz-case.js';
 import { replayCase } from '../src/fuzz/case/replay-case.js';
 import { makeTarget, type EngineName } from '../src/fuzz/target/make-target.js';
+import { sideBySide } from './fuzz-side-by-side.js';
 
 // 60 s: QEMU runs differ widely in cost (the first of seed 1 takes 15 s of one job: a 1 MiB write
 // in 4 KiB clusters, writethrough, 1025 states), and in 30 s windows the QEMU lazy-off row of the
@@ -82,6 +85,10 @@ async function timeToFind(mutant: MutantName, dir: string): Promise<{ seconds: n
 }
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_BASELINE) {
+    sideBySide(process.env.BENCH_BASELINE, THROUGHPUT_SECONDS, Number(process.env.BENCH_ROUNDS ?? 2));
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'crashcow-bench-fuzz-'));
   try {
     console.log(`throughput, every property applied, ${THROUGHPUT_SECONDS} s per engine (findings counted, not shrunk):`);
