@@ -5,7 +5,7 @@
  * a user mistake shows (ENOENT, EACCES, EISDIR); those errors keep their `code`.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { ReadIntoSource } from './scratch-reader.js';
+import type { ReadIntoSource } from '../../spec/walk/scratch-reader.js';
 
 export class CheckFileSource implements ReadIntoSource {
   private readonly fd: number;

@@ -4,7 +4,7 @@
  * Commands: write [-P pattern] [-z [-u]] [-c] OFF LEN, read [-P pattern] OFF LEN, discard OFF LEN, flush.
  */
 import { performance } from 'node:perf_hooks';
-import { dirtyOpenRepair } from '../../check/repair/repair-hook.js';
+import { dirtyOpenRepair } from '../../repair/repair-hook.js';
 import { BuiltinEngine } from '../../engine/builtin/builtin-engine.js';
 import type { CacheMode, EngineImage } from '../../engine/engine.js';
 import { isEngineError } from '../../engine/engine-error.js';

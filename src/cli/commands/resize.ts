@@ -2,7 +2,7 @@
  * crashcow resize [--shrink] [-f qcow2] [--mutant NAME]... IMAGE [+|-]SIZE: qemu-img resize's syntax
  * and message ("Image resized."), done by the built-in engine. Shrinking needs --shrink.
  */
-import { dirtyOpenRepair } from '../../check/repair/repair-hook.js';
+import { dirtyOpenRepair } from '../../repair/repair-hook.js';
 import { BuiltinEngine } from '../../engine/builtin/builtin-engine.js';
 import { isEngineError } from '../../engine/engine-error.js';
 import type { Command } from '../command.js';

@@ -2,7 +2,7 @@
  * crashcow snapshot [-c NAME | -a NAME | -d NAME | -l] [--mutant NAME]... IMAGE: qemu-img snapshot's
  * syntax and list format, done by the built-in engine. -a finds by id, then name; -d by name.
  */
-import { dirtyOpenRepair } from '../../check/repair/repair-hook.js';
+import { dirtyOpenRepair } from '../../repair/repair-hook.js';
 import { BuiltinEngine } from '../../engine/builtin/builtin-engine.js';
 import type { EngineImage, SnapshotInfo } from '../../engine/engine.js';
 import { errnoText, isEngineError } from '../../engine/engine-error.js';

@@ -5,7 +5,7 @@
  * process leaves (everything it wrote landed, its caches lost), recovered through the engine, with
  * the model resolved to what the recovered image holds.
  */
-import { repairImage } from '../../check/repair/repair-image.js';
+import { repairImage } from '../../repair/repair-image.js';
 import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
 import type { CrashState } from '../../storage/crash-states/crash-state.js';
 import { toByteSource } from '../../storage/to-byte-source.js';

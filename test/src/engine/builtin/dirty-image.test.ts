@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { incompatibleBits } from '../../../../spec/format/feature-bits.js';
-import { dirtyOpenRepair } from '../../../../src/check/repair/repair-hook.js';
+import { dirtyOpenRepair } from '../../../../src/repair/repair-hook.js';
 import { BuiltinEngine } from '../../../../src/engine/builtin/builtin-engine.js';
 import { isEngineError } from '../../../../src/engine/engine-error.js';
 import { MemoryDevice } from '../../../../src/storage/memory-device.js';
