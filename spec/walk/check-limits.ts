@@ -1,7 +1,7 @@
 /**
  * Named limits of the walk, and so of the checker and the repair that run it: how much memory and
- * work an image may make them spend. Every one is
- * checked before anything sized from an image field is allocated.
+ * work an image may make them spend. Every one is checked before anything sized from an image
+ * field is allocated.
  */
 export const checkLimits = {
   /**

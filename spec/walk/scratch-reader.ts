@@ -1,7 +1,7 @@
 /**
  * ScratchReader: reads table data into one reused buffer when the source can read into a
- * caller's buffer (CheckFileSource), else through ByteSource.read. What lies past the end of the
- * file reads as zeros. A returned view is valid only until the reader's next read.
+ * caller's buffer (src/io's FileByteSource), else through ByteSource.read. What lies past the end
+ * of the file reads as zeros. A returned view is valid only until the reader's next read.
  */
 import { readPadded, type ByteSource } from '../format/byte-source.js';
 

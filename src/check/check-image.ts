@@ -14,8 +14,11 @@ import { FindingSink } from '../../spec/walk/finding-sink.js';
 import { compareRefcounts } from './refcount-compare.js';
 import { reportSharedStructures } from './shared-structures.js';
 
-/** Checks the image behind `source`; `filename` is reported as given. */
-export function checkImage(source: ByteSource, filename: string): CheckReport {
+/**
+ * Checks the image behind `source`; `filename` is reported as given ('image' when the caller has
+ * no file name, e.g. when a repair uses the checker as its judge).
+ */
+export function checkImage(source: ByteSource, filename = 'image'): CheckReport {
   const sink = new FindingSink();
   const c = computeReferences(source, sink);
   if (c === null) return buildReport(filename, sink, NO_FACTS);

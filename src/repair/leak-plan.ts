@@ -8,7 +8,6 @@
 import { finding, type Finding } from '../../spec/invariants/finding.js';
 import type { BlockDevice } from '../storage/block-device.js';
 import { toByteSource } from '../storage/to-byte-source.js';
-import type { CheckReport } from '../check/check-report.js';
 import { computeReferences } from '../../spec/walk/compute-references.js';
 import { FindingSink } from '../../spec/walk/finding-sink.js';
 import { planFullRepair, type PlannedRepair } from './full-repair-plan.js';
@@ -17,13 +16,14 @@ import { withoutDirtyAndCorrupt } from './repaired-features.js';
 import { openForRepair } from './open-for-repair.js';
 import { refcountEdits } from './refcount-edits.js';
 import { RefTally } from './ref-tally.js';
+import type { Judgement } from './repair-judge.js';
 import type { RepairPlan } from './repair-plan.js';
 import { writeEpoch } from './write-plan.js';
 
 const COPIED_RULES = new Set(['L1-3', 'L2-2']);
 
-/** Plans a leak repair of the image on `device`, given its check report `before` (reads only). */
-export function planLeakRepair(device: BlockDevice, before: CheckReport): PlannedRepair {
+/** Plans a leak repair of the image on `device`, given the judge's verdict `before` on it (reads only). */
+export function planLeakRepair(device: BlockDevice, before: Judgement): PlannedRepair {
   const c = computeReferences(toByteSource(device), new FindingSink());
   if (c === null || !c.complete) return { ok: false, findings: before.findings.filter((f) => f.kind === 'check-error') };
   const refused = zeroRefcountReferenced((k) => c.expected.countOf(k), c.onDisk.saturated, c.image.fileClusterCount, c.image.clusterSizeBytes);
@@ -67,8 +67,8 @@ function zeroRefcountReferenced(countOf: (k: number) => number, stored: Uint8Arr
   return null;
 }
 
-/** Corruptions of the report that are COPIED mismatches (kept witnesses plus omitted ones). */
-function copiedCorruptions(report: CheckReport): number {
+/** Corruptions of the verdict that are COPIED mismatches (kept witnesses plus omitted ones). */
+function copiedCorruptions(report: Judgement): number {
   const kept = report.findings.filter((f) => f.kind === 'corruption' && COPIED_RULES.has(f.rule)).length;
   const omitted = report['findings-omitted'].filter((o) => o.kind === 'corruption' && COPIED_RULES.has(o.rule)).reduce((n, o) => n + o.count, 0);
   return kept + omitted;

@@ -3,6 +3,7 @@
  * built-in engine runs when it opens a dirty image (FEAT-1, LAZY-5). Recorded, so P5 can crash
  * inside it.
  */
+import { checkImage } from '../../check/check-image.js';
 import { repairImage } from '../../repair/repair-image.js';
 import type { RepairHook } from '../../engine/engine.js';
 import type { BlockDevice } from '../../storage/block-device.js';
@@ -23,7 +24,7 @@ export function crashcowRepairer(mutants: readonly string[] = [], dirtyP5Stride?
     async repair(state: BlockDevice): Promise<RecoveryRun> {
       const rec = new RecordingDevice(new CowDevice(state));
       try {
-        repairImage(rec, 'all', { mutants, counts: false });
+        repairImage(rec, 'all', checkImage, { mutants, counts: false });
         return { device: rec.inner, ops: rec.ops };
       } catch (err) {
         return { device: rec.inner, ops: rec.ops, failure: failureOf(err) };
@@ -39,5 +40,5 @@ export function crashcowRepairer(mutants: readonly string[] = [], dirtyP5Stride?
  * with its rule, where a failed open would only say that the repair was not enough.
  */
 export const crashcowRepairHook: RepairHook = (device, opts) => {
-  repairImage(device, 'all', { mutants: opts.mutants, counts: false });
+  repairImage(device, 'all', checkImage, { mutants: opts.mutants, counts: false });
 };

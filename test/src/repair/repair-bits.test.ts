@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeSnapshotTable } from '../../../spec/format/snapshot-table.js';
+import { checkImage } from '../../../src/check/check-image.js';
 import { repairImage } from '../../../src/repair/repair-image.js';
 import { MemoryDevice } from '../../../src/storage/memory-device.js';
 import { tempDir } from '../../helpers/qemu.js';
@@ -40,7 +41,7 @@ describe('dirty and corrupt bits', () => {
     await baseCopy(plain('refcount_bits=1'), tmp.path, p);
     shareEverything(p, new Layout(p));
     const dev = MemoryDevice.from(new Uint8Array(readFileSync(p)));
-    const result = repairImage(dev, 'all');
+    const result = repairImage(dev, 'all', checkImage);
     expect(result.verified.corruptions, 'the overflow cannot be repaired').toBeGreaterThan(0);
     expect(result.bitsCleared).toBe(false);
     expect(dev.read(79, 1)[0] & 3, 'dirty and corrupt are still set').toBe(3);

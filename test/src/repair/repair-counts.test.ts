@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkImage } from '../../../src/check/check-image.js';
 import { repairImage } from '../../../src/repair/repair-image.js';
 import { MemoryDevice } from '../../../src/storage/memory-device.js';
 import { qemuIo, tempDir } from '../../helpers/qemu.js';
@@ -25,8 +26,8 @@ describe('repairImage counts', () => {
     l.setStoredRefcount(free, 1);
     const counted = MemoryDevice.from(readFileSync(p));
     const uncounted = MemoryDevice.from(readFileSync(p));
-    const a = repairImage(counted, 'all');
-    const b = repairImage(uncounted, 'all', { counts: false });
+    const a = repairImage(counted, 'all', checkImage);
+    const b = repairImage(uncounted, 'all', checkImage, { counts: false });
     expect(a.leaksFixed).toBe(2);
     expect([b.leaksFixed, b.corruptionsFixed]).toEqual([null, null]);
     expect(b.verified).toEqual(a.verified);

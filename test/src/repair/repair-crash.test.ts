@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkImage } from '../../../src/check/check-image.js';
 import { repairImage } from '../../../src/repair/repair-image.js';
 import { repairMutants } from '../../../src/repair/repair-mutants.js';
 import { CrashPlan } from '../../../src/storage/crash-states/crash-plan.js';
@@ -60,14 +61,14 @@ async function damagedBytes(c: CrashCase, i: number): Promise<Uint8Array> {
 /** Runs every crash state of a recorded repair through a second repair; returns the failures. */
 function crashFailures(damaged: Uint8Array, expectedGuest: Uint8Array, mutants: readonly string[]): { states: number; failures: string[] } {
   const recording = new RecordingDevice(MemoryDevice.from(damaged));
-  repairImage(recording, 'all', { mutants });
+  repairImage(recording, 'all', checkImage, { mutants });
   const plan = new CrashPlan(MemoryDevice.from(damaged), recording.ops, { mode: 'flush-points', maxStates: STATES, seed: SEED });
   const failures: string[] = [];
   let states = 0;
   for (const state of plan.states()) {
     states++;
     const device = state.device();
-    repairImage(device, 'all');
+    repairImage(device, 'all', checkImage);
     const { exitCode, report } = checkDevice(device);
     if (exitCode !== 0) failures.push(`${state.id}: check exit ${exitCode}: ${report.findings.map((f) => f.rule + ' ' + f.detail).join('; ')}`);
     else {
@@ -82,7 +83,7 @@ describe('a crash at any point of a repair, then a second repair, ends clean wit
   it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, i) => {
     const damaged = await damagedBytes(c, i);
     const clean = MemoryDevice.from(damaged);
-    const result = repairImage(clean, 'all');
+    const result = repairImage(clean, 'all', checkImage);
     expect(result.strategy).toBe(c.strategy);
     expect(checkDevice(clean).exitCode).toBe(0);
     const { states, failures } = crashFailures(damaged, guestBytes(clean), []);
@@ -93,7 +94,7 @@ describe('a crash at any point of a repair, then a second repair, ends clean wit
   it(`canary: the ${repairMutants.oneEpoch} mutant (switch written with the new structures, no flush between) is caught`, async () => {
     const damaged = await damagedBytes(cases[2], 99);
     const clean = MemoryDevice.from(damaged);
-    repairImage(clean, 'all');
+    repairImage(clean, 'all', checkImage);
     const { failures } = crashFailures(damaged, guestBytes(clean), [repairMutants.oneEpoch]);
     expect(failures.length, 'some crash state shows the broken order').toBeGreaterThan(0);
   });

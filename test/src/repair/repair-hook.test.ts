@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isFormatError } from '../../../spec/format/format-error.js';
+import { checkImage } from '../../../src/check/check-image.js';
 import { dirtyOpenRepair } from '../../../src/repair/repair-hook.js';
 import { MemoryDevice } from '../../../src/storage/memory-device.js';
 import { tempDir } from '../../helpers/qemu.js';
@@ -16,7 +17,7 @@ describe('dirtyOpenRepair (the engine hook, FEAT-1 / LAZY-5)', () => {
     await baseCopy(crashedLazy, tmp.path, p);
     const dev = MemoryDevice.from(new Uint8Array(readFileSync(p)));
     expect(dev.read(79, 1)[0] & 1, 'the image is dirty').toBe(1);
-    dirtyOpenRepair(dev, { mutants: [] });
+    dirtyOpenRepair(checkImage)(dev, { mutants: [] });
     expect(dev.read(79, 1)[0] & 1).toBe(0);
     expect(checkDevice(dev).exitCode).toBe(0);
   });
@@ -25,7 +26,7 @@ describe('dirtyOpenRepair (the engine hook, FEAT-1 / LAZY-5)', () => {
     const dev = MemoryDevice.from(new Uint8Array(4096).fill(7));
     let caught: unknown;
     try {
-      dirtyOpenRepair(dev, { mutants: [] });
+      dirtyOpenRepair(checkImage)(dev, { mutants: [] });
     } catch (err) {
       caught = err;
     }

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isFormatError } from '../../../spec/format/format-error.js';
+import { checkImage } from '../../../src/check/check-image.js';
 import { repairImage } from '../../../src/repair/repair-image.js';
 import { dirtyOpenRepair } from '../../../src/repair/repair-hook.js';
 import { BuiltinEngine } from '../../../src/engine/builtin/builtin-engine.js';
@@ -52,7 +53,7 @@ describe('repair of referenced clusters with refcount 0 (RC-6, MUT-16)', () => {
       const { bytes, guest } = await damaged(c, `clean-${i}.qcow2`);
       const dev = MemoryDevice.from(bytes);
       expect(checkDevice(dev).report.corruptions, 'the damage is visible').toBeGreaterThan(0);
-      const result = repairImage(dev, 'all');
+      const result = repairImage(dev, 'all', checkImage);
       expect(result.strategy).toBe(c.mutantBreaks ? 'rebuild' : 'in-place');
       expect(checkDevice(dev).exitCode).toBe(0);
       expect(firstDifference(guestBytes(dev), guest)).toBe(-1);
@@ -62,7 +63,7 @@ describe('repair of referenced clusters with refcount 0 (RC-6, MUT-16)', () => {
       it(`${c.name}: mutant ${MUTANT} skips the rebuild and leaves referenced clusters at refcount 0`, async () => {
         const { bytes } = await damaged(c, `mutant-${i}.qcow2`);
         const dev = MemoryDevice.from(bytes);
-        const result = repairImage(dev, 'all', { mutants: [MUTANT] });
+        const result = repairImage(dev, 'all', checkImage, { mutants: [MUTANT] });
         // No block to raise in: the "in-place raise" writes nothing, where the repair must rebuild.
         expect(result.strategy).not.toBe('rebuild');
         const after = checkDevice(dev);
@@ -80,11 +81,11 @@ describe('repair of referenced clusters with refcount 0 (RC-6, MUT-16)', () => {
     const engine = new BuiltinEngine();
 
     const mutated = MemoryDevice.from(bytes.slice());
-    const err = await engine.open({ device: mutated }, { repair: dirtyOpenRepair, mutants: [MUTANT] }).catch((e: unknown) => e);
+    const err = await engine.open({ device: mutated }, { repair: dirtyOpenRepair(checkImage), mutants: [MUTANT] }).catch((e: unknown) => e);
     expect(isFormatError(err) && err.rule).toBe('FEAT-1');
 
     const device = MemoryDevice.from(bytes.slice());
-    const image = await engine.open({ device }, { repair: dirtyOpenRepair });
+    const image = await engine.open({ device }, { repair: dirtyOpenRepair(checkImage) });
     expect((await image.read(12 << 20, 65536)).every((b) => b === 8)).toBe(true);
     await image.close();
     expect(checkDevice(device).exitCode).toBe(0);

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkImage } from '../../../src/check/check-image.js';
 import { repairImage } from '../../../src/repair/repair-image.js';
 import { MemoryDevice } from '../../../src/storage/memory-device.js';
 import { RecordingDevice } from '../../../src/storage/recording-device.js';
@@ -45,7 +46,7 @@ describe('repair write order', () => {
     writeU64(p, 72, readU64(p, 72) | 1n);
     const bytes = new Uint8Array(readFileSync(p));
     const rec = new RecordingDevice(MemoryDevice.from(bytes));
-    const result = repairImage(rec, 'all');
+    const result = repairImage(rec, 'all', checkImage);
     expect(result.strategy).toBe('in-place');
     expect(epochTargets(rec, l, bytes.length)).toEqual([['l2'], ['refblock'], ['refblock'], ['l2'], ['header']]);
     expect(rec.ops.at(-1)!.kind, 'the last write is flushed too').toBe('flush');
@@ -59,7 +60,7 @@ describe('repair write order', () => {
     writeU64(p, l.l2EntryOffset(0, 16), readU64(p, l.l2EntryOffset(0, 0)));
     const bytes = new Uint8Array(readFileSync(p));
     const rec = new RecordingDevice(MemoryDevice.from(bytes));
-    expect(repairImage(rec, 'all').strategy).toBe('rebuild');
+    expect(repairImage(rec, 'all', checkImage).strategy).toBe('rebuild');
     expect(epochTargets(rec, l, bytes.length)).toEqual([['new'], ['header']]);
     const switchWrites = rec.epochs()[1].ops.filter((o) => o.kind === 'write');
     expect(switchWrites.map((o) => [o.offsetBytes, o.lengthBytes])).toEqual([[36, 60]]);

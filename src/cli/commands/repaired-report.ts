@@ -1,21 +1,23 @@
 /**
- * The report of `crashcow check -r`: like qemu-img (REP-3), the counters come from the check run
- * after the repair, `corruptions-fixed` and `leaks-fixed` from the repair, plus `repairs`, every
- * change the repair made. A refused repair adds its reasons as check errors (exit code 1).
+ * The report of `crashcow check -r`, where the checker and the repair meet: the repair runs with
+ * the checker as its judge, and like qemu-img (REP-3) the counters come from the check run after
+ * the repair, `corruptions-fixed` and `leaks-fixed` from the repair, plus `repairs`, every change
+ * the repair made. A refused repair adds its reasons as check errors (exit code 1).
  */
-import { FileDevice } from '../storage/file-device.js';
-import type { CheckReport } from '../check/check-report.js';
-import { repairImage, type RepairResult } from './repair-image.js';
-import type { RepairMode } from './repair-mode.js';
-import type { RepairRecord } from './repair-record.js';
+import { checkImage } from '../../check/check-image.js';
+import type { CheckReport } from '../../check/check-report.js';
+import { repairImage, type RepairResult } from '../../repair/repair-image.js';
+import type { RepairMode } from '../../repair/repair-mode.js';
+import type { RepairRecord } from '../../repair/repair-record.js';
+import { FileDevice } from '../../storage/file-device.js';
 
 export type RepairedReport = CheckReport & { repairs: RepairRecord[] };
 
-/** Repairs the image file at `path` in place. Throws the OS error when it cannot be opened read-write. */
+/** Repairs the image file at `path` in place, judged by the checker. Throws the OS error when it cannot be opened read-write. */
 export function repairFile(path: string, mode: RepairMode): RepairResult {
   const device = new FileDevice(path);
   try {
-    return repairImage(device, mode);
+    return repairImage(device, mode, checkImage);
   } finally {
     device.close();
   }
