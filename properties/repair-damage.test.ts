@@ -7,11 +7,12 @@
 import fc from 'fast-check';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repairImage } from '../src/check/repair/repair-image.js';
+import { checkImage } from '../src/check/check-image.js';
+import { repairImage } from '../src/repair/repair-image.js';
 import { MemoryDevice } from '../src/storage/memory-device.js';
 import { qemuCheck, qemuImgOk, qemuIo, tempDir } from '../test/helpers/qemu.js';
-import { applyDamages, damagesArb, layoutOf, type SmallLayout } from '../test/src/check/repair/damage-arbitraries.js';
-import { checkDevice, guestBytes } from '../test/src/check/repair/device-image.js';
+import { applyDamages, damagesArb, layoutOf, type SmallLayout } from '../test/src/repair/damage-arbitraries.js';
+import { checkDevice, guestBytes } from '../test/src/repair/device-image.js';
 
 const RUNS = Number(process.env.CRASHCOW_PROPERTY_RUNS ?? 15);
 const SEED = Number(process.env.CRASHCOW_PROPERTY_SEED ?? 0x5eed4);
@@ -66,7 +67,7 @@ describe.each(['plain', 'snapshot'])('random damage to a %s image, then -r all',
       fc.asyncProperty(damagesArb(base.layout), async (damages) => {
         const { damaged, lost } = applyDamages(base.bytes, base.layout, damages);
         const device = MemoryDevice.from(damaged);
-        const result = repairImage(device, 'all');
+        const result = repairImage(device, 'all', checkImage);
         expect(result.strategy).not.toBe('refused');
         const { exitCode, report } = checkDevice(device);
         expect(exitCode, report.findings.map((f) => `${f.rule} ${f.where}: ${f.detail}`).join('\n')).toBe(0);

@@ -5,16 +5,20 @@
  * the source, and on its own bugs).
  */
 import type { ByteSource } from '../../spec/format/byte-source.js';
-import { describeSource } from './reference-source.js';
+import { describeSource } from '../../spec/walk/reference-source.js';
 import { buildReport, NO_FACTS, type CheckReport } from './check-report.js';
-import { totalClustersOf } from './check-image-context.js';
-import { computeReferences, findReferenceSources } from './compute-references.js';
-import { FindingSink } from './finding-sink.js';
+import { totalClustersOf } from '../../spec/walk/check-image-context.js';
+import { computeReferences } from '../../spec/walk/compute-references.js';
+import { findReferenceSources } from './find-reference-sources.js';
+import { FindingSink } from '../../spec/walk/finding-sink.js';
 import { compareRefcounts } from './refcount-compare.js';
 import { reportSharedStructures } from './shared-structures.js';
 
-/** Checks the image behind `source`; `filename` is reported as given. */
-export function checkImage(source: ByteSource, filename: string): CheckReport {
+/**
+ * Checks the image behind `source`; `filename` is reported as given ('image' when the caller has
+ * no file name, e.g. when a repair uses the checker as its judge).
+ */
+export function checkImage(source: ByteSource, filename = 'image'): CheckReport {
   const sink = new FindingSink();
   const c = computeReferences(source, sink);
   if (c === null) return buildReport(filename, sink, NO_FACTS);

@@ -3,7 +3,7 @@
  * included), plus crashcow's findings and how many witnesses were left out per rule.
  */
 import type { Finding } from '../../spec/invariants/finding.js';
-import type { FindingSink, OmittedFindings } from './finding-sink.js';
+import type { FindingSink, OmittedFindings } from '../../spec/walk/finding-sink.js';
 
 export interface CheckReport {
   filename: string;

@@ -5,9 +5,9 @@
  */
 import { refcountMismatchFinding } from '../../spec/invariants/refcounts.js';
 import { finding, type Finding } from '../../spec/invariants/finding.js';
-import type { ExpectedRefcounts } from './expected-refcounts.js';
-import type { FindingSink } from './finding-sink.js';
-import type { OnDiskRefcounts } from './on-disk-refcounts.js';
+import type { ExpectedRefcounts } from '../../spec/walk/expected-refcounts.js';
+import type { FindingSink } from '../../spec/walk/finding-sink.js';
+import type { OnDiskRefcounts } from '../../spec/walk/on-disk-refcounts.js';
 
 export interface CompareResult {
   /** Highest cluster index with a stored refcount or a reference (0 when none). */

@@ -7,11 +7,11 @@
 import { sharedStructureFindings, type UnshareableStructure } from '../../spec/invariants/overlap.js';
 import { snapshotL1Walkable } from '../../spec/invariants/snapshots.js';
 import type { TableView } from '../../spec/format/table-view.js';
-import type { CheckImage, Extent } from './check-image-context.js';
-import type { ExpectedRefcounts } from './expected-refcounts.js';
-import type { FindingSink } from './finding-sink.js';
-import { snapshotContextOf } from './snapshot-stage.js';
-import { clampOffset } from './table-chunks.js';
+import type { CheckImage, Extent } from '../../spec/walk/check-image-context.js';
+import type { ExpectedRefcounts } from '../../spec/walk/expected-refcounts.js';
+import type { FindingSink } from '../../spec/walk/finding-sink.js';
+import { snapshotContextOf } from '../../spec/walk/snapshot-stage.js';
+import { clampOffset } from '../../spec/walk/table-chunks.js';
 
 export function reportSharedStructures(image: CheckImage, expected: ExpectedRefcounts, reftable: TableView, sink: FindingSink): void {
   const check = (structure: UnshareableStructure, e: Extent) => {

@@ -1,10 +1,10 @@
 /**
  * SourceCollector: a ReferenceSink that counts like ExpectedRefcounts and, for a chosen set of
- * clusters, remembers who references them. Used by a second walk to name the references of the
- * clusters whose refcounts are wrong, and by repair to find what to fix.
+ * clusters, remembers who references them. Used by the checker's second walk
+ * (find-reference-sources.ts) to name the references of the clusters whose refcounts are wrong.
  */
-import type { ExpectedRefcounts } from './expected-refcounts.js';
-import { referenceSource, type ReferenceSink, type ReferenceSource, type SourceKind } from './reference-source.js';
+import type { ExpectedRefcounts } from '../../spec/walk/expected-refcounts.js';
+import { referenceSource, type ReferenceSink, type ReferenceSource, type SourceKind } from '../../spec/walk/reference-source.js';
 
 /** Sources remembered per cluster (a cluster referenced more often is described by these). */
 const SOURCES_PER_CLUSTER_MAX = 8;

@@ -23,7 +23,7 @@ export const mutantSpecs = [
   { name: 'snapshot-table-before-refs', description: 'publishes a new snapshot before its refcount increments are on disk', rules: ['ORD-9'], factsId: 'MUT-8' },
   { name: 'reuse-before-unlink-durable', description: 'hands out freed clusters again before the unlink that freed them is on disk', rules: ['ORD-2', 'ORD-11'], factsId: 'MUT-15' },
   { name: 'reftable-switch-early', description: 'switches the header to a grown refcount table before the table is written', rules: ['ORD-7'], factsId: 'MUT-6' },
-  { name: 'repair-naive-increment', description: 'repair raises a referenced refcount-0 cluster in place instead of rebuilding (read by src/check/repair/refcount-edits.ts)', rules: ['RC-6', 'REP-2'], factsId: 'MUT-16' },
+  { name: 'repair-naive-increment', description: 'repair raises a referenced refcount-0 cluster in place instead of rebuilding (read by src/repair/refcount-edits.ts)', rules: ['RC-6', 'REP-2'], factsId: 'MUT-16' },
   { name: 'copied-flag-stale', description: 'keeps COPIED set on L2 entries that a new snapshot made shared', rules: ['L2-2', 'L1-3'], factsId: 'MUT-24' },
   { name: 'header-rewrite-in-place', description: 'rewrites header fields by zeroing and rewriting cluster 0 sector by sector, without a flush', rules: ['ORD-8'], factsId: 'MUT-27' },
 ] as const satisfies readonly MutantSpec[];

@@ -7,9 +7,9 @@
 import { checkImage } from '../../check/check-image.js';
 import { exitCodeOf } from '../../check/check-report.js';
 import { formatHuman } from '../../check/format-human.js';
-import { CheckFileSource } from '../../check/check-file-source.js';
+import { FileByteSource } from '../../io/file-byte-source.js';
 import type { Command } from '../command.js';
-import { isRepairMode } from '../../check/repair/repair-mode.js';
+import { isRepairMode } from '../../repair/repair-mode.js';
 import { flagChoice, flagValue, parseArgs } from '../parse-args.js';
 import { UsageError } from '../usage-error.js';
 
@@ -29,9 +29,9 @@ export const checkCommand: Command = {
     if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'missing IMAGE' : 'check takes exactly one IMAGE');
     const path = args.positionals[0];
     // The repair modules load only with -r: a read-only check should not pay for them.
-    const repairing = repair === undefined ? null : await import('../../check/repair/repaired-report.js');
+    const repairing = repair === undefined ? null : await import('./repaired-report.js');
     const repaired = repairing === null || repair === undefined ? null : repairing.repairFile(path, repair);
-    const source = new CheckFileSource(path);
+    const source = new FileByteSource(path);
     try {
       const checked = checkImage(source, path);
       const report = repaired === null || repairing === null ? checked : repairing.repairedReport(checked, repaired);

@@ -4,7 +4,8 @@
  * Commands: write [-P pattern] [-z [-u]] [-c] OFF LEN, read [-P pattern] OFF LEN, discard OFF LEN, flush.
  */
 import { performance } from 'node:perf_hooks';
-import { dirtyOpenRepair } from '../../check/repair/repair-hook.js';
+import { checkImage } from '../../check/check-image.js';
+import { dirtyOpenRepair } from '../../repair/repair-hook.js';
 import { BuiltinEngine } from '../../engine/builtin/builtin-engine.js';
 import type { CacheMode, EngineImage } from '../../engine/engine.js';
 import { isEngineError } from '../../engine/engine-error.js';
@@ -41,7 +42,7 @@ export const ioCommand: Command = {
     const path = args.positionals[0];
     let image: EngineImage;
     try {
-      image = await new BuiltinEngine().open({ path }, { readOnly: args.flags.has('read-only'), cacheMode, mutants: mutantArgs(args), repair: dirtyOpenRepair });
+      image = await new BuiltinEngine().open({ path }, { readOnly: args.flags.has('read-only'), cacheMode, mutants: mutantArgs(args), repair: dirtyOpenRepair(checkImage) });
     } catch (err) {
       if (!isEngineError(err)) throw err;
       process.stderr.write(`crashcow io: ${path}: ${err.detail}\n`);

@@ -2,7 +2,8 @@
  * crashcow resize [--shrink] [-f qcow2] [--mutant NAME]... IMAGE [+|-]SIZE: qemu-img resize's syntax
  * and message ("Image resized."), done by the built-in engine. Shrinking needs --shrink.
  */
-import { dirtyOpenRepair } from '../../check/repair/repair-hook.js';
+import { checkImage } from '../../check/check-image.js';
+import { dirtyOpenRepair } from '../../repair/repair-hook.js';
 import { BuiltinEngine } from '../../engine/builtin/builtin-engine.js';
 import { isEngineError } from '../../engine/engine-error.js';
 import type { Command } from '../command.js';
@@ -28,7 +29,7 @@ export const resizeCommand: Command = {
     const sign = sizeText.startsWith('+') ? 1 : sizeText.startsWith('-') ? -1 : 0;
     const amount = sizeArg(sign === 0 ? sizeText : sizeText.slice(1), 'SIZE');
     const mutants = mutantArgs(args);
-    const image = await new BuiltinEngine().open({ path }, { cacheMode: 'writeback', mutants, repair: dirtyOpenRepair }).catch((err: unknown) => {
+    const image = await new BuiltinEngine().open({ path }, { cacheMode: 'writeback', mutants, repair: dirtyOpenRepair(checkImage) }).catch((err: unknown) => {
       if (!isEngineError(err)) throw err;
       process.stderr.write(`crashcow resize: ${path}: ${err.detail}\n`);
       return undefined;

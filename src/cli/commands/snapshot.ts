@@ -2,7 +2,8 @@
  * crashcow snapshot [-c NAME | -a NAME | -d NAME | -l] [--mutant NAME]... IMAGE: qemu-img snapshot's
  * syntax and list format, done by the built-in engine. -a finds by id, then name; -d by name.
  */
-import { dirtyOpenRepair } from '../../check/repair/repair-hook.js';
+import { checkImage } from '../../check/check-image.js';
+import { dirtyOpenRepair } from '../../repair/repair-hook.js';
 import { BuiltinEngine } from '../../engine/builtin/builtin-engine.js';
 import type { EngineImage, SnapshotInfo } from '../../engine/engine.js';
 import { errnoText, isEngineError } from '../../engine/engine-error.js';
@@ -35,7 +36,7 @@ export const snapshotCommand: Command = {
     const engine = new BuiltinEngine({ clock: wallClock });
     let image: EngineImage | undefined;
     try {
-      image = await engine.open({ path }, { readOnly: action === 'list', cacheMode: 'writeback', mutants: mutantArgs(args), repair: dirtyOpenRepair });
+      image = await engine.open({ path }, { readOnly: action === 'list', cacheMode: 'writeback', mutants: mutantArgs(args), repair: dirtyOpenRepair(checkImage) });
       if (action === 'list') return printList(await image.snapshotList());
       if (action === 'create') await image.snapshotCreate(name);
       else if (action === 'apply') await image.snapshotApply(name);

@@ -5,7 +5,8 @@
  * process leaves (everything it wrote landed, its caches lost), recovered through the engine, with
  * the model resolved to what the recovered image holds.
  */
-import { repairImage } from '../../check/repair/repair-image.js';
+import { checkImage } from '../../check/check-image.js';
+import { repairImage } from '../../repair/repair-image.js';
 import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
 import type { CrashState } from '../../storage/crash-states/crash-state.js';
 import { toByteSource } from '../../storage/to-byte-source.js';
@@ -111,7 +112,7 @@ export async function continueAfterCrash(input: CrashInput, model: GuestModel): 
   const present = new Set(snapshotEntriesOf(source).map((e) => e.name));
   for (const name of [...model.snapshots.keys()]) if (!present.has(name)) model.snapshots.delete(name);
   for (const [name, snap] of exp.optionalSnapshots) if (present.has(name)) model.snapshots.set(name, snap);
-  if (summarizeCheck(source).report.leaks > 0) repairImage(run.device, 'leaks');
+  if (summarizeCheck(source).report.leaks > 0) repairImage(run.device, 'leaks', checkImage);
   await session.restart(run.device);
   return null;
 }

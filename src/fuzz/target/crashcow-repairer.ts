@@ -3,7 +3,8 @@
  * built-in engine runs when it opens a dirty image (FEAT-1, LAZY-5). Recorded, so P5 can crash
  * inside it.
  */
-import { repairImage } from '../../check/repair/repair-image.js';
+import { checkImage } from '../../check/check-image.js';
+import { repairImage } from '../../repair/repair-image.js';
 import type { RepairHook } from '../../engine/engine.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import { CowDevice } from '../../storage/cow-device.js';
@@ -23,7 +24,7 @@ export function crashcowRepairer(mutants: readonly string[] = [], dirtyP5Stride?
     async repair(state: BlockDevice): Promise<RecoveryRun> {
       const rec = new RecordingDevice(new CowDevice(state));
       try {
-        repairImage(rec, 'all', { mutants, counts: false });
+        repairImage(rec, 'all', checkImage, { mutants, counts: false });
         return { device: rec.inner, ops: rec.ops };
       } catch (err) {
         return { device: rec.inner, ops: rec.ops, failure: failureOf(err) };
@@ -34,10 +35,10 @@ export function crashcowRepairer(mutants: readonly string[] = [], dirtyP5Stride?
 
 /**
  * The built-in engine's repair on a dirty read-write open in the fuzzer: crashcow's `-r all`.
- * Unlike the CLI's hook (`dirtyOpenRepair`, src/check/repair/repair-hook.ts), it never fails the
+ * Unlike the CLI's hook (`dirtyOpenRepair`, src/repair/repair-hook.ts), it never fails the
  * open when the repair leaves errors: P3 then checks the image and names each remaining finding
  * with its rule, where a failed open would only say that the repair was not enough.
  */
 export const crashcowRepairHook: RepairHook = (device, opts) => {
-  repairImage(device, 'all', { mutants: opts.mutants, counts: false });
+  repairImage(device, 'all', checkImage, { mutants: opts.mutants, counts: false });
 };

@@ -7,7 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { incompatibleBits } from '../../../../spec/format/feature-bits.js';
-import { dirtyOpenRepair } from '../../../../src/check/repair/repair-hook.js';
+import { checkImage } from '../../../../src/check/check-image.js';
+import { dirtyOpenRepair } from '../../../../src/repair/repair-hook.js';
 import { BuiltinEngine } from '../../../../src/engine/builtin/builtin-engine.js';
 import { isEngineError } from '../../../../src/engine/engine-error.js';
 import { MemoryDevice } from '../../../../src/storage/memory-device.js';
@@ -92,7 +93,7 @@ describe('dirty bit', () => {
   it("opens read-write through crashcow's dirtyOpenRepair: dirty bit cleared, qemu-img check clean, data intact", async () => {
     const device = await crashedImage();
     expect(dirtyBit(device)).toBe(true);
-    const image = await engine.open({ device }, { repair: dirtyOpenRepair });
+    const image = await engine.open({ device }, { repair: dirtyOpenRepair(checkImage) });
     expect(dirtyBit(device), 'the repair cleared it before the open').toBe(false);
     expect((await image.read(0, 200000)).every((b) => b === 7)).toBe(true);
     await image.close();

@@ -36,5 +36,5 @@ describe('declared metadata write ordering', () => {
   });
 
   // repair-naive-increment has no ordering case: its switch is in the repair, not the engine. It is
-  // tested in test/src/check/repair/repair-naive-increment.test.ts, through the engine's dirty open too.
+  // tested in test/src/repair/repair-naive-increment.test.ts, through the engine's dirty open too.
 });

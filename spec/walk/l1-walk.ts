@@ -1,0 +1,111 @@
+/**
+ * One L1 table (active or a snapshot's), as qemu-img check walks it: the L1 clusters are
+ * referenced, every non-zero entry is judged (L1-2), its L2 table referenced, COPIED checked
+ * (active table only, L1-3) and the L2 table scanned. L2 tables that follow each other on disk are
+ * read together, up to checkLimits.readChunkBytes at a time.
+ */
+import { readPadded } from '../format/byte-source.js';
+import { COPIED_HI_BIT } from '../format/l1-entry.js';
+import { TableView } from '../format/table-view.js';
+import { entryHex, finding, hexOf } from '../invariants/finding.js';
+import { violationFindings } from '../invariants/l2-violations.js';
+import { copiedMismatch, l1EntryViolations } from '../invariants/mapping.js';
+import { checkLimits } from './check-limits.js';
+import { scanL2Table } from './l2-scan.js';
+import { UNREADABLE } from './on-disk-refcounts.js';
+import { SourceKind } from './reference-source.js';
+import { forEachTableChunk } from './table-chunks.js';
+import { reportAddStatus, spend, type WalkState } from './walk-state.js';
+
+/** The L2 offset of an L1 entry's halves (bits 9..55), exact below 2^53 and past every file above. */
+function l2OffsetOf(hi: number, lo: number): number {
+  const offsetHi = hi & 0x00ffffff;
+  return offsetHi >= 0x200000 ? 2 ** 53 : offsetHi * 4294967296 + ((lo & 0xfffffe00) >>> 0);
+}
+
+/**
+ * Walks the L1 table of `entryCount` entries at `offsetBytes`. `snapshotIndex` is -1 for the active
+ * table. Returns false when the scan budget ran out.
+ */
+export function walkL1Table(state: WalkState, offsetBytes: number, entryCount: number, snapshotIndex: number): boolean {
+  if (entryCount === 0) return true;
+  const active = snapshotIndex < 0;
+  const owner = active ? 'active L1 table' : `snapshot[${snapshotIndex}] L1 table`;
+  const status = state.refs.add(offsetBytes, entryCount * 8, SourceKind.l1Table, snapshotIndex, 0, 0);
+  if (status !== 0) reportAddStatus(state, status, `${owner} @${hexOf(offsetBytes)}`, offsetBytes, entryCount * 8, Math.floor(offsetBytes / state.image.clusterSizeBytes));
+  let ok = true;
+  forEachTableChunk(state.image.source, offsetBytes, entryCount, 8, (chunk, first) => {
+    if (!ok) return;
+    if (!spend(state, chunk.length)) {
+      ok = false;
+      return;
+    }
+    ok = walkL1Chunk(state, new TableView(chunk), first, snapshotIndex, owner);
+  });
+  return ok;
+}
+
+function walkL1Chunk(state: WalkState, l1: TableView, firstIndex: number, snapshotIndex: number, owner: string): boolean {
+  const image = state.image;
+  const clusterSizeBytes = image.clusterSizeBytes;
+  const active = snapshotIndex < 0;
+  const reader = new L2RunReader(state, l1);
+  for (let w = 0; w < l1.wordCount; w++) {
+    const hi = l1.hi(w);
+    const lo = l1.lo(w);
+    if ((hi | lo) === 0) continue;
+    const i = firstIndex + w;
+    const where = `${owner} entry ${i}`;
+    const mask = l1EntryViolations(hi, lo, image.clusterBits);
+    if (mask !== 0) for (const f of violationFindings(mask, where, entryHex(hi, lo))) state.sink.note(f.rule, f.kind, 1, () => f);
+    const l2OffsetBytes = l2OffsetOf(hi, lo);
+    const status = state.refs.add(l2OffsetBytes, clusterSizeBytes, SourceKind.l2Table, snapshotIndex, i, 0);
+    if (status !== 0) reportAddStatus(state, status, `${where} (L2 table)`, l2OffsetBytes, clusterSizeBytes, Math.floor(l2OffsetBytes / clusterSizeBytes));
+    const realOffset = l2OffsetBytes !== 0;
+    if (active && realOffset && state.onDisk !== null) checkL1Copied(state, hi, lo, l2OffsetBytes, where);
+    if (l2OffsetBytes >= image.fileSizeBytes) continue; // past the end: reads as zeros, references nothing
+    if (!spend(state, clusterSizeBytes)) return false;
+    scanL2Table(state, reader.tableAt(w, l2OffsetBytes), { l2OffsetBytes, l1Index: i, snapshotIndex }, active, active && realOffset && state.onDisk !== null);
+  }
+  return true;
+}
+
+function checkL1Copied(state: WalkState, hi: number, lo: number, l2OffsetBytes: number, where: string): void {
+  const clusterIndex = Math.floor(l2OffsetBytes / state.image.clusterSizeBytes);
+  const refcount = state.onDisk!.saturatedOf(clusterIndex);
+  if (refcount === UNREADABLE || !copiedMismatch((hi & COPIED_HI_BIT) !== 0, refcount)) return;
+  const exact = refcount >= 255 ? state.onDisk!.exact(clusterIndex) : refcount;
+  state.sink.note('L1-3', 'corruption', 1, () =>
+    finding('L1-3', 'corruption', where, `COPIED is ${(hi & COPIED_HI_BIT) !== 0 ? 'set' : 'clear'} but the L2 table's refcount is ${exact} (entry ${entryHex(hi, lo)})`),
+  );
+}
+
+/**
+ * Reads L2 tables, a run of consecutive ones at a time when the L1 entries point to consecutive
+ * clusters, into the walk's reused buffer (a table is valid until the next one is read).
+ */
+class L2RunReader {
+  private runStart = -1;
+  private run: Uint8Array = new Uint8Array(0);
+
+  constructor(
+    private readonly state: WalkState,
+    private readonly l1: TableView,
+  ) {}
+
+  /** The L2 table (one cluster) of L1 word `w`, at `offsetBytes`. */
+  tableAt(w: number, offsetBytes: number): Uint8Array {
+    const clusterSizeBytes = this.state.image.clusterSizeBytes;
+    const within = offsetBytes - this.runStart;
+    if (this.runStart >= 0 && within >= 0 && within + clusterSizeBytes <= this.run.length && within % clusterSizeBytes === 0) {
+      return this.run.subarray(within, within + clusterSizeBytes);
+    }
+    if (offsetBytes % clusterSizeBytes !== 0) return readPadded(this.state.image.source, offsetBytes, clusterSizeBytes);
+    const maxTables = Math.max(1, Math.floor(checkLimits.readChunkBytes / clusterSizeBytes));
+    let tables = 1;
+    while (tables < maxTables && w + tables < this.l1.wordCount && l2OffsetOf(this.l1.hi(w + tables), this.l1.lo(w + tables)) === offsetBytes + tables * clusterSizeBytes) tables++;
+    this.runStart = offsetBytes;
+    this.run = this.state.l2Reads.read(offsetBytes, tables * clusterSizeBytes);
+    return this.run.subarray(0, clusterSizeBytes);
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The refcount blocks as qemu-img check judges them, last of all references: each reftable entry
+ * with reserved bits (RC-1) or an unaligned offset is a corruption and skipped; a block outside the
+ * image is a corruption; otherwise the block is referenced and must then be referenced exactly
+ * once (RC-7), judged right after its own reference as QEMU does.
+ */
+import type { TableView } from '../format/table-view.js';
+import { entryHex, hexOf } from '../invariants/finding.js';
+import { refblockOutsideFindings, refblockRefcountFindings, ReftableEntryState, reftableEntryFindings, reftableEntryState } from '../invariants/refcounts.js';
+import { SourceKind } from './reference-source.js';
+import { reportAddStatus, type WalkState } from './walk-state.js';
+
+export function walkRefcountBlocks(state: WalkState, reftable: TableView): void {
+  const image = state.image;
+  const clusterBits = image.clusterBits;
+  const clusterSizeBytes = image.clusterSizeBytes;
+  const hiScale = 2 ** (32 - clusterBits);
+  for (let i = 0; i < reftable.wordCount; i++) {
+    const hi = reftable.hi(i);
+    const lo = reftable.lo(i);
+    if ((hi | lo) === 0) continue;
+    const where = `@${hexOf(image.reftable.offsetBytes + i * 8)}`;
+    const entryState = reftableEntryState(lo, clusterBits);
+    if (entryState !== ReftableEntryState.ok) {
+      for (const f of reftableEntryFindings(entryState, i, where, entryHex(hi, lo))) state.sink.note(f.rule, f.kind, 1, () => f);
+      continue;
+    }
+    const offsetLo = (lo & 0xfffffe00) >>> 0;
+    const clusterIndex = hi * hiScale + (offsetLo >>> clusterBits);
+    const offsetBytes = hi >= 0x200000 ? 2 ** 53 : hi * 4294967296 + offsetLo;
+    if (clusterIndex >= state.refs.clusterCount) {
+      const f = refblockOutsideFindings(i, hi >= 0x200000 ? (BigInt(hi) << 32n) | BigInt(offsetLo) : offsetBytes, image.fileSizeBytes)[0];
+      state.sink.note(f.rule, f.kind, 1, () => f);
+      continue;
+    }
+    const status = state.refs.add(offsetBytes, clusterSizeBytes, SourceKind.refcountBlock, -1, i, 0);
+    if (status !== 0) reportAddStatus(state, status, `reftable[${i}] refcount block`, offsetBytes, clusterSizeBytes, clusterIndex);
+    if (state.onDisk === null) continue;
+    for (const f of refblockRefcountFindings(i, offsetBytes, state.refs.countOf(clusterIndex))) state.sink.note(f.rule, f.kind, 1, () => f);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The `-r all` planner: reads the image, decides every table, entry and refcount (passes 1 to 3),
+ * and returns the in-place plan when it suffices, else the rebuild plan.
+ */
+import type { Finding } from '../../spec/invariants/finding.js';
+import type { BlockDevice } from '../storage/block-device.js';
+import { normalizeL2Copied } from './copied-plan.js';
+import { repairedAutoclear } from './repaired-features.js';
+import { planInPlace } from './in-place-plan.js';
+import { planL1Entries } from './l1-entry-plan.js';
+import { planL2Tables } from './l2-table-plan.js';
+import { claimMetadata } from './metadata-claims.js';
+import { openForRepair } from './open-for-repair.js';
+import { planRebuild } from './rebuild-plan.js';
+import type { RepairContext } from './repair-context.js';
+import type { RepairPlan } from './repair-plan.js';
+import { repairRecord } from './repair-record.js';
+import { readTrees } from './tree-plan.js';
+
+export type PlannedRepair = { ok: true; plan: RepairPlan; ctx: RepairContext } | { ok: false; findings: Finding[] };
+
+/** Plans a full repair of the image on `device` (reads only); `mutants` may name repair mutants (tests only). */
+export function planFullRepair(device: BlockDevice, mutants: readonly string[] = []): PlannedRepair {
+  const opened = openForRepair(device);
+  if (!opened.ok) return opened;
+  const ctx = opened.ctx;
+  const trees = readTrees(ctx);
+  claimMetadata(ctx, trees);
+  for (const tree of trees) planL1Entries(ctx, tree);
+  for (const tree of trees) planL2Tables(ctx, tree);
+  normalizeL2Copied(ctx, trees[0], (k) => ctx.dataTally.countOf(k));
+  const autoclear = repairedAutoclear(ctx);
+  if (ctx.v3 && autoclear !== ctx.image.header.autoclearFeatures) {
+    ctx.records.push(repairRecord('reserved-bits-cleared', 'FEAT-8', 'header.autoclear_features @0x58', `autoclear bits 0x${ctx.image.header.autoclearFeatures.toString(16)} -> 0x${autoclear.toString(16)} (bits without their extension, or unknown to every writer, FEAT-8/9/10)`));
+  }
+  const plan = planInPlace(ctx, trees, mutants) ?? planRebuild(ctx, trees);
+  return { ok: true, plan, ctx };
+}

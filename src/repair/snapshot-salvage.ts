@@ -1,0 +1,191 @@
+/**
+ * Snapshot salvage: reads the snapshot table entry by entry and decides which entries survive the
+ * repair. An entry survives when it lies whole inside the file and its L1 table can be trusted
+ * (SN-4); a v3 entry with too little extra data is fixed (SN-3), one with more extra data than QEMU
+ * accepts keeps its known fields (QIMPL-SN-EXTRA). Everything else is dropped, with a record naming
+ * the snapshot. Entries are kept as raw bytes, so what the repair rewrites is byte-identical except
+ * for the fields it fixes.
+ */
+import { bytesSource, type ByteSource } from '../../spec/format/byte-source.js';
+import { BoundedReader, hex } from '../../spec/format/bounded-reader.js';
+import { limits } from '../../spec/format/limits.js';
+import { decodeSnapshotTable } from '../../spec/format/snapshot-table.js';
+import { snapshotVmStateFindings, type SnapshotContext } from '../../spec/invariants/snapshots.js';
+import { repairRecord, type RepairRecord } from './repair-record.js';
+
+const FIXED_BYTES = 40;
+/** vm_state_size_large, disk_size, icount: the extra data fields QEMU knows (SN-3). */
+const KNOWN_EXTRA_BYTES = 24;
+
+export interface SalvagedSnapshot {
+  /** Index in the original table. */
+  originalIndex: number;
+  /** The entry as it will be written, padding included; the L1 offset is patched on relocation. */
+  raw: Uint8Array;
+  l1OffsetBytes: number;
+  l1EntryCount: number;
+  /** "snapshot[1] (id "1", name "s1")" for reports. */
+  label: string;
+}
+
+export interface SnapshotSalvage {
+  kept: SalvagedSnapshot[];
+  records: RepairRecord[];
+  /** The table must be rewritten: an entry was dropped or fixed. */
+  changed: boolean;
+  /** Bytes of the old table that lie inside the file (its clusters are metadata until the switch). */
+  oldTableBytes: number;
+}
+
+/**
+ * Reads `count` entries at `offsetBytes` (both from the header) and salvages them.
+ * @param virtualSizeBytes the disk size written into a fixed entry's disk_size field
+ */
+export function salvageSnapshots(source: ByteSource, tableOffset: bigint, count: number, ctx: SnapshotContext, virtualSizeBytes: number): SnapshotSalvage {
+  const out: SnapshotSalvage = { kept: [], records: [], changed: false, oldTableBytes: 0 };
+  if (count === 0) return out;
+  if (tableOffset % BigInt(ctx.clusterSizeBytes) !== 0n || tableOffset > BigInt(source.sizeBytes)) {
+    const why = tableOffset % BigInt(ctx.clusterSizeBytes) !== 0n ? 'the table offset is not cluster-aligned (HDR-7), so the table cannot be found' : 'the table lies past the end of the file';
+    dropRest(out, 0, count, Number(tableOffset), why);
+    return out;
+  }
+  const offsetBytes = Number(tableOffset);
+  let pos = offsetBytes;
+  for (let i = 0; i < count; i++) {
+    const why = stopReason(source, pos, offsetBytes, i, ctx);
+    if (why !== null) {
+      dropRest(out, i, count, pos, why);
+      break;
+    }
+    const decoded = decodeRaw(source, pos, i);
+    if (decoded.fixed.every((b) => b === 0)) {
+      dropRest(out, i, count, pos, 'from here on the entries are all zero (no L1 table, no id, no name): nb_snapshots counts past the real end of the table');
+      break;
+    }
+    out.oldTableBytes = pos + decoded.storedSizeBytes - offsetBytes;
+    pos += decoded.storedSizeBytes;
+    salvageOne(out, decoded, ctx, virtualSizeBytes, source.sizeBytes);
+  }
+  return out;
+}
+
+/** Why entry `i` at `pos` and all after it cannot be read, or null. */
+function stopReason(source: ByteSource, pos: number, tableStart: number, i: number, ctx: SnapshotContext): string | null {
+  if (ctx.externalDataFile) return 'internal snapshots are not allowed with an external data file (SN-8)';
+  if (i >= limits.snapshotCountMax) return `more than QEMU's ${limits.snapshotCountMax} snapshots (HDR-10)`;
+  if (pos - tableStart > limits.snapshotTableSizeBytesMax) return `the table runs past QEMU's ${limits.snapshotTableSizeBytesMax} bytes (QIMPL-SN-TABLE)`;
+  const head = source.read(pos, FIXED_BYTES);
+  if (head.length < FIXED_BYTES) return 'the entry lies past the end of the file';
+  const r = new BoundedReader(head, pos, 'SN-1', `snapshot[${i}]`);
+  const variableBytes = r.u32(36) + r.u16(12) + r.u16(14);
+  if (pos + FIXED_BYTES + variableBytes > source.sizeBytes) return 'the entry runs past the end of the file';
+  return null;
+}
+
+function dropRest(out: SnapshotSalvage, first: number, count: number, pos: number, why: string): void {
+  out.changed = true;
+  out.records.push(
+    repairRecord('snapshot-dropped', 'SN-1', `snapshot table entries ${first}..${count - 1} @${hex(Math.min(pos, Number.MAX_SAFE_INTEGER))}`, `${count - first} snapshot entries dropped: ${why}`, { count: count - first }),
+  );
+}
+
+interface RawEntry {
+  index: number;
+  fixed: Uint8Array;
+  extra: Uint8Array;
+  idAndName: Uint8Array;
+  id: string;
+  name: string;
+  /** Bytes the entry takes in the old table, padding included. */
+  storedSizeBytes: number;
+}
+
+function decodeRaw(source: ByteSource, pos: number, index: number): RawEntry {
+  const fixed = source.read(pos, FIXED_BYTES).slice();
+  const r = new BoundedReader(fixed, pos, 'SN-1', `snapshot[${index}]`);
+  const extraBytes = r.u32(36);
+  const idBytes = r.u16(12);
+  const nameBytes = r.u16(14);
+  const keptExtraBytes = Math.min(extraBytes, limits.snapshotExtraDataBytesMax);
+  const extra = source.read(pos + FIXED_BYTES, keptExtraBytes).slice();
+  const idAndName = source.read(pos + FIXED_BYTES + extraBytes, idBytes + nameBytes).slice();
+  const text = new TextDecoder('utf-8', { fatal: false });
+  return {
+    index,
+    fixed,
+    extra,
+    idAndName,
+    id: text.decode(idAndName.subarray(0, idBytes)),
+    name: text.decode(idAndName.subarray(idBytes)),
+    storedSizeBytes: roundUp8(FIXED_BYTES + extraBytes + idBytes + nameBytes),
+  };
+}
+
+function salvageOne(out: SnapshotSalvage, e: RawEntry, ctx: SnapshotContext, virtualSizeBytes: number, fileSizeBytes: number): void {
+  const view = new DataView(e.fixed.buffer, e.fixed.byteOffset, e.fixed.byteLength);
+  const l1Offset = view.getBigUint64(0);
+  const l1EntryCount = view.getUint32(8);
+  const label = `snapshot[${e.index}] (id ${JSON.stringify(e.id)}, name ${JSON.stringify(e.name)})`;
+  // SN-4: the L1 table is cluster-aligned and within QEMU's 32 MiB, else none of it can be trusted.
+  if (l1Offset % BigInt(ctx.clusterSizeBytes) !== 0n || l1EntryCount > limits.l1SizeBytesMax / 8) {
+    out.changed = true;
+    out.records.push(repairRecord('snapshot-dropped', 'SN-4', label, `snapshot dropped: its L1 table (${hex(l1Offset)}, ${l1EntryCount} entries) is unaligned or too large, so none of its mappings can be trusted`));
+    return;
+  }
+  const l1OffsetBytes = Number(l1Offset);
+  if (l1EntryCount > 0 && l1OffsetBytes >= fileSizeBytes) {
+    out.changed = true;
+    out.records.push(repairRecord('snapshot-dropped', 'AL-4', label, `snapshot dropped: its L1 table at ${hex(l1Offset)} lies wholly past the end of the file, so nothing of it survives`));
+    return;
+  }
+  let extra = e.extra;
+  if (e.extra.length < (view.getUint32(36) >>> 0)) {
+    extra = e.extra.subarray(0, Math.min(e.extra.length, KNOWN_EXTRA_BYTES));
+    out.changed = true;
+    out.records.push(repairRecord('snapshot-fixed', 'QIMPL-SN-EXTRA', label, `extra data of ${view.getUint32(36)} bytes cut to its ${extra.length} known bytes`));
+  }
+  if (ctx.version >= 3 && extra.length < 16) {
+    extra = fixedExtraData(extra, view.getUint32(32), virtualSizeBytes);
+    out.changed = true;
+    out.records.push(repairRecord('snapshot-fixed', 'SN-3', label, `v3 entry had ${e.extra.length} bytes of extra data; now 16 (vm_state_size_large, disk_size ${virtualSizeBytes})`));
+  }
+  const raw = encodeRaw(e, extra);
+  if (dropUnreachableVmState(raw, e.index, ctx)) {
+    out.changed = true;
+    out.records.push(repairRecord('snapshot-fixed', 'SN-7', label, 'VM state dropped: the snapshot\'s L1 table cannot reach it, so it could never be read (the disk part is kept)'));
+  }
+  out.kept.push({ originalIndex: e.index, raw, l1OffsetBytes, l1EntryCount, label });
+}
+
+/** SN-7: when the L1 table cannot hold the VM state after the disk, zeroes both VM state sizes in `raw`; true if it did. */
+function dropUnreachableVmState(raw: Uint8Array, index: number, ctx: SnapshotContext): boolean {
+  const entry = decodeSnapshotTable(bytesSource(raw), 0, 1)[0];
+  if (snapshotVmStateFindings(index, entry, ctx).length === 0) return false;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  view.setUint32(32, 0);
+  if (entry.extraData.length >= 8) view.setBigUint64(FIXED_BYTES, 0n);
+  return true;
+}
+
+/** Extra data of at least 16 bytes: the existing bytes, then vm_state_size_large and disk_size where missing. */
+function fixedExtraData(extra: Uint8Array, vmStateSize32: number, virtualSizeBytes: number): Uint8Array {
+  const out = new Uint8Array(16);
+  out.set(extra.subarray(0, 16));
+  const view = new DataView(out.buffer);
+  if (extra.length < 8) view.setBigUint64(0, BigInt(vmStateSize32));
+  if (extra.length < 16) view.setBigUint64(8, BigInt(virtualSizeBytes));
+  return out;
+}
+
+function encodeRaw(e: RawEntry, extra: Uint8Array): Uint8Array {
+  const out = new Uint8Array(roundUp8(FIXED_BYTES + extra.length + e.idAndName.length));
+  out.set(e.fixed);
+  new DataView(out.buffer).setUint32(36, extra.length);
+  out.set(extra, FIXED_BYTES);
+  out.set(e.idAndName, FIXED_BYTES + extra.length);
+  return out;
+}
+
+function roundUp8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
