@@ -69,13 +69,13 @@ export interface CheckFacts {
  * Rules a dirty lazy-refcount image may break: refcounts not yet written back, and the COPIED
  * flags that follow from them (LAZY-3).
  */
-export const DIRTY_TOLERATED_RULES: ReadonlySet<string> = new Set(['RC-6', 'RC-7', 'L1-3', 'L2-2', 'FEAT-1']);
+const DIRTY_TOLERATED_RULES: ReadonlySet<string> = new Set(['RC-6', 'RC-7', 'L1-3', 'L2-2', 'FEAT-1']);
 
 /** Rules whose witnesses the crash properties weigh one by one: CheckFacts.findings lists them all. */
 export const WEIGHED_RULES: ReadonlySet<string> = new Set(['L1-3', 'L2-2', 'AL-4']);
 
 /** Rules of the COPIED flag (active L1 and L2 tables). */
-export const COPIED_RULES: ReadonlySet<string> = new Set(['L1-3', 'L2-2']);
+const COPIED_RULES: ReadonlySet<string> = new Set(['L1-3', 'L2-2']);
 
 /**
  * True for a corruption a crash may not leave on an image whose dirty bit is clear. A COPIED
