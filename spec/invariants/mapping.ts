@@ -8,6 +8,7 @@ import { ClusterType, L2_OFFSET_HI_MASK, L2_OFFSET_LO_MASK, L2_RESERVED_HI_MASK,
 import { COPIED_HI_BIT } from '../format/l1-entry.js';
 import { compressedEntryViolations } from './compressed.js';
 import { subclusterBitmapViolations } from './extended-l2.js';
+import { entryHex, exactOffsetOf, finding, rawEntryOf, type Finding } from './finding.js';
 import { L2Violation } from './l2-violations.js';
 
 /** What the entry predicates need to know about the image. */
@@ -86,4 +87,42 @@ export function l2EntryViolations(
  */
 export function copiedMismatch(copied: boolean, refcount: number): boolean {
   return copied !== (refcount === 1);
+}
+
+/** An active L1 or L2 entry whose COPIED flag disagrees with the stored refcount of its cluster. */
+export interface CopiedMismatch {
+  /** 'l1' (L1-3: the entry references an L2 table) or 'l2' (L2-2: it references a data cluster). */
+  table: 'l1' | 'l2';
+  tableOffsetBytes: number;
+  entryIndex: number;
+  /** The entry as two 32-bit halves. */
+  hi: number;
+  lo: number;
+  /** The host offset the entry references, and its cluster. */
+  referencedOffsetBytes: number;
+  clusterIndex: number;
+  /** The cluster's stored refcount (exact). */
+  storedRefcount: number;
+}
+
+/** L1-3, L2-2: the finding for a COPIED mismatch, its witness filled from `m`. */
+export function copiedMismatchFinding(where: string, m: CopiedMismatch): Finding {
+  const copied = (m.hi & COPIED_HI_BIT) !== 0;
+  const what = m.table === 'l1' ? "the L2 table's" : "the cluster's";
+  const detail = `COPIED is ${copied ? 'set' : 'clear'} but ${what} refcount is ${m.storedRefcount} (entry ${entryHex(m.hi, m.lo)})`;
+  return finding(m.table === 'l1' ? 'L1-3' : 'L2-2', 'corruption', where, detail, undefined, {
+    table: m.table,
+    tableOffsetBytes: m.tableOffsetBytes,
+    entryIndex: m.entryIndex,
+    rawEntry: rawEntryOf(m.hi, m.lo),
+    ...offsetField(m.referencedOffsetBytes),
+    clusterIndex: m.clusterIndex,
+    copied,
+    storedRefcount: m.storedRefcount,
+  });
+}
+
+function offsetField(offsetBytes: number): { referencedOffsetBytes?: number } {
+  const exact = exactOffsetOf(offsetBytes);
+  return exact === undefined ? {} : { referencedOffsetBytes: exact };
 }

@@ -4,7 +4,7 @@
  * allows sharing (L2 tables and data clusters of snapshots), cluster 0 is the header's alone, and
  * every reference lies inside the file.
  */
-import { finding, hexOf, NO_FINDINGS, QEMU_COUNTS_ELSEWHERE, type Finding } from './finding.js';
+import { entryWitnessOf, exactOffsetOf, finding, hexOf, NO_FINDINGS, QEMU_COUNTS_ELSEWHERE, type EntryRef, type Finding, type FindingWitness } from './finding.js';
 
 /** AL-1: a structure's offset is a multiple of the cluster size. */
 export function alignmentFindings(structure: string, offsetBytes: number | bigint, clusterSizeBytes: number, rule = 'AL-1'): readonly Finding[] {
@@ -21,9 +21,16 @@ export function beyondEndOfFile(offsetBytes: number, sizeBytes: number, fileSize
   return offsetBytes + sizeBytes - fileSizeBytes >= clusterSizeBytes;
 }
 
-/** AL-4: the finding for a reference past the end of the file. */
-export function beyondEndFinding(where: string, offsetBytes: number | bigint, sizeBytes: number, fileSizeBytes: number): Finding {
-  return finding('AL-4', 'corruption', where, `reference to ${sizeBytes} bytes at ${hexOf(offsetBytes)} ends a cluster or more past the end of the file (${fileSizeBytes} bytes)`);
+/**
+ * AL-4: the finding for a reference past the end of the file; its witness names the referenced
+ * range and, when a table entry makes the reference, that entry (`by`).
+ */
+export function beyondEndFinding(where: string, offsetBytes: number | bigint, sizeBytes: number, fileSizeBytes: number, by?: EntryRef): Finding {
+  const witness: FindingWitness = by === undefined ? {} : entryWitnessOf(by);
+  const exact = exactOffsetOf(offsetBytes);
+  if (exact !== undefined) witness.referencedOffsetBytes = exact;
+  witness.referencedSizeBytes = sizeBytes;
+  return finding('AL-4', 'corruption', where, `reference to ${sizeBytes} bytes at ${hexOf(offsetBytes)} ends a cluster or more past the end of the file (${fileSizeBytes} bytes)`, undefined, witness);
 }
 
 /** The structures whose clusters belong to exactly one owner (AL-2): everything but L2 tables and data. */

@@ -3,7 +3,7 @@
  * comparison of each host cluster's stored refcount with the number of references to it.
  */
 import { REFTABLE_RESERVED_LO_MASK } from '../format/refcount-table-entry.js';
-import { finding, hexOf, NO_FINDINGS, type Finding, type FindingKind } from './finding.js';
+import { entryWitnessOf, finding, hexOf, NO_FINDINGS, type EntryRef, type Finding, type FindingKind } from './finding.js';
 import { clusterAlignMaskLo } from './mapping.js';
 
 /** Outcome of a refcount table entry check (RC-1). */
@@ -45,13 +45,24 @@ export function refcountMismatchFinding(clusterIndex: number, clusterSizeBytes: 
   const rebuild = storedRefcount === 0 ? '; a referenced cluster with refcount 0 needs a full refcount rebuild' : '';
   const what = kind === 'leak' ? (referenceCount === 0 ? 'leaked cluster' : 'refcount too high') : 'refcount too low';
   const by = sources === '' ? '' : `; referenced by ${sources}`;
-  return finding('RC-6', kind, `cluster ${clusterIndex} @${hexOf(clusterIndex * clusterSizeBytes)}`, `${what}: refcount=${storedRefcount} reference=${referenceCount}${rebuild}${by}`);
+  return finding('RC-6', kind, `cluster ${clusterIndex} @${hexOf(clusterIndex * clusterSizeBytes)}`, `${what}: refcount=${storedRefcount} reference=${referenceCount}${rebuild}${by}`, undefined, {
+    clusterIndex,
+    storedRefcount,
+    referenceCount,
+  });
 }
 
-/** RC-7: a refcount block is referenced exactly once (by the refcount table). */
-export function refblockRefcountFindings(reftableIndex: number, refblockOffsetBytes: number, referenceCount: number): readonly Finding[] {
+/**
+ * RC-7: a refcount block is referenced exactly once (by the refcount table). `by` is its refcount
+ * table entry (entryIndex = `reftableIndex`), named in the witness with the block's cluster.
+ */
+export function refblockRefcountFindings(reftableIndex: number, refblockOffsetBytes: number, referenceCount: number, clusterSizeBytes?: number, by?: EntryRef): readonly Finding[] {
   if (referenceCount === 1) return NO_FINDINGS;
-  return [finding('RC-7', 'corruption', `reftable[${reftableIndex}] refcount block @${hexOf(refblockOffsetBytes)}`, `refcount block is referenced ${referenceCount} times, must be exactly once; the refcount structures need a rebuild`)];
+  const witness = by === undefined ? {} : entryWitnessOf(by);
+  witness.referencedOffsetBytes = refblockOffsetBytes;
+  if (clusterSizeBytes !== undefined) witness.clusterIndex = Math.floor(refblockOffsetBytes / clusterSizeBytes);
+  witness.referenceCount = referenceCount;
+  return [finding('RC-7', 'corruption', `reftable[${reftableIndex}] refcount block @${hexOf(refblockOffsetBytes)}`, `refcount block is referenced ${referenceCount} times, must be exactly once; the refcount structures need a rebuild`, undefined, witness)];
 }
 
 /** RC-1, AL-4: a refcount block lying past the end of the file. */

@@ -52,7 +52,7 @@ function walkBitmap(state: WalkState, bitmap: BitmapDirectoryEntry, k: number): 
       if (dataOffset === 0) continue;
       if (e === bitmap.tableEntryCount - 1) lastDataOffset = dataOffset;
       const s = state.refs.add(dataOffset, clusterSizeBytes, SourceKind.bitmapData, -1, k, e);
-      if (s !== 0) reportAddStatus(state, s, `${where} entry ${e}`, dataOffset, clusterSizeBytes, Math.floor(dataOffset / clusterSizeBytes));
+      if (s !== 0) reportAddStatus(state, s, `${where} entry ${e}`, dataOffset, clusterSizeBytes, Math.floor(dataOffset / clusterSizeBytes), { table: 'bitmap-table', tableOffsetBytes: tableOffset, entryIndex: e, hi, lo });
     }
   });
   if (state.onDisk !== null && lastDataOffset !== 0 && (bitmap.flags & bitmapFlags.inUse) === 0) checkTail(state, bitmap, lastDataOffset, where);

@@ -7,9 +7,9 @@
 import { readPadded } from '../format/byte-source.js';
 import { COPIED_HI_BIT } from '../format/l1-entry.js';
 import { TableView } from '../format/table-view.js';
-import { entryHex, finding, hexOf } from '../invariants/finding.js';
+import { entryHex, hexOf } from '../invariants/finding.js';
 import { violationFindings } from '../invariants/l2-violations.js';
-import { copiedMismatch, l1EntryViolations } from '../invariants/mapping.js';
+import { copiedMismatch, copiedMismatchFinding, l1EntryViolations } from '../invariants/mapping.js';
 import { checkLimits } from './check-limits.js';
 import { scanL2Table } from './l2-scan.js';
 import { UNREADABLE } from './on-disk-refcounts.js';
@@ -40,12 +40,12 @@ export function walkL1Table(state: WalkState, offsetBytes: number, entryCount: n
       ok = false;
       return;
     }
-    ok = walkL1Chunk(state, new TableView(chunk), first, snapshotIndex, owner);
+    ok = walkL1Chunk(state, new TableView(chunk), first, snapshotIndex, owner, offsetBytes);
   });
   return ok;
 }
 
-function walkL1Chunk(state: WalkState, l1: TableView, firstIndex: number, snapshotIndex: number, owner: string): boolean {
+function walkL1Chunk(state: WalkState, l1: TableView, firstIndex: number, snapshotIndex: number, owner: string, l1OffsetBytes: number): boolean {
   const image = state.image;
   const clusterSizeBytes = image.clusterSizeBytes;
   const active = snapshotIndex < 0;
@@ -60,9 +60,9 @@ function walkL1Chunk(state: WalkState, l1: TableView, firstIndex: number, snapsh
     if (mask !== 0) for (const f of violationFindings(mask, where, entryHex(hi, lo))) state.sink.note(f.rule, f.kind, 1, () => f);
     const l2OffsetBytes = l2OffsetOf(hi, lo);
     const status = state.refs.add(l2OffsetBytes, clusterSizeBytes, SourceKind.l2Table, snapshotIndex, i, 0);
-    if (status !== 0) reportAddStatus(state, status, `${where} (L2 table)`, l2OffsetBytes, clusterSizeBytes, Math.floor(l2OffsetBytes / clusterSizeBytes));
+    if (status !== 0) reportAddStatus(state, status, `${where} (L2 table)`, l2OffsetBytes, clusterSizeBytes, Math.floor(l2OffsetBytes / clusterSizeBytes), { table: 'l1', tableOffsetBytes: l1OffsetBytes, entryIndex: i, hi, lo, snapshotIndex });
     const realOffset = l2OffsetBytes !== 0;
-    if (active && realOffset && state.onDisk !== null) checkL1Copied(state, hi, lo, l2OffsetBytes, where);
+    if (active && realOffset && state.onDisk !== null) checkL1Copied(state, hi, lo, l2OffsetBytes, where, l1OffsetBytes, i);
     if (l2OffsetBytes >= image.fileSizeBytes) continue; // past the end: reads as zeros, references nothing
     if (!spend(state, clusterSizeBytes)) return false;
     scanL2Table(state, reader.tableAt(w, l2OffsetBytes), { l2OffsetBytes, l1Index: i, snapshotIndex }, active, active && realOffset && state.onDisk !== null);
@@ -70,13 +70,13 @@ function walkL1Chunk(state: WalkState, l1: TableView, firstIndex: number, snapsh
   return true;
 }
 
-function checkL1Copied(state: WalkState, hi: number, lo: number, l2OffsetBytes: number, where: string): void {
+function checkL1Copied(state: WalkState, hi: number, lo: number, l2OffsetBytes: number, where: string, l1OffsetBytes: number, entryIndex: number): void {
   const clusterIndex = Math.floor(l2OffsetBytes / state.image.clusterSizeBytes);
   const refcount = state.onDisk!.saturatedOf(clusterIndex);
   if (refcount === UNREADABLE || !copiedMismatch((hi & COPIED_HI_BIT) !== 0, refcount)) return;
-  const exact = refcount >= 255 ? state.onDisk!.exact(clusterIndex) : refcount;
+  const storedRefcount = refcount >= 255 ? state.onDisk!.exact(clusterIndex) : refcount;
   state.sink.note('L1-3', 'corruption', 1, () =>
-    finding('L1-3', 'corruption', where, `COPIED is ${(hi & COPIED_HI_BIT) !== 0 ? 'set' : 'clear'} but the L2 table's refcount is ${exact} (entry ${entryHex(hi, lo)})`),
+    copiedMismatchFinding(where, { table: 'l1', tableOffsetBytes: l1OffsetBytes, entryIndex, hi, lo, referencedOffsetBytes: l2OffsetBytes, clusterIndex, storedRefcount }),
   );
 }
 

@@ -7,9 +7,9 @@
 import { decodeCompressedDescriptor } from '../format/compressed-descriptor.js';
 import { COPIED_HI_BIT } from '../format/l1-entry.js';
 import { ClusterType, clusterTypeOf } from '../format/l2-entry.js';
-import { entryHex, finding, hexOf } from '../invariants/finding.js';
+import { entryHex, hexOf, type EntryRef } from '../invariants/finding.js';
 import { L2Violation, violationFindings } from '../invariants/l2-violations.js';
-import { clusterAlignMaskLo, copiedMismatch, l2EntryViolations } from '../invariants/mapping.js';
+import { clusterAlignMaskLo, copiedMismatch, copiedMismatchFinding, l2EntryViolations } from '../invariants/mapping.js';
 import { ExpectedRefcounts } from './expected-refcounts.js';
 import { takeFastEntries, type FastPathContext, type FastPathRun } from './l2-fast-path.js';
 import { UNREADABLE } from './on-disk-refcounts.js';
@@ -29,6 +29,11 @@ export interface L2Location {
 function entryWhere(at: L2Location, entryIndex: number): string {
   const owner = at.snapshotIndex >= 0 ? `snapshot[${at.snapshotIndex}] ` : '';
   return `${owner}L1[${at.l1Index}] -> L2 @${hexOf(at.l2OffsetBytes)} entry ${entryIndex}`;
+}
+
+/** Entry `entryIndex` of the L2 table at `at`, for a witness. */
+function l2EntryRef(at: L2Location, entryIndex: number, hi: number, lo: number): EntryRef {
+  return { table: 'l2', tableOffsetBytes: at.l2OffsetBytes, entryIndex, hi, lo, snapshotIndex: at.snapshotIndex };
 }
 
 /**
@@ -110,7 +115,7 @@ function scanEntry(state: WalkState, run: ScanRun, at: L2Location, j: number, hi
     if ((mask & SKIPS_REFERENCE) !== 0) return;
     const d = decodeCompressedDescriptor(hi, lo, clusterBits);
     const status = state.refs.add(d.hostOffsetBytes, d.sizeBytes, SourceKind.compressedData, at.snapshotIndex, at.l1Index, j);
-    if (status !== 0) reportAddStatus(state, status, entryWhere(at, j), d.hostOffsetBytes, d.sizeBytes, Math.floor(d.hostOffsetBytes / clusterSizeBytes));
+    if (status !== 0) reportAddStatus(state, status, entryWhere(at, j), d.hostOffsetBytes, d.sizeBytes, Math.floor(d.hostOffsetBytes / clusterSizeBytes), l2EntryRef(at, j, hi, lo));
     if (active) {
       run.allocated++;
       run.compressed++;
@@ -133,11 +138,11 @@ function scanEntry(state: WalkState, run: ScanRun, at: L2Location, j: number, hi
     const status = aligned
       ? state.refs.addCluster(clusterIndex, SourceKind.dataCluster, at.snapshotIndex, at.l1Index, j)
       : state.refs.add(offsetBytes, clusterSizeBytes, SourceKind.dataCluster, at.snapshotIndex, at.l1Index, j);
-    if (status !== 0) reportAddStatus(state, status, entryWhere(at, j), offsetBytes, clusterSizeBytes, clusterIndex);
+    if (status !== 0) reportAddStatus(state, status, entryWhere(at, j), offsetBytes, clusterSizeBytes, clusterIndex, l2EntryRef(at, j, hi, lo));
   }
   if (copiedCheck) {
     const refcount = dataFile || state.onDisk === null ? 1 : state.onDisk.saturatedOf(clusterIndex);
-    if (refcount !== UNREADABLE && copiedMismatch((hi & COPIED_HI_BIT) !== 0, refcount)) reportCopied(state, at, j, hi, lo, refcount, clusterIndex);
+    if (refcount !== UNREADABLE && copiedMismatch((hi & COPIED_HI_BIT) !== 0, refcount)) reportCopied(state, at, j, hi, lo, refcount, clusterIndex, offsetBytes);
   }
 }
 
@@ -145,10 +150,9 @@ function reportViolations(state: WalkState, mask: number, at: L2Location, j: num
   for (const f of violationFindings(mask, entryWhere(at, j), entryHex(hi, lo))) state.sink.note(f.rule, f.kind, 1, () => f);
 }
 
-function reportCopied(state: WalkState, at: L2Location, j: number, hi: number, lo: number, refcount: number, clusterIndex: number): void {
-  const exact = refcount >= 255 && state.onDisk !== null ? state.onDisk.exact(clusterIndex) : refcount;
-  const copied = (hi & COPIED_HI_BIT) !== 0;
+function reportCopied(state: WalkState, at: L2Location, j: number, hi: number, lo: number, refcount: number, clusterIndex: number, offsetBytes: number): void {
+  const storedRefcount = refcount >= 255 && state.onDisk !== null ? state.onDisk.exact(clusterIndex) : refcount;
   state.sink.note('L2-2', 'corruption', 1, () =>
-    finding('L2-2', 'corruption', entryWhere(at, j), `COPIED is ${copied ? 'set' : 'clear'} but the cluster's refcount is ${exact} (entry ${entryHex(hi, lo)})`),
+    copiedMismatchFinding(entryWhere(at, j), { table: 'l2', tableOffsetBytes: at.l2OffsetBytes, entryIndex: j, hi, lo, referencedOffsetBytes: offsetBytes, clusterIndex, storedRefcount }),
   );
 }

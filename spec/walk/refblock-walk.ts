@@ -5,7 +5,7 @@
  * once (RC-7), judged right after its own reference as QEMU does.
  */
 import type { TableView } from '../format/table-view.js';
-import { entryHex, hexOf } from '../invariants/finding.js';
+import { entryHex, hexOf, type EntryRef } from '../invariants/finding.js';
 import { refblockOutsideFindings, refblockRefcountFindings, ReftableEntryState, reftableEntryFindings, reftableEntryState } from '../invariants/refcounts.js';
 import { SourceKind } from './reference-source.js';
 import { reportAddStatus, type WalkState } from './walk-state.js';
@@ -34,8 +34,15 @@ export function walkRefcountBlocks(state: WalkState, reftable: TableView): void 
       continue;
     }
     const status = state.refs.add(offsetBytes, clusterSizeBytes, SourceKind.refcountBlock, -1, i, 0);
-    if (status !== 0) reportAddStatus(state, status, `reftable[${i}] refcount block`, offsetBytes, clusterSizeBytes, clusterIndex);
+    if (status !== 0) reportAddStatus(state, status, `reftable[${i}] refcount block`, offsetBytes, clusterSizeBytes, clusterIndex, reftableEntryRef(state, i, hi, lo));
     if (state.onDisk === null) continue;
-    for (const f of refblockRefcountFindings(i, offsetBytes, state.refs.countOf(clusterIndex))) state.sink.note(f.rule, f.kind, 1, () => f);
+    const referenceCount = state.refs.countOf(clusterIndex);
+    if (referenceCount === 1) continue;
+    for (const f of refblockRefcountFindings(i, offsetBytes, referenceCount, clusterSizeBytes, reftableEntryRef(state, i, hi, lo))) state.sink.note(f.rule, f.kind, 1, () => f);
   }
+}
+
+/** Entry `entryIndex` of the refcount table, for a witness. */
+function reftableEntryRef(state: WalkState, entryIndex: number, hi: number, lo: number): EntryRef {
+  return { table: 'refcount-table', tableOffsetBytes: state.image.reftable.offsetBytes, entryIndex, hi, lo };
 }

@@ -4,6 +4,7 @@
  * sources), the allocation counters of qemu-img check, and the scan budget.
  */
 import { scanBudgetFindings } from '../invariants/limits.js';
+import type { EntryRef } from '../invariants/finding.js';
 import { beyondEndFinding } from '../invariants/overlap.js';
 import { refcountOverflowFindings } from '../invariants/refcounts.js';
 import type { CheckImage } from './check-image-context.js';
@@ -59,12 +60,15 @@ export function spend(state: WalkState, bytes: number): boolean {
   return false;
 }
 
-/** Reports what `ReferenceSink.add` refused: a reference past the end of the file (AL-4) or overflowing refcounts (RC-8). */
-export function reportAddStatus(state: WalkState, status: number, where: string, offset: number | bigint, sizeBytes: number, firstClusterIndex: number): void {
+/**
+ * Reports what `ReferenceSink.add` refused: a reference past the end of the file (AL-4) or
+ * overflowing refcounts (RC-8). `by` is the table entry that made the reference, if one did.
+ */
+export function reportAddStatus(state: WalkState, status: number, where: string, offset: number | bigint, sizeBytes: number, firstClusterIndex: number, by?: EntryRef): void {
   if (status === ADD_OK) return;
   const sink = state.sink;
   if (status === ADD_BEYOND_EOF) {
-    sink.note('AL-4', 'corruption', 1, () => beyondEndFinding(where, offset, sizeBytes, state.image.fileSizeBytes));
+    sink.note('AL-4', 'corruption', 1, () => beyondEndFinding(where, offset, sizeBytes, state.image.fileSizeBytes, by));
     return;
   }
   sink.note('RC-8', 'corruption', status, () => refcountOverflowFindings(firstClusterIndex, state.image.clusterSizeBytes, state.image.refcountBits)[0]);

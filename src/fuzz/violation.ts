@@ -4,17 +4,10 @@
  * A violation is data; `PropertyFailure` carries it out of a fast-check command as an error.
  */
 
-/** The properties of the fuzzer (see src/fuzz/README in the module comments of properties/*). */
-export type PropertyName = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'LOCKSTEP';
+import type { PropertyName } from '../../spec/semantics/crash-properties.js';
 
-export const propertyTitles: Record<PropertyName, string> = {
-  P1: 'ordering: an image whose dirty bit is clear has no corruption',
-  P2: 'dirty bit: never set without lazy refcounts; clear after a clean close; kept by a repair that leaves errors',
-  P3: 'repair: recovery ends clean and a second check finds nothing',
-  P4: 'durability: flushed data survives, nothing appears that nobody wrote',
-  P5: 'repair under crash: a crash during recovery, then recovery again, keeps P3 and P4',
-  LOCKSTEP: 'lockstep: after a flush or close the image matches the model and every invariant holds',
-};
+/** The properties and their titles are stated in spec/semantics/crash-properties.ts. */
+export { propertyTitles, type PropertyName } from '../../spec/semantics/crash-properties.js';
 
 /** The smallest witness of a data mismatch: a guest sector, what may be there, what is. */
 export interface SectorWitness {
@@ -56,10 +49,7 @@ export function isPropertyFailure(err: unknown): err is PropertyFailure {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'PROPERTY_FAILURE';
 }
 
-/** Sorted unique rule ids. */
-export function ruleSet(rules: Iterable<string>): string[] {
-  return [...new Set(rules)].sort();
-}
+export { ruleSet } from '../../spec/semantics/verdict.js';
 
 /** A violation's signature: the same property and rules count as one finding in a campaign. */
 export function violationSignature(v: Pick<Violation, 'property' | 'rules'>): string {

@@ -3,19 +3,17 @@
  * crash) and, for any storage crash point in it, what the guest may read after recovery (P4).
  *
  * Each op is recorded with the storage operations it spanned, [startOp, endOp) in the recording.
- * A crash after storage ops [0, k) keeps every op whose barrier (flush, close) completed by k: those
- * sectors must read their value at that barrier. Every op after it that had started by k may have
- * landed or not, sector by sector: its values are allowed too. Nothing else is.
+ * Which ops a crash keeps durable and which are in flight is spec/semantics/durability.ts's crash
+ * window (GD-*); this file holds the model's values at each barrier and lists the candidates.
  */
+import { crashWindowAt, type OpSpan } from '../../../spec/semantics/durability.js';
 import type { SectorValue } from '../content/sector-value.js';
 import { isBarrier, type FuzzOp } from './fuzz-op.js';
 import type { GuestModel, OpEffect, SectorMap, SnapshotModel } from './guest-model.js';
 
 /** One op of the segment, with the storage operations it spanned. */
-export interface HistoryEntry {
+export interface HistoryEntry extends OpSpan {
   op: FuzzOp;
-  startOp: number;
-  endOp: number;
   effect: OpEffect;
   /** snapshot-create: the snapshot it made. */
   snapshot?: SnapshotModel;
@@ -67,8 +65,9 @@ export class DurabilityOracle {
   /** Records an op the model has just applied (effect from model.apply) and its storage span. */
   record(op: FuzzOp, effect: OpEffect, startOp: number, endOp: number): void {
     const snapshot = op.kind === 'snapshot-create' ? this.model.snapshots.get(op.name) : undefined;
-    this.entries.push({ op, startOp, endOp, effect, snapshot });
-    if (isBarrier(op)) this.durablePoints.push(pointOf(this.model, this.entries.length - 1, endOp));
+    const barrier = isBarrier(op);
+    this.entries.push({ op, startOp, endOp, barrier, effect, snapshot });
+    if (barrier) this.durablePoints.push(pointOf(this.model, this.entries.length - 1, endOp));
   }
 
   /** Called after the model resolved sectors at a barrier: the durable point takes the resolution. */
@@ -80,9 +79,9 @@ export class DurabilityOracle {
 
   /** The expectation after a crash once storage ops [0, crashPoint) completed. */
   expectAt(crashPoint: number): DurabilityExpectation {
-    let point = this.durablePoints[0];
-    for (const p of this.durablePoints) if (p.endOp <= crashPoint && p.entryIndex >= 0) point = p;
-    const pending = this.entries.slice(point.entryIndex + 1).filter((e) => e.startOp <= crashPoint);
+    const window = crashWindowAt(this.entries, crashPoint);
+    const point = this.durablePointOf(window.durableIndex);
+    const pending = this.entries.slice(window.durableIndex + 1, window.inFlightEnd);
     // Entries start in order, so (barrier, number in flight) names the expectation.
     const stamp = (point.entryIndex + 1) * STAMP_ENTRIES + pending.length;
     const same = this.byStamp.get(stamp);
@@ -122,6 +121,12 @@ export class DurabilityOracle {
     };
     this.byStamp.set(stamp, exp);
     return exp;
+  }
+
+  /** The model's state at the barrier entry `entryIndex` (-1: the segment start). */
+  private durablePointOf(entryIndex: number): DurablePoint {
+    for (let i = this.durablePoints.length - 1; i > 0; i--) if (this.durablePoints[i].entryIndex === entryIndex) return this.durablePoints[i];
+    return this.durablePoints[0];
   }
 }
 

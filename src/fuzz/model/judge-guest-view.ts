@@ -7,6 +7,8 @@
  */
 import { newLayerRun, RunFlag, type GuestLayer } from '../../../spec/semantics/layer.js';
 import { GuestView } from '../../../spec/semantics/guest-view.js';
+import { virtualSizeDurability } from '../../../spec/semantics/durability.js';
+import { HOLDS } from '../../../spec/semantics/verdict.js';
 import { SECTOR_SIZE_BYTES } from '../content/content-tag.js';
 import { candidateBytesFor } from '../content/candidate-bytes.js';
 import { describeSectorOrigin } from '../content/decode-sector.js';
@@ -35,6 +37,8 @@ export interface GuestMismatch {
   expected: readonly SectorValue[];
   /** Where the bytes found came from (content tags), or the size found. */
   actual: string;
+  /** 'size': the virtual size found, bytes. */
+  sizeBytes?: number;
 }
 
 export interface JudgeResult {
@@ -86,8 +90,8 @@ export interface VerdictMemo {
 export function judgeGuestView(top: GuestLayer, exp: SectorExpectation, seed: number, collectObserved = false, memo?: VerdictMemo): JudgeResult {
   const result: JudgeResult = { mismatch: null, observed: new Map(), sectorsCompared: 0 };
   const sizeBytes = top.virtualSizeBytes;
-  if (!exp.virtualSizesBytes.includes(sizeBytes)) {
-    result.mismatch = { kind: 'size', sectorIndex: 0, guestOffsetBytes: 0, expected: [], actual: `virtual size ${sizeBytes}, allowed ${exp.virtualSizesBytes.join(' or ')}` };
+  if (virtualSizeDurability(sizeBytes, exp.virtualSizesBytes) !== HOLDS) {
+    result.mismatch = { kind: 'size', sectorIndex: 0, guestOffsetBytes: 0, expected: [], actual: `virtual size ${sizeBytes}, allowed ${exp.virtualSizesBytes.join(' or ')}`, sizeBytes };
     return result;
   }
   const touched = exp.touchedSectors();

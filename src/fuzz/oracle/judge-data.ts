@@ -1,9 +1,8 @@
 /**
  * judgeData: P4 on one image: the active guest view, and every snapshot the model says must (or
- * may) exist, read through spec/ and compared with the durability expectation. Rule ids:
- * GD-1 a sector flushed before the crash lost its value; GD-2 a sector holds a value nobody wrote
- * there since the last flush; GD-3 the virtual size is none of the allowed ones; GD-4 a snapshot
- * that must exist is missing; plus the spec's own rule when the image cannot be read at all.
+ * may) exist, read through spec/ and compared with the durability expectation. The rules (GD-1..4)
+ * and what an unreadable guest view means are spec/semantics/durability.ts's and
+ * crash-properties.ts's; this file reads the sectors and words the verdicts as Violations.
  */
 import type { ByteSource } from '../../../spec/format/byte-source.js';
 import { isFormatError } from '../../../spec/format/format-error.js';
@@ -14,14 +13,9 @@ import type { SnapshotModel } from '../model/guest-model.js';
 import { judgeGuestView, type GuestMismatch, type SectorExpectation, type VerdictMemo } from '../model/judge-guest-view.js';
 import { imageLayerOf, snapshotEntriesOf, snapshotLayerOf, type BackingDevice } from '../spec-view.js';
 import type { Violation } from '../violation.js';
-
-/** Durability rules of the guest view (the fuzzer's own clause ids). */
-export const durabilityRules = {
-  flushedLost: 'GD-1',
-  neverWritten: 'GD-2',
-  size: 'GD-3',
-  snapshotMissing: 'GD-4',
-} as const;
+import { durabilityPropertyVerdict } from '../../../spec/semantics/crash-properties.js';
+import { sectorDurability, snapshotDurability, unreadableGuestView, virtualSizeDurability } from '../../../spec/semantics/durability.js';
+import type { Verdict } from '../../../spec/semantics/verdict.js';
 
 /**
  * Judges the image behind `source`; `stage` says which image it is, for the report. With
@@ -36,8 +30,10 @@ export function judgeData(source: ByteSource, backing: BackingDevice | undefined
     for (const [name, snap] of [...exp.requiredSnapshots, ...exp.optionalSnapshots]) {
       const entry = entries.find((e) => e.name === name);
       if (!entry) {
-        if (!exp.requiredSnapshots.has(name)) continue;
-        return { property: 'P4', rules: [durabilityRules.snapshotMissing], summary: `snapshot ${name} is missing`, stage, expected: `snapshot ${name}`, actual: `snapshots ${entries.map((e) => e.name).join(', ') || '(none)'}` };
+        const names = entries.map((e) => e.name);
+        const v = durabilityPropertyVerdict(snapshotDurability(name, exp.requiredSnapshots.has(name), names));
+        if (v.status !== 'violated') continue;
+        return { property: 'P4', rules: [...v.rules], summary: `snapshot ${name} is missing`, stage, expected: `snapshot ${name}`, actual: `snapshots ${names.join(', ') || '(none)'}` };
       }
       const m = judgeGuestView(snapshotLayerOf(source, entry, backing), snapshotExpectation(snap, exp), seed, false, memo?.forView(`snapshot ${name}`)).mismatch;
       if (m) return mismatchViolation(m, snapshotExpectation(snap, exp), `snapshot ${name}`, stage);
@@ -45,7 +41,9 @@ export function judgeData(source: ByteSource, backing: BackingDevice | undefined
     return null;
   } catch (err) {
     if (!isFormatError(err)) throw err;
-    return { property: 'P4', rules: [err.rule], summary: `the guest view cannot be read: ${err.message}`, stage, expected: 'a readable image', actual: err.message };
+    const v = durabilityPropertyVerdict(unreadableGuestView(err.rule, err.message));
+    if (v.status !== 'violated') throw err;
+    return { property: 'P4', rules: [...v.rules], summary: `the guest view cannot be read: ${err.message}`, stage, expected: 'a readable image', actual: err.message };
   }
 }
 
@@ -62,16 +60,26 @@ function snapshotExpectation(snap: SnapshotModel, exp: DurabilityExpectation): S
 
 /** The P4 violation of a guest-view mismatch in `view` ("active" or "snapshot NAME"). */
 export function mismatchViolation(m: GuestMismatch, exp: Pick<SectorExpectation, 'virtualSizesBytes'>, view: string, stage: string): Violation {
-  if (m.kind === 'size') return { property: 'P4', rules: [durabilityRules.size], summary: `${view}: ${m.actual}`, stage, expected: exp.virtualSizesBytes.join(' or '), actual: m.actual };
-  const flushed = m.expected.length === 1;
+  if (m.kind === 'size') {
+    const v = virtualSizeDurability(m.sizeBytes ?? NaN, exp.virtualSizesBytes);
+    return { property: 'P4', rules: rulesOf(v), summary: `${view}: ${m.actual}`, stage, expected: exp.virtualSizesBytes.join(' or '), actual: m.actual };
+  }
+  const v = sectorDurability({ view, sectorIndex: m.sectorIndex, guestOffsetBytes: m.guestOffsetBytes, candidates: m.expected, found: null, actual: m.actual });
   const expected = m.expected.map(describeValue).join(' or ');
   return {
     property: 'P4',
-    rules: [flushed ? durabilityRules.flushedLost : durabilityRules.neverWritten],
+    rules: rulesOf(v),
     summary: `${view} guest sector ${m.sectorIndex} (offset 0x${m.guestOffsetBytes.toString(16)}) holds ${m.actual}, expected ${expected}`,
     stage,
     expected,
     actual: m.actual,
     sector: { guestOffsetBytes: m.sectorIndex * SECTOR_SIZE_BYTES, sectorIndex: m.sectorIndex, expected: [...m.expected], actual: m.actual, view },
   };
+}
+
+/** The rules of a mismatch's verdict, which is violated by construction (a mismatch is found only where the bytes match no candidate). */
+function rulesOf(v: Verdict<unknown>): string[] {
+  const p = durabilityPropertyVerdict(v);
+  if (p.status !== 'violated') throw new Error(`a guest-view mismatch that the durability rules accept: ${p.status}`);
+  return [...p.rules];
 }
