@@ -1,3 +1,6 @@
+import { violationSignature } from '../violation.js';
+import type { FuzzFinding } from './fuzz-finding.js';
+
 /**
  * CampaignKnowledge: the signatures (violationSignature) a campaign knows: those of `--known`
  * and of every finding reported so far. The campaign decides with it whether a finding is new (to
@@ -14,6 +17,16 @@ export class CampaignKnowledge {
 
   has(signature: string): boolean {
     return this.signatures.has(signature);
+  }
+
+  /**
+   * The campaign's decision on a job's finding: new when its case's signature was not known (the
+   * campaign saves it), known otherwise. Either way its signatures are known afterwards; `learnt`
+   * lists the ones that were not (to tell the other jobs).
+   */
+  decide(f: FuzzFinding): { isNew: boolean; learnt: string[] } {
+    const isNew = !this.has(violationSignature(f.case.violation));
+    return { isNew, learnt: this.learn(f.signatures) };
   }
 
   /** Learns `signatures`; the ones that were new, in order. */

@@ -13,7 +13,6 @@ import type { FuzzCase } from '../case/fuzz-case.js';
 import { writeCase } from '../case/fuzz-case.js';
 import { newRunStats, sumStats, type RunStats } from '../runner/run-stats.js';
 import { makeTarget } from '../target/make-target.js';
-import { violationSignature } from '../violation.js';
 import { CampaignKnowledge } from './campaign-knowledge.js';
 import { deadlinePassed, type CampaignSettings } from './campaign-settings.js';
 import type { FuzzFinding } from './fuzz-finding.js';
@@ -138,8 +137,7 @@ export class Campaign {
    * Either way its signatures become known, and the jobs are told.
    */
   private receive(f: FuzzFinding): void {
-    const isNew = !this.knowledge.has(violationSignature(f.case.violation));
-    const learnt = this.knowledge.learn(f.signatures);
+    const { isNew, learnt } = this.knowledge.decide(f);
     if (learnt.length > 0) this.broadcast({ type: 'known', signatures: learnt });
     if (isNew) this.save(f.case, f.batchIndex);
   }
