@@ -1,6 +1,6 @@
 /**
  * QemuTarget: QEMU driven through qemu-io and qemu-img over blklogwrites, so every storage
- * operation of every guest op is read back from the log (decoded with the storage issue's
+ * operation of every guest op is read back from the log (decoded with src/storage's
  * dm-log-writes codec). Crash states come from those logs through the same generator as the
  * built-in engine's. Recovery is a read-write open and close in a long-lived qemu-io; the separate
  * repairs are crashcow's `check -r all` and `qemu-img check -r all` (over blklogwrites too).
