@@ -8,7 +8,6 @@
 import { describe, expect, it } from 'vitest';
 import { finalizeFailure } from '../src/fuzz/campaign/finalize-failure.js';
 import { runBatch } from '../src/fuzz/campaign/property-batch.js';
-import { newRunStats } from '../src/fuzz/runner/run-stats.js';
 import { makeTarget } from '../src/fuzz/target/make-target.js';
 
 const RUNS = Number(process.env.CRASHCOW_PROPERTY_RUNS ?? 20);
@@ -16,8 +15,7 @@ const RUNS = Number(process.env.CRASHCOW_PROPERTY_RUNS ?? 20);
 describe('fuzz: built-in engine, lazy refcounts off', () => {
   it('keeps P1-P5 and lockstep on every run', async () => {
     const target = await makeTarget('builtin');
-    const stats = newRunStats();
-    const raw = await runBatch({ target, fixed: { lazyRefcounts: false }, statesPerCrash: 48, maxCommands: 20, stats, shouldStop: () => false }, 20260101, RUNS);
+    const { failure: raw, stats } = await runBatch({ target, fixed: { lazyRefcounts: false }, statesPerCrash: 48, maxCommands: 20, shouldStop: () => false }, 20260101, RUNS);
     const found = raw && (await finalizeFailure(raw, { target, mutants: [], statesPerCrash: 48, campaignSeed: 20260101 }));
     expect(found && JSON.stringify({ violation: found.violation, image: found.image, operations: found.operations, crash: found.crash })).toBeNull();
     expect(stats.crashStates).toBeGreaterThan(RUNS * 5);

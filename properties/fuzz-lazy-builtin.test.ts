@@ -9,7 +9,6 @@
 import { describe, expect, it } from 'vitest';
 import { finalizeFailure } from '../src/fuzz/campaign/finalize-failure.js';
 import { runBatch } from '../src/fuzz/campaign/property-batch.js';
-import { newRunStats } from '../src/fuzz/runner/run-stats.js';
 import { makeTarget } from '../src/fuzz/target/make-target.js';
 
 const RUNS = Number(process.env.CRASHCOW_PROPERTY_RUNS ?? 20);
@@ -17,9 +16,8 @@ const RUNS = Number(process.env.CRASHCOW_PROPERTY_RUNS ?? 20);
 describe('fuzz: built-in engine, lazy refcounts on', () => {
   it('keeps every property apart from the documented link-before-data window', async () => {
     const target = await makeTarget('builtin');
-    const stats = newRunStats();
     const known = new Set(['P4:GD-2']);
-    const raw = await runBatch({ target, fixed: { lazyRefcounts: true }, statesPerCrash: 48, maxCommands: 20, stats, shouldStop: () => false, known }, 20260102, RUNS);
+    const { failure: raw, stats } = await runBatch({ target, fixed: { lazyRefcounts: true }, statesPerCrash: 48, maxCommands: 20, shouldStop: () => false, isKnown: (s) => known.has(s) }, 20260102, RUNS);
     const found = raw && (await finalizeFailure(raw, { target, mutants: [], statesPerCrash: 48, campaignSeed: 20260102 }));
     expect(found && JSON.stringify({ violation: found.violation, image: found.image, operations: found.operations, crash: found.crash })).toBeNull();
     expect(stats.crashStates).toBeGreaterThan(RUNS * 5);

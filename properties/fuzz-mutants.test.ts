@@ -11,7 +11,6 @@ import type { MutantName } from '../src/engine/mutants.js';
 import { finalizeFailure } from '../src/fuzz/campaign/finalize-failure.js';
 import { runBatch } from '../src/fuzz/campaign/property-batch.js';
 import { replayCase } from '../src/fuzz/case/replay-case.js';
-import { newRunStats } from '../src/fuzz/runner/run-stats.js';
 import { makeTarget } from '../src/fuzz/target/make-target.js';
 
 const RUNS = Math.max(40, Number(process.env.CRASHCOW_PROPERTY_RUNS ?? 40));
@@ -31,8 +30,8 @@ describe('fuzz canaries: mutants of the built-in engine are caught', () => {
     it(`${c.mutant} breaks ${c.property}`, async () => {
       const target = await makeTarget('builtin', [c.mutant]);
       const known = new Set(c.lazy ? ['P4:GD-1', 'P4:GD-2'] : []);
-      const raw = await runBatch({ target, fixed: { lazyRefcounts: c.lazy, growth: false }, statesPerCrash: 48, maxCommands: 16, stats: newRunStats(), shouldStop: () => false, known }, 1, RUNS);
-      expect(raw?.violation.property).toBe(c.property);
+      const { failure: raw } = await runBatch({ target, fixed: { lazyRefcounts: c.lazy, growth: false }, statesPerCrash: 48, maxCommands: 16, shouldStop: () => false, isKnown: (s) => known.has(s) }, 1, RUNS);
+      expect(raw?.outcome.violation.property).toBe(c.property);
       const found = await finalizeFailure(raw!, { target, mutants: [c.mutant], statesPerCrash: 48, campaignSeed: 1 });
       expect(found.operations.length).toBeLessThanOrEqual(12);
       expect((await replayCase(found, target)).reproduced).toBe(true);

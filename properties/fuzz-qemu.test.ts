@@ -8,7 +8,6 @@
 import { describe, expect, it } from 'vitest';
 import { finalizeFailure } from '../src/fuzz/campaign/finalize-failure.js';
 import { runBatch } from '../src/fuzz/campaign/property-batch.js';
-import { newRunStats } from '../src/fuzz/runner/run-stats.js';
 import { makeTarget } from '../src/fuzz/target/make-target.js';
 
 const RUNS = Math.max(5, Math.floor(Number(process.env.CRASHCOW_PROPERTY_RUNS ?? 20) / 4));
@@ -17,8 +16,7 @@ describe('fuzz: QEMU, lazy refcounts off', () => {
   it('keeps every property apart from the documented snapshot-apply window', async () => {
     const target = await makeTarget('qemu');
     try {
-      const stats = newRunStats();
-      const raw = await runBatch({ target, fixed: { lazyRefcounts: false }, statesPerCrash: 24, maxCommands: 12, stats, shouldStop: () => false, known: new Set(['P1:L1-3']) }, 20260103, RUNS);
+        const { failure: raw, stats } = await runBatch({ target, fixed: { lazyRefcounts: false }, statesPerCrash: 24, maxCommands: 12, shouldStop: () => false, isKnown: (s) => s === 'P1:L1-3' }, 20260103, RUNS);
       const found = raw && (await finalizeFailure(raw, { target, mutants: [], statesPerCrash: 24, campaignSeed: 20260103 }));
       expect(found && JSON.stringify({ violation: found.violation, image: found.image, operations: found.operations, crash: found.crash })).toBeNull();
       expect(stats.crashStates).toBeGreaterThan(RUNS);

@@ -1,7 +1,7 @@
 /**
  * Violation: one broken property, named (P1..P5, or LOCKSTEP for the model check after a flush or
  * close), with the rule ids from spec/ that the checker's findings carry, and the smallest witness.
- * A violation is data; `PropertyFailure` carries it out of a fast-check command as an error.
+ * A violation is data: a run's outcome carries it (src/fuzz/runner/run-outcome.ts).
  */
 
 import type { PropertyName } from '../../spec/semantics/crash-properties.js';
@@ -32,21 +32,6 @@ export interface Violation {
   expected: string;
   actual: string;
   sector?: SectorWitness;
-}
-
-/** A fast-check command failed because a property broke; carries the violation. */
-export class PropertyFailure extends Error {
-  readonly code = 'PROPERTY_FAILURE' as const;
-
-  constructor(readonly violation: Violation) {
-    super(`${violation.property} [${violation.rules.join(', ')}] ${violation.summary} (${violation.stage})`);
-    this.name = 'PropertyFailure';
-  }
-}
-
-/** True for a PropertyFailure, also across workers. */
-export function isPropertyFailure(err: unknown): err is PropertyFailure {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'PROPERTY_FAILURE';
 }
 
 export { ruleSet } from '../../spec/semantics/verdict.js';

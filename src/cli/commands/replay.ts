@@ -1,9 +1,13 @@
 /**
  * `crashcow replay [--expect] CASE.json...`: re-runs saved fuzz cases deterministically. Exit 1
  * when a case's failure reproduces (any, if several), 0 when none does any more, 2 when a case is
- * invalid (not JSON, against the schema, or naming a state its operations do not make). With
- * `--expect` (a CI job over corpus/), exit 0 when every case does what its `expectation` records
- * (`fails`: it reproduces; `passes`: it passes), 1 when any case does otherwise.
+ * invalid (not JSON, against the schema, a malformed state id, or a crash state without a final
+ * crash operation), 3 when a case diverged: the engine wrote something else than the case records,
+ * so its crash state does not exist in this replay and gets no verdict (exit 2 wins over 3, and 3
+ * over 1 and 0). With `--expect` (a CI job over corpus/), exit 0 when every case does what its
+ * `expectation` records (`fails`: it reproduces; `passes`: it passes), 1 when any case does
+ * otherwise. A diverged case does not reproduce its failure: as recorded when it records `passes`
+ * (a fixed engine often writes differently), not as recorded when it records `fails`.
  */
 import { isFormatError } from '../../../spec/format/format-error.js';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
@@ -16,7 +20,10 @@ import type { Command } from '../command.js';
 import { parseArgs } from '../parse-args.js';
 import { UsageError } from '../usage-error.js';
 
-type Outcome = 'reproduces' | 'passes' | 'invalid';
+type Outcome = 'reproduces' | 'passes' | 'diverged' | 'invalid';
+
+/** The exit code of a replay in which a case diverged (see the module comment). */
+export const EXIT_DIVERGED = 3;
 
 interface Replayed {
   path: string;
@@ -27,7 +34,7 @@ interface Replayed {
 
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'replay saved fuzz cases: exit 1 if a failure reproduces, 0 if none does, 2 if a case is invalid (--expect: 1 if a case does not do what it records)',
+  summary: 'replay saved fuzz cases: exit 1 if a failure reproduces, 0 if none does, 2 if a case is invalid, 3 if a case diverged (--expect: 1 if a case does not do what it records)',
   usage: 'crashcow replay [--expect] CASE.json...',
   async run(argv) {
     const args = parseArgs(argv, [{ name: 'expect', takesValue: false }]);
@@ -36,6 +43,7 @@ export const replayCommand: Command = {
     for (const path of args.positionals) replayed.push(await replayOne(path));
     if (replayed.some((r) => r.outcome === 'invalid')) return 2;
     if (args.flags.has('expect')) return reportExpectations(replayed);
+    if (replayed.some((r) => r.outcome === 'diverged')) return EXIT_DIVERGED;
     return replayed.some((r) => r.outcome === 'reproduces') ? 1 : 0;
   },
 };
@@ -43,7 +51,7 @@ export const replayCommand: Command = {
 /** `--expect`: one line per case that does otherwise than it records, and a count; exit 1 if there is one. */
 function reportExpectations(replayed: readonly Replayed[]): number {
   const differ = replayed.filter((r) => (r.outcome === 'reproduces') !== (r.expectation === 'fails'));
-  for (const r of differ) process.stdout.write(`${r.path}: NOT AS RECORDED: expected to ${r.expectation === 'fails' ? 'fail' : 'pass'}, it ${r.outcome === 'reproduces' ? 'fails' : 'passes'}\n`);
+  for (const r of differ) process.stdout.write(`${r.path}: NOT AS RECORDED: expected to ${r.expectation === 'fails' ? 'fail' : 'pass'}, it ${r.outcome === 'diverged' ? 'diverged' : r.outcome === 'reproduces' ? 'fails' : 'passes'}\n`);
   process.stdout.write(`${replayed.length} case(s): ${replayed.length - differ.length} as recorded, ${differ.length} not\n`);
   return differ.length > 0 ? 1 : 0;
 }
@@ -70,7 +78,11 @@ async function replayOne(path: string): Promise<Replayed> {
         process.stdout.write(`${path}: reproduces ${v.property} [${v.rules.join(', ')}]: ${v.summary} (${v.stage})\n`);
         return { path, outcome: 'reproduces', expectation: c.expectation };
       }
-      const other = r.violation ? `; it broke ${r.violation.property} [${r.violation.rules.join(', ')}] instead: ${r.violation.summary}` : r.diverged ? `; the operations no longer make the recorded crash state (${r.diverged})` : '';
+      if (r.diverged !== undefined) {
+        process.stdout.write(`${path}: diverged: the engine wrote something else than the case records, so its crash state ${c.crash?.stateId ?? ''} does not exist in this replay (${r.diverged}); ${recorded} is neither reproduced nor refuted\n`);
+        return { path, outcome: 'diverged', expectation: c.expectation };
+      }
+      const other = r.violation ? `; it broke ${r.violation.property} [${r.violation.rules.join(', ')}] instead: ${r.violation.summary}` : '';
       process.stdout.write(`${path}: passes: ${recorded} no longer fails${other}\n`);
       return { path, outcome: 'passes', expectation: c.expectation };
     } finally {

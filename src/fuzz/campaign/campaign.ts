@@ -1,20 +1,23 @@
 /**
- * runCampaign: a whole `crashcow fuzz` campaign: one master seed, its shard, split over jobs (in
- * process for one job, worker threads for more), each finding saved as a validated case file in
- * the corpus directory (once per engine, property and rule set). Ctrl-C (`stop()`) lets every job
- * finish what it is shrinking and keeps every finding.
+ * Campaign: a whole `crashcow fuzz` campaign: one master seed, its shard, split over jobs (in
+ * process for one job, worker threads for more). Jobs report every finding; the campaign alone
+ * decides which are new (CampaignKnowledge: `--known` signatures and every finding so far) and
+ * saves each new one as a validated case file in the corpus directory (once per engine, property
+ * and rule set). Its counters are the sum of its jobs'. Ctrl-C (`stop()`) lets every job finish
+ * what it is shrinking and keeps every finding.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FuzzCase } from '../case/fuzz-case.js';
 import { writeCase } from '../case/fuzz-case.js';
-import { addStats, newRunStats, type RunStats } from '../runner/run-stats.js';
+import { newRunStats, sumStats, type RunStats } from '../runner/run-stats.js';
 import { makeTarget } from '../target/make-target.js';
-import { violationSignature } from '../violation.js';
-import type { CampaignSettings } from './campaign-settings.js';
+import { CampaignKnowledge } from './campaign-knowledge.js';
+import { deadlinePassed, type CampaignSettings } from './campaign-settings.js';
+import type { FuzzFinding } from './fuzz-finding.js';
 import { runJob } from './fuzz-job.js';
-import type { WorkerMessage } from './fuzz-worker.js';
+import type { CampaignMessage, WorkerMessage } from './fuzz-worker.js';
 
 export interface SavedFinding {
   property: string;
@@ -36,27 +39,28 @@ export interface CampaignHooks {
 
 /**
  * The young generation of each job's worker thread. Judging a crash state allocates many
- * short-lived buffers; with a worker's default young generation, scavenges took so much of the
- * time that 2 jobs judged only 1.1x the states of one (`crashcow fuzz --engine builtin --seed 1
- * --time 30 --lazy-refcounts off`: 4836 states/s with 2 jobs, 4303 with 1); with this size,
- * 6782 states/s.
+ * short-lived buffers; a worker's default young generation makes scavenges take much of a job's
+ * time (`npm run bench:fuzz` shows the effect of changing it).
  */
 export const JOB_YOUNG_GENERATION_MB = 96;
 
 export class Campaign {
   private stopped = false;
   private readonly workers: Worker[] = [];
-  private readonly saved = new Map<string, SavedFinding>();
+  private readonly saved: SavedFinding[] = [];
+  private readonly knowledge: CampaignKnowledge;
 
   constructor(
     readonly settings: CampaignSettings,
     readonly hooks: CampaignHooks,
-  ) {}
+  ) {
+    this.knowledge = new CampaignKnowledge(settings.known);
+  }
 
   /** Stops starting runs; findings being shrunk are still saved. */
   stop(): void {
     this.stopped = true;
-    for (const w of this.workers) w.postMessage({ type: 'stop' });
+    this.broadcast({ type: 'stop' });
   }
 
   /** Runs the campaign. @throws Error when the engine cannot be set up (missing qemu-io) */
@@ -65,26 +69,31 @@ export class Campaign {
     const probe = await makeTarget(s.engine, s.mutants);
     const engineVersion = probe.engineVersion;
     const total = s.plan.jobCount === 1 ? await this.runInProcess(probe) : (await probe.dispose(), await this.runWorkers());
-    return { engineVersion, stats: this.withSaved(total), findings: [...this.saved.values()] };
+    return { engineVersion, stats: this.withSaved(total), findings: [...this.saved] };
   }
 
   private async runInProcess(target: Awaited<ReturnType<typeof makeTarget>>): Promise<RunStats> {
-    const s = this.settings;
-    const stats = newRunStats();
-    const timer = setInterval(() => this.hooks.onProgress?.(this.withSaved(stats)), 500);
+    let latest = newRunStats();
+    const timer = setInterval(() => this.hooks.onProgress?.(this.withSaved(latest)), 500);
     try {
-      await runJob({ ...s, jobIndex: 0, target, stats, shouldStop: () => this.shouldStop(), onFinding: (c, b) => this.save(c, b) });
+      return await runJob(this.settings, {
+        jobIndex: 0,
+        target,
+        shouldStop: () => this.shouldStop(),
+        isKnown: (sig) => this.knowledge.has(sig),
+        onProgress: (stats) => void (latest = stats),
+        onFinding: (f) => this.receive(f),
+      });
     } finally {
       clearInterval(timer);
       await target.dispose();
     }
-    return stats;
   }
 
   private runWorkers(): Promise<RunStats> {
     const s = this.settings;
     const latest: RunStats[] = [];
-    const sum = (): RunStats => latest.reduce((acc, x) => (addStats(acc, x), acc), newRunStats());
+    const sum = (): RunStats => latest.reduce(sumStats, newRunStats());
     const jobs = Array.from({ length: s.plan.jobCount }, (_, jobIndex) => {
       latest.push(newRunStats());
       const w = new Worker(new URL('./fuzz-worker.js', import.meta.url), { workerData: { settings: s, jobIndex }, resourceLimits: { maxYoungGenerationSizeMb: JOB_YOUNG_GENERATION_MB } });
@@ -95,9 +104,12 @@ export class Campaign {
           if (m.type === 'stats') {
             latest[jobIndex] = m.stats;
             this.hooks.onProgress?.(this.withSaved(sum()));
-          } else if (m.type === 'finding') this.save(m.case as FuzzCase, m.batchIndex);
+          } else if (m.type === 'finding') this.receive(m.finding);
           else if (m.type === 'error') reject(new Error(`fuzz job ${jobIndex}: ${m.message}`));
-          else if (m.type === 'done') void w.terminate().then(() => resolve());
+          else if (m.type === 'done') {
+            latest[jobIndex] = m.stats;
+            void w.terminate().then(() => resolve());
+          }
         });
         w.on('error', reject);
         w.on('exit', () => resolve());
@@ -106,24 +118,37 @@ export class Campaign {
     return Promise.all(jobs).then(sum);
   }
 
-  /** `stats` with `findings` counting the saved cases (two jobs may find the same property and rules: it is saved once). */
+  /** `stats` with `findings` counting the saved cases. */
   private withSaved(stats: RunStats): RunStats {
-    return { ...stats, findings: this.saved.size };
+    return { ...stats, findings: this.saved.length };
   }
 
   private shouldStop(): boolean {
-    return this.stopped || (this.settings.deadlineMs !== null && Date.now() >= this.settings.deadlineMs);
+    return this.stopped || deadlinePassed(this.settings);
   }
 
-  /** Saves a finding as a case file unless one with the same signature was saved. */
+  private broadcast(m: CampaignMessage): void {
+    for (const w of this.workers) w.postMessage(m);
+  }
+
+  /**
+   * Decides on a job's finding: new when the campaign did not know its case's signature (then it
+   * is saved), known otherwise (dropped: another job found it first, or `--known` holds it).
+   * Either way its signatures become known, and the jobs are told.
+   */
+  private receive(f: FuzzFinding): void {
+    const { isNew, learnt } = this.knowledge.decide(f);
+    if (learnt.length > 0) this.broadcast({ type: 'known', signatures: learnt });
+    if (isNew) this.save(f.case, f.batchIndex);
+  }
+
+  /** Saves a case file. */
   private save(c: FuzzCase, batchIndex: number): void {
-    const signature = violationSignature(c.violation);
-    if (this.saved.has(signature)) return;
     mkdirSync(this.hooks.corpusDir, { recursive: true });
     const file = join(this.hooks.corpusDir, caseFileName(c, this.settings.plan.masterSeed, batchIndex));
     writeCase(file, { ...c, replay: `crashcow replay ${file}` });
     const f = { property: c.violation.property, rules: c.violation.rules, caseFile: file };
-    this.saved.set(signature, f);
+    this.saved.push(f);
     this.hooks.onFinding?.(f);
   }
 }

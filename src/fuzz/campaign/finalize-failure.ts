@@ -1,15 +1,16 @@
 /**
- * finalizeFailure: turns fast-check's shrunk failing run into a case: the run is replayed up to its
- * failing crash, the crash state is shrunk (shrinkSurvivors), and the case records the engine, the
+ * finalizeFailure: turns a batch's failing run outcome (fast-check's shrunk counterexample) into a
+ * case. For a crash-state failure the state the run recorded is shrunk (shrinkSurvivors), judged
+ * against the same recorded crash: no engine workload runs again. The case records the engine, the
  * image, the operations, the state id with its surviving, torn and dropped writes, the violation
  * and the seeds. A lockstep failure (no crash state) is recorded as it is.
  */
-import type { FuzzCase } from '../case/fuzz-case.js';
-import { FuzzRun } from '../runner/fuzz-run.js';
-import { newRunStats } from '../runner/run-stats.js';
+import type { CaseCrash, FuzzCase } from '../case/fuzz-case.js';
+import { evidenceJudge, type CrashEvidence } from '../runner/crash-evidence.js';
 import { shrinkSurvivors } from '../shrink/shrink-survivors.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
-import type { RawFailure } from './property-batch.js';
+import type { Violation } from '../violation.js';
+import type { BatchFailure } from './property-batch.js';
 
 export interface FinalizeConfig {
   target: FuzzTarget;
@@ -18,40 +19,35 @@ export interface FinalizeConfig {
   campaignSeed: number;
 }
 
-/** The case of a failure; `replayCommand` is filled in by whoever saves it. */
-export async function finalizeFailure(raw: RawFailure, cfg: FinalizeConfig): Promise<FuzzCase> {
+/** The case of a failure; `replay` is filled in by whoever saves it. */
+export async function finalizeFailure(failure: BatchFailure, cfg: FinalizeConfig): Promise<FuzzCase> {
+  const { outcome } = failure;
   const base: FuzzCase = {
     schemaVersion: 1,
     engine: { name: cfg.target.engineName, version: cfg.target.engineVersion, mutants: [...cfg.mutants] },
-    image: raw.options,
-    contentSeed: raw.contentSeed,
+    image: failure.options,
+    contentSeed: failure.contentSeed,
     statesPerCrash: cfg.statesPerCrash,
-    operations: raw.history,
+    operations: [...outcome.history],
     crash: null,
-    violation: raw.violation,
-    seed: { campaign: cfg.campaignSeed >>> 0, fastCheck: raw.fastCheckSeed, path: raw.path },
+    violation: outcome.violation,
+    seed: { campaign: cfg.campaignSeed >>> 0, fastCheck: failure.fastCheckSeed, path: failure.path },
     replay: '',
     expectation: 'fails',
   };
-  if (raw.stateId === null) return base;
-  const run = await FuzzRun.start({ target: cfg.target, options: raw.options, seed: raw.contentSeed, statesPerCrash: cfg.statesPerCrash, judgeCrashes: false, stats: newRunStats() });
-  try {
-    for (const op of raw.history.slice(0, -1)) await run.apply(op);
-    const judged = await run.judgeStateById(raw.stateId);
-    let state = judged.state;
-    let violation = raw.violation;
-    if (judged.violation?.property === raw.violation.property) {
-      const shrunk = await shrinkSurvivors(judged.state, judged.violation, judged.judge);
-      state = shrunk.state;
-      violation = { ...shrunk.violation, stage: `crash state ${shrunk.state.id}, ${shrunk.violation.stage}` };
-    }
-    const summary = state.summarize();
-    return {
-      ...base,
-      violation,
-      crash: { stateId: state.id, crashPoint: state.crashPoint, storageOpCount: judged.storageOpCount, survivingOps: summary.survivingOps, tornOps: summary.tornOps, droppedOps: summary.droppedOps },
-    };
-  } finally {
-    await run.dispose();
-  }
+  if (!outcome.crash) return base;
+  const shrunk = await shrinkRecordedState(outcome.crash, outcome.violation);
+  return { ...base, violation: shrunk.violation, crash: caseCrashOf(outcome.crash, shrunk.state) };
+}
+
+/** shrinkSurvivors over the recorded crash; the violation's stage names the state it ends on. */
+async function shrinkRecordedState(crash: CrashEvidence, violation: Violation): Promise<{ state: CrashEvidence['state']; violation: Violation }> {
+  const shrunk = await shrinkSurvivors(crash.state, violation, evidenceJudge(crash));
+  if (shrunk.state === crash.state) return { state: crash.state, violation };
+  return { state: shrunk.state, violation: { ...shrunk.violation, stage: `crash state ${shrunk.state.id}, ${shrunk.violation.stage}` } };
+}
+
+function caseCrashOf(crash: CrashEvidence, state: CrashEvidence['state']): CaseCrash {
+  const summary = state.summarize();
+  return { stateId: state.id, crashPoint: state.crashPoint, storageOpCount: crash.storageOps.length, survivingOps: summary.survivingOps, tornOps: summary.tornOps, droppedOps: summary.droppedOps };
 }

@@ -1,47 +1,45 @@
 /**
  * runJob: one job of a campaign (a core's share): runs its batches until they end or `shouldStop`
- * says so, and turns each failing batch into a finalized case (shrunk, with its surviving writes),
- * reported once per property and rule set.
+ * says so, turns each failing batch into a finding (finalized: shrunk, with its surviving writes)
+ * and reports every one to the campaign, which decides what is new. Returns the sum of its
+ * batches' counters.
  */
-import type { FuzzCase } from '../case/fuzz-case.js';
-import type { FixedImageOptions } from '../commands/image-options-arb.js';
 import type { RunStats } from '../runner/run-stats.js';
+import { newRunStats, sumStats } from '../runner/run-stats.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
-import { violationSignature } from '../violation.js';
-import { jobBatches, type CampaignPlan } from './campaign-plan.js';
+import { jobBatches } from './campaign-plan.js';
+import type { CampaignSettings } from './campaign-settings.js';
 import { finalizeFailure } from './finalize-failure.js';
+import { findingOf, type FuzzFinding } from './fuzz-finding.js';
 import { runBatch } from './property-batch.js';
 
-export interface JobSettings {
-  plan: CampaignPlan;
+/** What a job gets besides the campaign's settings: its index, target and the campaign's hooks. */
+export interface JobContext {
   jobIndex: number;
   target: FuzzTarget;
-  mutants: readonly string[];
-  fixed: FixedImageOptions;
-  statesPerCrash: number;
-  maxCommands: number;
-  /** See CampaignSettings.shrink. */
-  shrink?: boolean;
-  /** See CampaignSettings.known. */
-  known?: readonly string[];
-  stats: RunStats;
   shouldStop: () => boolean;
-  /** Called with each new finding (a case without its replay line and file name). */
-  onFinding: (c: FuzzCase, batchIndex: number) => void | Promise<void>;
+  /** The campaign's knowledge as it has reached this job (see CampaignKnowledge). */
+  isKnown: (signature: string) => boolean;
+  /** Called with each finding. */
+  onFinding: (f: FuzzFinding) => void | Promise<void>;
+  /** Called with the job's counters so far, after each run. */
+  onProgress?: (stats: RunStats) => void;
 }
 
-export async function runJob(s: JobSettings): Promise<void> {
-  const seen = new Set<string>(s.known);
-  for (const batch of jobBatches(s.plan, s.jobIndex)) {
-    if (s.shouldStop()) return;
-    const raw = await runBatch({ target: s.target, fixed: s.fixed, statesPerCrash: s.statesPerCrash, maxCommands: s.maxCommands, shrink: s.shrink, stats: s.stats, shouldStop: s.shouldStop, known: seen }, batch.seed, batch.numRuns);
-    if (!raw) continue;
-    const c = await finalizeFailure(raw, { target: s.target, mutants: s.mutants, statesPerCrash: s.statesPerCrash, campaignSeed: s.plan.masterSeed });
-    const signature = violationSignature(c.violation);
-    const known = seen.has(signature);
-    seen.add(signature);
-    seen.add(violationSignature(raw.violation));
-    if (known) continue;
-    await s.onFinding(c, batch.index);
+export async function runJob(settings: CampaignSettings, job: JobContext): Promise<RunStats> {
+  let total = newRunStats();
+  for (const batch of jobBatches(settings.plan, job.jobIndex)) {
+    if (job.shouldStop()) break;
+    let inBatch = newRunStats();
+    const onRun = (run: RunStats): void => {
+      inBatch = sumStats(inBatch, run);
+      job.onProgress?.(sumStats(total, inBatch));
+    };
+    const r = await runBatch({ target: job.target, fixed: settings.fixed, statesPerCrash: settings.statesPerCrash, maxCommands: settings.maxCommands, shrink: settings.shrink, shouldStop: job.shouldStop, isKnown: job.isKnown, onRun }, batch.seed, batch.numRuns);
+    total = sumStats(total, r.stats);
+    if (!r.failure) continue;
+    const c = await finalizeFailure(r.failure, { target: job.target, mutants: settings.mutants, statesPerCrash: settings.statesPerCrash, campaignSeed: settings.plan.masterSeed });
+    await job.onFinding(findingOf(c, r.failure.outcome.violation, batch.index));
   }
+  return total;
 }

@@ -1,18 +1,20 @@
 /**
  * runBatch: one fast-check batch of the fuzz property (generator: image options, content seed and
  * a command list; client: the target; nemesis: crash commands and the final crash; checker: the
- * properties). fast-check shrinks the operations of a failing run; the batch returns the last
- * failing execution, which is fast-check's shrunk counterexample.
+ * properties). Each run returns its outcome; the property holds unless the outcome is a failure
+ * the campaign does not already know, so fast-check shrinks the operations of a new failure, and
+ * the batch returns the last failing outcome (fast-check's shrunk counterexample) with the sum of
+ * its runs' counters.
  */
 import fc from 'fast-check';
 import { commandListArb } from '../commands/command-arbitrary.js';
 import { imageOptionsArb, type FixedImageOptions } from '../commands/image-options-arb.js';
 import type { FuzzImageOptions } from '../image-options.js';
-import type { FuzzOp } from '../model/fuzz-op.js';
 import { FuzzRun } from '../runner/fuzz-run.js';
-import type { RunStats } from '../runner/run-stats.js';
+import { isFailure, type FailedRun } from '../runner/run-outcome.js';
+import { newRunStats, sumStats, type RunStats } from '../runner/run-stats.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
-import { isPropertyFailure, violationSignature, type Violation } from '../violation.js';
+import { violationSignature } from '../violation.js';
 
 export interface BatchConfig {
   target: FuzzTarget;
@@ -21,55 +23,67 @@ export interface BatchConfig {
   maxCommands: number;
   /** False: the first failing run is returned as it is, not shrunk. */
   shrink?: boolean;
-  stats: RunStats;
-  /** Checked before each run and within it: true stops the batch (the run in progress and those left pass). */
+  /** Checked before each run and within it: true stops the batch (the run in progress and those left stop). */
   shouldStop: () => boolean;
   /**
-   * Signatures (violationSignature) already found in this campaign: a run that breaks one of them
-   * again counts in `stats.knownRepeats` and passes, so the campaign spends its time on new bugs.
+   * True for a signature (violationSignature) the campaign already knows: a run that breaks it
+   * again counts in `knownRepeats` and passes, so the campaign spends its time on new bugs.
    */
-  known?: ReadonlySet<string>;
+  isKnown?: (signature: string) => boolean;
+  /** Called with each run's counters as it ends (live progress). */
+  onRun?: (stats: RunStats) => void;
 }
 
-/** A failing execution: everything needed to replay it. */
-export interface RawFailure {
+/** A failing run of a batch: its outcome and everything needed to name it. */
+export interface BatchFailure {
   options: FuzzImageOptions;
   contentSeed: number;
-  history: FuzzOp[];
-  violation: Violation;
-  /** The crash state that broke the property, when it was one. */
-  stateId: string | null;
+  outcome: FailedRun;
   fastCheckSeed: number;
   path: string;
 }
 
-/** Runs `numRuns` runs from fast-check seed `seed`; the shrunk failure, or null. */
-export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number): Promise<RawFailure | null> {
-  let last: Omit<RawFailure, 'fastCheckSeed' | 'path'> | null = null;
+export interface BatchResult {
+  failure: BatchFailure | null;
+  /** The sum of the batch's runs' counters (shrinking runs in `shrinkRuns`). */
+  stats: RunStats;
+}
+
+/**
+ * Runs `numRuns` runs from fast-check seed `seed`.
+ * @throws what a run throws that is not a property failure (our own bug), as fast-check reports it
+ */
+export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number): Promise<BatchResult> {
+  let last: Omit<BatchFailure, 'fastCheckSeed' | 'path'> | null = null;
   let failedOnce = false;
+  let stats = newRunStats();
   const property = fc.asyncProperty(imageOptionsArb(cfg.target.opaqueRecovery ? { ...cfg.fixed, growth: false } : cfg.fixed), fc.nat(0xffffffff), commandListArb(cfg.maxCommands), async (options, contentSeed, cmds) => {
-    if (cfg.shouldStop()) return;
-    if (failedOnce) cfg.stats.shrinkRuns++;
-    else cfg.stats.runs++;
-    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, stats: cfg.stats, shouldAbandon: cfg.shouldStop });
+    if (cfg.shouldStop()) return true;
+    const counted = failedOnce ? { shrinkRuns: 1 } : { runs: 1 };
+    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, shouldAbandon: cfg.shouldStop });
     try {
       await fc.asyncModelRun(() => ({ model: run, real: run }), cmds);
-      await run.finish();
     } catch (err) {
       await run.dispose();
-      if (isPropertyFailure(err) && cfg.known?.has(violationSignature(err.violation))) {
-        cfg.stats.knownRepeats++;
-        return;
-      }
       failedOnce = true;
-      last = isPropertyFailure(err) ? { options, contentSeed, history: [...run.history], violation: err.violation, stateId: run.crashFinding?.state.id ?? null } : null;
+      last = null;
       throw err;
     }
+    const outcome = await run.finish();
+    const known = isFailure(outcome) && cfg.isKnown?.(violationSignature(outcome.violation)) === true;
+    const runStats = sumStats(outcome.stats, { ...counted, knownRepeats: known ? 1 : 0 });
+    stats = sumStats(stats, runStats);
+    cfg.onRun?.(runStats);
+    if (!isFailure(outcome) || known) return true;
+    failedOnce = true;
+    last = { options, contentSeed, outcome };
+    return false;
   });
   const details = await fc.check(property, { seed, numRuns, endOnFailure: cfg.shrink === false });
   if (!details.failed || !last) {
     if (details.failed && details.errorInstance) throw details.errorInstance;
-    return null;
+    return { failure: null, stats };
   }
-  return { ...(last as Omit<RawFailure, 'fastCheckSeed' | 'path'>), fastCheckSeed: details.seed, path: details.counterexamplePath ?? '' };
+  const failure = last as Omit<BatchFailure, 'fastCheckSeed' | 'path'>;
+  return { failure: { ...failure, fastCheckSeed: details.seed, path: details.counterexamplePath ?? '' }, stats };
 }

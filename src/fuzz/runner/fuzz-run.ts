@@ -2,25 +2,27 @@
  * FuzzRun: one run of the lockstep fuzzer (the "real" side of fast-check's model-based run). It
  * applies each FuzzOp to the engine and to the model, records which storage operations each op
  * made (the history), checks the image against the model after every flush and close (lockstep),
- * and at a crash judges every crash state with every property. A broken property ends the run with
- * a PropertyFailure carrying the violation and, for crash states, the state to shrink.
+ * and at a crash judges the states the crash nemesis chose, then recovers and goes on. A broken
+ * property ends the run: it is recorded in the run's outcome (a value, see RunOutcome), ops after
+ * it are not applied, and nothing is thrown.
  */
-import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
-import type { CrashState } from '../../storage/crash-states/crash-state.js';
 import { toByteSource } from '../../storage/to-byte-source.js';
 import { writeContent } from '../content/content-tag.js';
 import type { FuzzImageOptions } from '../image-options.js';
 import { DurabilityOracle } from '../model/durability-oracle.js';
 import { describeOp, isBarrier, type FuzzOp } from '../model/fuzz-op.js';
 import { GuestModel } from '../model/guest-model.js';
-import { CrashStateJudge } from '../oracle/crash-state-judge.js';
 import type { CrashJudgeContext } from '../oracle/judge-crash-state.js';
 import { failureOf } from '../target/failure-of.js';
 import type { FuzzSession, FuzzTarget } from '../target/fuzz-target.js';
-import { PropertyFailure, type Violation } from '../violation.js';
-import { continueAfterCrash, judgeCrashStates, type CrashFinding } from './crash-nemesis.js';
+import type { Violation } from '../violation.js';
+import type { CrashEvidence, RecordedCrash } from './crash-evidence.js';
+import { chooseCrashStates } from './crash-nemesis.js';
+import { judgeCrash } from './judge-crash.js';
 import { lockstepCheck } from './lockstep.js';
-import type { RunStats } from './run-stats.js';
+import { recoverAfterCrash } from './recover-after-crash.js';
+import type { RunOutcome } from './run-outcome.js';
+import { newRunStats, sumStats, type RunStats } from './run-stats.js';
 
 export interface FuzzRunSettings {
   target: FuzzTarget;
@@ -32,21 +34,20 @@ export interface FuzzRunSettings {
   /** False to go through crashes without judging their states (replaying up to a known state). */
   judgeCrashes?: boolean;
   /**
-   * Checked between crash states and ops: true ends the run where it is, as passing (a campaign's
+   * Checked between crash states and ops: true ends the run where it is, as stopped (a campaign's
    * deadline or Ctrl-C; without it a long run would overrun `--time` by its whole length).
    */
   shouldAbandon?: () => boolean;
-  stats: RunStats;
 }
+
+type RunEnd = { verdict: 'stopped' } | { verdict: 'fail'; violation: Violation; crash: CrashEvidence | null };
 
 export class FuzzRun {
   readonly model: GuestModel;
   /** Every op applied so far, with the write ids it was given. */
   readonly history: FuzzOp[] = [];
-  /** Set when the run ended on a crash state that broke a property. */
-  crashFinding: CrashFinding | null = null;
-  /** True once the run cannot go on (a crash it cannot recover from here). */
-  stopped = false;
+  private end: RunEnd | null = null;
+  private stats: RunStats = newRunStats();
   private session!: FuzzSession;
   private oracle!: DurabilityOracle;
   private nextWriteId = 1;
@@ -66,6 +67,11 @@ export class FuzzRun {
     return run;
   }
 
+  /** True once the run has ended early: a property broke, it was abandoned, or a crash could not be recovered here. */
+  get stopped(): boolean {
+    return this.end !== null;
+  }
+
   /** A fresh write id (write ids start at 1; 0 is the backing file). */
   takeWriteId(): number {
     return this.nextWriteId++;
@@ -76,52 +82,49 @@ export class FuzzRun {
     return `s${this.nextSnapshotIndex++}`;
   }
 
-  /**
-   * Applies one op (write ids and names already filled in) to the engine and the model.
-   * @throws PropertyFailure when a property breaks
-   */
+  /** Applies one op (write ids and names already filled in) to the engine and the model; nothing once the run has ended. */
   async apply(op: FuzzOp): Promise<void> {
-    if (this.settings.shouldAbandon?.()) this.stopped = true;
-    if (this.stopped) return;
+    if (!this.end && this.settings.shouldAbandon?.()) this.end = { verdict: 'stopped' };
+    if (this.end) return;
     this.history.push(op);
-    this.settings.stats.ops++;
+    this.stats.ops++;
     if (op.kind === 'crash') return this.crash();
     const startOp = this.session.opCount;
     try {
       await this.perform(op);
     } catch (err) {
       const f = failureOf(err);
-      this.fail({ property: 'LOCKSTEP', rules: [f.rule ?? 'ENGINE-THROW'], summary: `${describeOp(op)} failed: ${f.message}`, stage: `op ${this.history.length}`, expected: 'the op succeeds', actual: f.message });
+      return this.fail({ property: 'LOCKSTEP', rules: [f.rule ?? 'ENGINE-THROW'], summary: `${describeOp(op)} failed: ${f.message}`, stage: `op ${this.history.length}`, expected: 'the op succeeds', actual: f.message }, null);
     }
     await this.session.sync();
     this.oracle.record(op, this.model.apply(op), startOp, this.session.opCount);
     if (isBarrier(op)) this.lockstep(op);
   }
 
-  /** Ends the run with a final crash, judged like any other (recorded as an op), then releases it. */
-  async finish(): Promise<void> {
+  /** Ends the run with a final crash, judged like any other (recorded as an op), releases it and gives its outcome. */
+  async finish(): Promise<RunOutcome> {
     try {
       await this.apply({ kind: 'crash' });
     } finally {
       await this.session.dispose();
     }
+    return this.outcome();
   }
 
-  /**
-   * Judges one crash state of the current segment, named by its id (replay and shrinking), and
-   * returns it with its violation and a judge for more states of the same crash.
-   * @throws FormatError (STATE-ID) when the id names no state of this segment
-   */
-  async judgeStateById(stateId: string): Promise<{ state: CrashState; violation: Violation | null; judge: (s: CrashState) => Promise<Violation | null>; storageOpCount: number }> {
+  /** The run as it stands: its verdict (pass while nothing ended it), history and counters. */
+  outcome(): RunOutcome {
+    const base = { history: this.history.slice(), stats: { ...this.stats } };
+    if (!this.end) return { ...base, verdict: 'pass' };
+    return { ...base, ...this.end };
+  }
+
+  /** The current segment as recorded so far: what a state of a crash now would be judged with (replay). */
+  async recordedCrash(): Promise<RecordedCrash> {
     await this.session.sync();
-    const plan = new CrashPlan(this.session.segmentBase, this.session.ops(), { maxStates: this.settings.statesPerCrash });
-    const state = plan.rebuild(stateId);
-    const judge = new CrashStateJudge(this.crashContext());
-    const judgeOne = (s: CrashState): Promise<Violation | null> => judge.judge(s, this.oracle.expectAt(s.crashPoint));
-    return { state, violation: await judgeOne(state), judge: judgeOne, storageOpCount: this.session.opCount };
+    return { segmentBase: this.session.segmentBase, storageOps: this.session.ops().slice(), oracle: this.oracle, context: this.crashContext() };
   }
 
-  /** Releases the session without the final crash (after a failure). */
+  /** Releases the session without the final crash (after a failure, or a replay). */
   async dispose(): Promise<void> {
     await this.session.dispose();
   }
@@ -164,7 +167,7 @@ export class FuzzRun {
       closed: op.kind === 'reopen',
       stage: `lockstep after op ${this.history.length} (${describeOp(op)})`,
     });
-    if (v) this.fail(v);
+    if (v) return this.fail(v, null);
     this.oracle.refreshLastDurablePoint();
   }
 
@@ -172,24 +175,32 @@ export class FuzzRun {
     return { target: this.settings.target, backing: this.session.backing, lazyRefcounts: this.settings.options.lazyRefcounts, contentSeed: this.settings.seed, unknown: { count: 0 } };
   }
 
+  /** The nemesis chooses states, the checker judges them, and the run recovers and goes on. */
   private async crash(): Promise<void> {
-    const input = { session: this.session, oracle: this.oracle, ctx: this.crashContext(), maxStates: this.settings.statesPerCrash, seed: (this.settings.seed + this.crashIndex++) >>> 0, stats: this.settings.stats, shouldAbandon: this.settings.shouldAbandon };
-    const found = this.settings.judgeCrashes === false ? null : await judgeCrashStates(input);
-    if (found) {
-      this.crashFinding = found;
-      this.fail(found.violation);
+    const seed = (this.settings.seed + this.crashIndex++) >>> 0;
+    const ctx = this.crashContext();
+    if (this.settings.judgeCrashes !== false) {
+      await this.session.sync();
+      const segmentBase = this.session.segmentBase;
+      const ops = this.session.ops();
+      const verdict = await judgeCrash(chooseCrashStates(segmentBase, ops, this.settings.statesPerCrash, seed), this.oracle, ctx, this.settings.shouldAbandon);
+      this.stats = sumStats(this.stats, verdict.stats);
+      if (verdict.failing) {
+        const crash: CrashEvidence = { segmentBase, storageOps: ops.slice(), oracle: this.oracle, context: ctx, state: verdict.failing.state };
+        return this.fail(verdict.failing.violation, crash);
+      }
     }
     if (this.settings.shouldAbandon?.()) {
-      this.stopped = true;
+      this.end = { verdict: 'stopped' };
       return;
     }
-    const next = await continueAfterCrash(input, this.model);
-    if (next === 'stopped') this.stopped = true;
-    else if (next) this.fail(next);
+    const next = await recoverAfterCrash(this.session, this.oracle, ctx, this.model);
+    if (next === 'stopped') this.end = { verdict: 'stopped' };
+    else if (next) this.fail(next, null);
     else this.oracle = new DurabilityOracle(this.model);
   }
 
-  private fail(v: Violation): never {
-    throw new PropertyFailure(v);
+  private fail(violation: Violation, crash: CrashEvidence | null): void {
+    this.end = { verdict: 'fail', violation, crash };
   }
 }

@@ -1,4 +1,7 @@
-/** Counters of a fuzz campaign, shared by runs, progress lines and summaries. */
+/**
+ * Counters of fuzz runs. A run returns its own; a batch, a job and a campaign each return the sum
+ * of theirs (sumStats), so no counter is shared between layers.
+ */
 export interface RunStats {
   /** Runs fast-check generated (shrinking steps not counted). */
   runs: number;
@@ -12,17 +15,20 @@ export interface RunStats {
   stateGroups: number;
   /** Recoveries that could not run (a dirty image without a repair): no verdict. */
   unknownRecoveries: number;
-  /** Saved cases: the campaign sets it (jobs may find the same property and rules; it is saved once). */
+  /** Saved cases: only the campaign counts them (it decides which findings are new). */
   findings: number;
-  /** Runs that broke a property already found in the campaign (passed over, see BatchConfig.known). */
+  /** Runs that broke a property the campaign already knows (passed over: neither shrunk nor saved). */
   knownRepeats: number;
 }
 
+/** All counters at zero. */
 export function newRunStats(): RunStats {
   return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, stateGroups: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0 };
 }
 
-/** Adds `b` into `a`. */
-export function addStats(a: RunStats, b: RunStats): void {
-  for (const k of Object.keys(a) as Array<keyof RunStats>) a[k] += b[k];
+/** The counter-by-counter sum of `a` and `b` (a new object). */
+export function sumStats(a: Readonly<RunStats>, b: Readonly<Partial<RunStats>>): RunStats {
+  const out = { ...a };
+  for (const k of Object.keys(b) as Array<keyof RunStats>) out[k] += b[k] ?? 0;
+  return out;
 }

@@ -1,6 +1,6 @@
 /**
  * QemuTarget: QEMU driven through qemu-io and qemu-img over blklogwrites, so every storage
- * operation of every guest op is read back from the log (decoded with the storage issue's
+ * operation of every guest op is read back from the log (decoded with src/storage's
  * dm-log-writes codec). Crash states come from those logs through the same generator as the
  * built-in engine's. Recovery is a read-write open and close in a long-lived qemu-io; the separate
  * repairs are crashcow's `check -r all` and `qemu-img check -r all` (over blklogwrites too).
@@ -34,6 +34,8 @@ export class QemuTarget implements FuzzTarget {
   readonly repairers: readonly Repairer[];
   private recoveryIo: QemuIoProcess | null = null;
   private session: QemuSession | null = null;
+  /** The backing file the directory holds now (the last run's, unless a recovery asked for another). */
+  private writtenBacking: BackingDevice | undefined;
 
   private constructor(
     readonly engine: QemuEngine,
@@ -60,6 +62,7 @@ export class QemuTarget implements FuzzTarget {
   async startSession(options: FuzzImageOptions, contentSeed: number): Promise<FuzzSession> {
     await this.session?.dispose();
     const backing = options.backing ? await this.makeBacking(options, contentSeed) : undefined;
+    if (backing) this.writtenBacking = backing;
     const image = join(this.dir, 'image.qcow2');
     await this.engine.create({ path: image }, createOptionsOf(options));
     this.session = new QemuSession(this.engine, this.dir, backing, options);
@@ -67,7 +70,8 @@ export class QemuTarget implements FuzzTarget {
     return this.session;
   }
 
-  async recover(state: BlockDevice, _backing: BackingDevice | undefined): Promise<RecoveryRun> {
+  async recover(state: BlockDevice, backing: BackingDevice | undefined): Promise<RecoveryRun> {
+    this.useBacking(backing);
     const spec = this.scratch('recover', state, 'writethrough');
     this.recoveryIo ??= await QemuIoProcess.start(this.dir);
     const reader = new LogReader(join(this.dir, spec.logPath!), state.sizeBytes);
@@ -90,6 +94,17 @@ export class QemuTarget implements FuzzTarget {
     await this.recoveryIo?.quit();
     this.recoveryIo = null;
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Makes the directory's backing file hold `backing`: a recorded crash is judged again after later
+   * runs wrote their own backing files (finalizing a shrunk failure). The separate repairs run
+   * after the engine's recovery of the same state, so they find it in place too.
+   */
+  private useBacking(backing: BackingDevice | undefined): void {
+    if (backing === undefined || backing === this.writtenBacking) return;
+    writeFileSync(join(this.dir, BACKING_FILE_NAME), backing.device.read(0, backing.device.sizeBytes));
+    this.writtenBacking = backing;
   }
 
   /** `qemu-img check -r all` over blklogwrites on a copy of the state. */

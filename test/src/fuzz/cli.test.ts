@@ -1,8 +1,8 @@
 /**
  * `crashcow fuzz` and `crashcow replay` as a user runs them (the built CLI): exit codes, the JSON
  * summary, saved cases that replay (1 while the defect is there, 0 once it is gone, 2 for an
- * invalid case; with --expect, 0 while every case does what it records), and the setup error when
- * qemu-io is missing.
+ * invalid case, 3 for a case whose engine wrote something else than it records; with --expect, 0
+ * while every case does what it records), and the setup error when qemu-io is missing.
  */
 import Ajv from 'ajv';
 import { execa } from 'execa';
@@ -48,7 +48,13 @@ describe('crashcow fuzz', () => {
     const fixed = JSON.parse(readFileSync(caseFile, 'utf8'));
     fixed.engine.mutants = [];
     writeFileSync(join(dir, 'fixed.json'), JSON.stringify(fixed));
-    const passes = await crashcow(['replay', join(dir, 'fixed.json')]);
+    // Without the mutant the failure does not reproduce: it passes, or (when the fixed engine writes
+    // other writes, so the recorded state does not exist) it diverges.
+    const fixedReplay = await crashcow(['replay', join(dir, 'fixed.json')]);
+    expect(fixedReplay.stderr).not.toContain('internal error');
+    expect(fixedReplay.stdout).toMatch(fixedReplay.exitCode === 3 ? /: diverged: / : /no longer fails/);
+    expect([0, 3]).toContain(fixedReplay.exitCode);
+    const passes = await crashcow(['replay', fileURLToPath(new URL('../../../corpus/builtin-resize-shrink-size-before-unlinks.json', import.meta.url))]);
     expect(passes.exitCode).toBe(0);
     expect(passes.stdout).toContain('no longer fails');
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...fixed, operations: 'none' }));
@@ -72,6 +78,37 @@ describe('crashcow fuzz', () => {
     expect(differs.stdout).toContain('2 case(s): 1 as recorded, 1 not');
   });
 
+  it('replay exits 3 for a diverged case (its crash state does not exist in the replay), never an internal error', async () => {
+    const recorded = JSON.parse(readFileSync(fileURLToPath(new URL('../../../corpus/builtin-mutant-l1-before-l2.json', import.meta.url)), 'utf8'));
+    // A state id whose runs cover more sectors than this replay's crash point touches: what a case
+    // holds when the engine wrote other writes when it was recorded.
+    const diverged = join(dir, 'diverged.json');
+    writeFileSync(diverged, JSON.stringify({ ...recorded, crash: { ...recorded.crash, stateId: 'c3.g9.z0.1:500' } }));
+    const r = await crashcow(['replay', diverged]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toContain(`${diverged}: diverged: the engine wrote something else than the case records`);
+    expect(r.stdout).toContain('runs cover more than the');
+    expect(r.stderr).not.toContain('internal error');
+    // A crash point past the operations the replay recorded diverges the same way.
+    const past = join(dir, 'diverged-past.json');
+    writeFileSync(past, JSON.stringify({ ...recorded, crash: { ...recorded.crash, stateId: 'c99.g9.z0' } }));
+    expect((await crashcow(['replay', past])).exitCode).toBe(3);
+    // Exit 2 (an invalid case) wins over 3; 3 wins over 1 (a case that reproduces).
+    const invalid = join(dir, 'malformed-id.json');
+    writeFileSync(invalid, JSON.stringify({ ...recorded, crash: { ...recorded.crash, stateId: 'not-a-state' } }));
+    expect((await crashcow(['replay', diverged, invalid])).exitCode).toBe(2);
+    const reproduces = fileURLToPath(new URL('../../../corpus/builtin-mutant-l1-before-l2.json', import.meta.url));
+    expect((await crashcow(['replay', reproduces, diverged])).exitCode).toBe(3);
+    // --expect: a diverged case does not reproduce: not as recorded for `fails`, as recorded for `passes`.
+    const expect1 = await crashcow(['replay', '--expect', reproduces, diverged]);
+    expect(expect1.exitCode).toBe(1);
+    expect(expect1.stdout).toContain(`${diverged}: NOT AS RECORDED: expected to fail, it diverged`);
+    expect(expect1.stdout).toContain('2 case(s): 1 as recorded, 1 not');
+    const divergedPasses = join(dir, 'diverged-passes.json');
+    writeFileSync(divergedPasses, JSON.stringify({ ...recorded, expectation: 'passes', crash: { ...recorded.crash, stateId: 'c99.g9.z0' } }));
+    expect((await crashcow(['replay', '--expect', divergedPasses])).exitCode).toBe(0);
+  });
+
   it('--known DIR: a failure a still-failing case there records is a repeat, neither shrunk nor saved', async () => {
     const known = join(dir, 'known');
     mkdirSync(known);
@@ -90,8 +127,12 @@ describe('crashcow fuzz', () => {
 
   it('counts a finding two jobs both make once, in the progress line as in the summary', async () => {
     const r = await crashcow(['fuzz', '--engine', 'builtin', '--mutant', 'l1-before-l2', '--seed', '1', '--runs', '20', '--jobs', '2', '--lazy-refcounts', 'off', '--output', 'json', '--corpus', join(dir, 'two-jobs')]);
-    const saved = summaryOf(r.stdout).findings.length;
+    const { findings } = summaryOf(r.stdout) as { findings: Array<{ property: string; rules: string[] }> };
+    const saved = findings.length;
     expect(saved).toBeGreaterThan(0);
+    const signatures = findings.map((f) => `${f.property}:${f.rules.join(',')}`);
+    expect(new Set(signatures).size, 'the campaign saves each signature once').toBe(saved);
+    expect(readdirSync(join(dir, 'two-jobs'))).toHaveLength(saved);
     const counts = [...r.stderr.matchAll(/ findings (\d+) · /g)].map((m) => Number(m[1]));
     expect(counts.at(-1)).toBe(saved);
     expect(Math.max(...counts)).toBe(saved);

@@ -8,24 +8,19 @@ import { describe, expect, it } from 'vitest';
 import type { FuzzImageOptions } from '../../../../src/fuzz/image-options.js';
 import type { FuzzOp } from '../../../../src/fuzz/model/fuzz-op.js';
 import { FuzzRun } from '../../../../src/fuzz/runner/fuzz-run.js';
-import { newRunStats } from '../../../../src/fuzz/runner/run-stats.js';
+import type { RunStats } from '../../../../src/fuzz/runner/run-stats.js';
 import { makeTarget } from '../../../../src/fuzz/target/make-target.js';
-import { isPropertyFailure, type Violation } from '../../../../src/fuzz/violation.js';
+import type { Violation } from '../../../../src/fuzz/violation.js';
 
 const OPTIONS: FuzzImageOptions = { virtualSizeBytes: 1 << 20, clusterSizeBytes: 4096, refcountBits: 16, compat: '1.1', lazyRefcounts: false, extendedL2: false, backing: null, cacheMode: 'writeback' };
 
-async function runOnQemu(options: FuzzImageOptions, ops: FuzzOp[]): Promise<{ violation: Violation | null; stats: ReturnType<typeof newRunStats> }> {
+async function runOnQemu(options: FuzzImageOptions, ops: FuzzOp[]): Promise<{ violation: Violation | null; stats: RunStats }> {
   const target = await makeTarget('qemu');
-  const stats = newRunStats();
-  const run = await FuzzRun.start({ target, options, seed: 11, statesPerCrash: 48, stats });
   try {
+    const run = await FuzzRun.start({ target, options, seed: 11, statesPerCrash: 48 });
     for (const op of ops) await run.apply(op);
-    await run.finish();
-    return { violation: null, stats };
-  } catch (err) {
-    if (!isPropertyFailure(err)) throw err;
-    await run.dispose();
-    return { violation: err.violation, stats };
+    const outcome = await run.finish();
+    return { violation: outcome.verdict === 'fail' ? outcome.violation : null, stats: outcome.stats };
   } finally {
     await target.dispose();
   }

@@ -1,0 +1,38 @@
+/**
+ * judgeCrash: the checker at a crash: every state the nemesis chose is judged with every property
+ * (CrashStateJudge), until one breaks a property or the run is abandoned. Returns the failing
+ * state, if any, and the crash's counters.
+ */
+import type { CrashPlan } from '../../storage/crash-states/crash-plan.js';
+import type { CrashState } from '../../storage/crash-states/crash-state.js';
+import type { DurabilityExpectation, DurabilityOracle } from '../model/durability-oracle.js';
+import { CrashStateJudge } from '../oracle/crash-state-judge.js';
+import type { CrashJudgeContext } from '../oracle/judge-crash-state.js';
+import type { Violation } from '../violation.js';
+import type { RunStats } from './run-stats.js';
+
+export interface CrashVerdict {
+  /** The first state that broke a property, with the violation (its stage names the state). */
+  failing: { state: CrashState; violation: Violation } | null;
+  stats: Pick<RunStats, 'crashPoints' | 'crashStates' | 'stateGroups' | 'unknownRecoveries'>;
+}
+
+/** Judges the states of `plan` against `oracle`; `shouldAbandon` true stops between states. */
+export async function judgeCrash(plan: CrashPlan, oracle: DurabilityOracle, ctx: CrashJudgeContext, shouldAbandon?: () => boolean): Promise<CrashVerdict> {
+  const stats = { crashPoints: plan.crashPoints().length, crashStates: 0, stateGroups: 0, unknownRecoveries: 0 };
+  const expectations = new Map<number, DurabilityExpectation>();
+  const judge = new CrashStateJudge(ctx);
+  for (const state of plan.states()) {
+    if (shouldAbandon?.()) break;
+    let exp = expectations.get(state.crashPoint);
+    if (!exp) expectations.set(state.crashPoint, (exp = oracle.expectAt(state.crashPoint)));
+    const before = ctx.unknown.count;
+    const violation = await judge.judge(state, exp);
+    stats.crashStates++;
+    stats.unknownRecoveries += ctx.unknown.count - before;
+    ctx.unknown.count = before;
+    if (violation) return { failing: { state, violation: { ...violation, stage: `crash state ${state.id}, ${violation.stage}` } }, stats };
+  }
+  stats.stateGroups += judge.groupCount;
+  return { failing: null, stats };
+}
