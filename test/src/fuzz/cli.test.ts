@@ -153,7 +153,10 @@ describe('crashcow fuzz', () => {
     const tmp = join(dir, `tmp-${signal}`);
     mkdirSync(tmp);
     const child = execa(process.execPath, [mainJs, 'fuzz', '--engine', 'qemu', '--time', '60', '--output', 'json', '--corpus', join(dir, `interrupted-${signal}`)], { reject: false, env: { TMPDIR: tmp } });
-    await new Promise((r) => setTimeout(r, 4000));
+    // Wait for the campaign to start (its temporary directory appears), however slow the machine.
+    let exited = false;
+    void child.finally(() => (exited = true));
+    while (!exited && readdirSync(tmp).length === 0) await new Promise((r) => setTimeout(r, 100));
     expect(readdirSync(tmp).length, 'the campaign made its temporary directory').toBeGreaterThan(0);
     child.kill(signal);
     const r = await child;

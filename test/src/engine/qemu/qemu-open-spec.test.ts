@@ -1,0 +1,41 @@
+import { writeFileSync, statSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { imageOptsOf, openCommandOf } from '../../../../src/engine/qemu/qemu-open-spec.js';
+import { qemuImgOk, qemuIo, tempDir } from '../../../helpers/qemu.js';
+
+const tmp = tempDir('crashcow-open-spec-');
+afterAll(() => tmp.cleanup());
+
+describe('QemuOpenSpec', () => {
+  it('doubles commas in file names, as QEMU\'s option syntax wants', () => {
+    expect(imageOptsOf({ imagePath: '/a,b/c.qcow2', cacheMode: 'writeback' })).toBe('driver=qcow2,file.filename=/a,,b/c.qcow2');
+  });
+
+  it('opens a plain image that qemu-io then reads and writes', async () => {
+    // Arrange
+    const path = tmp.path('plain,comma.qcow2');
+    await qemuImgOk(['create', '-q', '-f', 'qcow2', path, '1M']);
+    // Act
+    const out = await qemuIo(imageOptsOf({ imagePath: path, cacheMode: 'writethrough' }), ['write -P 7 0 4k', 'read -P 7 0 4k'], { imageOpts: true });
+    // Assert
+    expect(out).toMatch(/read 4096\/4096 bytes/);
+  });
+
+  it('logs the writes through blklogwrites, appending on a later open', async () => {
+    const path = tmp.path('logged.qcow2');
+    const log = tmp.path('logged.log');
+    await qemuImgOk(['create', '-q', '-f', 'qcow2', path, '1M']);
+    writeFileSync(log, '');
+    await qemuIo(imageOptsOf({ imagePath: path, logPath: log, cacheMode: 'writeback' }), ['write -P 1 0 4k', 'flush'], { imageOpts: true });
+    const first = statSync(log).size;
+    await qemuIo(imageOptsOf({ imagePath: path, logPath: log, logAppend: true, cacheMode: 'writeback' }), ['write -P 2 64k 4k', 'flush'], { imageOpts: true });
+    expect(first).toBeGreaterThan(0);
+    expect(statSync(log).size).toBeGreaterThan(first);
+    expect(imageOptsOf({ imagePath: path, logPath: log, logAppend: true, cacheMode: 'none' })).toContain('file.log-append=on');
+  });
+
+  it('builds the open command with the cache mode and read-only flag', () => {
+    expect(openCommandOf({ imagePath: 'x.qcow2', cacheMode: 'none', readOnly: true })).toBe('open -r -t none -o driver=qcow2,file.filename=x.qcow2');
+    expect(openCommandOf({ imagePath: 'x.qcow2', cacheMode: 'writeback' })).toBe('open -t writeback -o driver=qcow2,file.filename=x.qcow2');
+  });
+});
