@@ -102,7 +102,7 @@ function needsRepair(device: BlockDevice, opts: OpenOptions): boolean {
 /** Calls the injected repair hook; throws EngineError EDIRTY naming FEAT-1/LAZY-5 without one. */
 function runRepair(device: BlockDevice, opts: OpenOptions): void | Promise<void> {
   if (!opts.repair) {
-    throw new EngineError('EDIRTY', 'FEAT-1/LAZY-5: the image is dirty (lazy refcounts not written back); a read-write open must repair it first, and no repair hook was given (repair arrives with issue 4)');
+    throw new EngineError('EDIRTY', 'FEAT-1/LAZY-5: the image is dirty (lazy refcounts not written back); a read-write open must repair it first and was given no repair hook: run `crashcow check -r all IMAGE` to repair it, or open it read-only');
   }
   return opts.repair(device, { mutants: opts.mutants ?? [] });
 }
