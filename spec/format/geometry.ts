@@ -110,6 +110,11 @@ export function offsetToClusterStart(g: Geometry, offsetBytes: number): number {
   return offsetBytes - (offsetBytes % g.clusterSizeBytes);
 }
 
+/** True when an offset read from a header field (a bigint) or a table lies on a cluster boundary. */
+export function isClusterAligned(g: Geometry, offsetBytes: number | bigint): boolean {
+  return typeof offsetBytes === 'bigint' ? offsetBytes % BigInt(g.clusterSizeBytes) === 0n : offsetBytes % g.clusterSizeBytes === 0;
+}
+
 /** Offset inside its cluster (non-zero means unaligned). */
 export function offsetIntoCluster(g: Geometry, offsetBytes: number): number {
   return offsetBytes % g.clusterSizeBytes;

@@ -9,6 +9,7 @@ import {
   guestOffsetToL1Index,
   guestOffsetToL2Index,
   guestOffsetToSubclusterIndex,
+  isClusterAligned,
   offsetIntoCluster,
   offsetToClusterIndex,
   offsetToClusterStart,
@@ -60,6 +61,9 @@ describe('geometry from-to helpers', () => {
         expect(offsetToClusterStart(g, offsetBytes) + offsetIntoCluster(g, offsetBytes)).toBe(offsetBytes);
         expect(offsetIntoCluster(g, offsetBytes)).toBeLessThan(g.clusterSizeBytes);
         expect(offsetToClusterIndex(g, clusterIndexToOffset(g, k))).toBe(k);
+        expect(isClusterAligned(g, offsetBytes)).toBe(offsetIntoCluster(g, offsetBytes) === 0);
+        expect(isClusterAligned(g, BigInt(offsetBytes))).toBe(offsetIntoCluster(g, offsetBytes) === 0);
+        expect(isClusterAligned(g, clusterIndexToOffset(g, k))).toBe(true);
       }),
       { seed: 1, numRuns: 2000 },
     );
@@ -116,5 +120,7 @@ describe('geometry from-to helpers', () => {
     expect(clusterIndexToReftableIndex(g, 32768 + 7)).toBe(1);
     expect(clusterIndexToRefblockIndex(g, 32768 + 7)).toBe(7);
     expect(sizeToClusterCount(g, 0x10001)).toBe(2);
+    expect(isClusterAligned(g, 0x20000n)).toBe(true);
+    expect(isClusterAligned(g, (1n << 60n) + 512n)).toBe(false);
   });
 });
