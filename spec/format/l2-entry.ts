@@ -24,8 +24,6 @@ export const ClusterType = {
 } as const;
 export type ClusterType = (typeof ClusterType)[keyof typeof ClusterType];
 
-export const clusterTypeNames = ['unallocated', 'zero-plain', 'zero-alloc', 'normal', 'compressed'] as const;
-
 /**
  * Type of the cluster an entry describes (L2-4). With extended L2 the zero flag is unused, so only
  * unallocated / normal / compressed occur. With an external data file, offset 0 plus COPIED is a
@@ -53,11 +51,6 @@ export function hasZeroFlag(lo: number): boolean {
 /** The low word `lo` of a standard L2 entry with the zero flag (bit 0) set. */
 export function withZeroFlag(lo: number): number {
   return (lo | ZERO_LO_BIT) >>> 0;
-}
-
-/** Reserved bits of a standard descriptor are set (L2-3). */
-export function l2ReservedBitsSet(hi: number, lo: number): boolean {
-  return (hi & L2_RESERVED_HI_MASK) !== 0 || (lo & L2_RESERVED_LO_MASK) !== 0;
 }
 
 /** Subcluster types of an extended L2 entry (XL2-2..XL2-4). */

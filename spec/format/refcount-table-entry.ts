@@ -4,7 +4,7 @@
 import { joinHalves } from './table-view.js';
 
 /** Low-word mask of the refcount block offset (bits 9..31). */
-export const REFTABLE_OFFSET_LO_MASK = 0xfffffe00;
+const REFTABLE_OFFSET_LO_MASK = 0xfffffe00;
 /** Reserved bits 0..8. */
 export const REFTABLE_RESERVED_LO_MASK = 0x1ff;
 

@@ -10,7 +10,7 @@ import { getRefcount, updateRefcount } from './refcounts.js';
 import type { Qcow2State } from './state.js';
 
 /** True when cluster `clusterIndex` may be handed out. */
-export function isClusterFree(s: Qcow2State, clusterIndex: number): boolean {
+function isClusterFree(s: Qcow2State, clusterIndex: number): boolean {
   return clusterIndex > 0 && !s.alloc.quarantine.has(clusterIndex) && getRefcount(s, clusterIndex) === 0;
 }
 

@@ -23,7 +23,7 @@ import { openState, type StateOptions } from './open-image.js';
 import { Qcow2Image } from './qcow2-image.js';
 import { resizeImage } from './resize.js';
 
-export const BUILTIN_ENGINE_VERSION = '0.1.0';
+const BUILTIN_ENGINE_VERSION = '0.1.0';
 
 /** Settings that are not per-open: snapshot clock and cache sizes. */
 export type BuiltinEngineSettings = Pick<StateOptions, 'clock' | 'l2CacheTables' | 'refblockCacheTables'>;

@@ -37,7 +37,7 @@ export function allocRefblock(s: Qcow2State, reftableIndex: number): void {
 }
 
 /** Writes reftable entry `reftableIndex` with one 8-byte synced write (ORD-7 hookup). */
-export function writeReftableEntry(s: Qcow2State, reftableIndex: number): void {
+function writeReftableEntry(s: Qcow2State, reftableIndex: number): void {
   const entry = new Uint8Array(8);
   new DataView(entry.buffer).setBigUint64(0, encodeRefcountTableEntry(s.reftable.blockOffsets[reftableIndex]));
   s.device.write(s.reftable.offsetBytes + reftableIndex * 8, entry);

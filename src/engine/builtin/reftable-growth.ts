@@ -87,7 +87,7 @@ function switchTable(s: Qcow2State, areaStart: number, entryCount: number, block
 }
 
 /** Encodes refblock offsets as a reftable of `sizeBytes` (RC-1). */
-export function encodeReftable(offsets: readonly number[], sizeBytes: number): Uint8Array {
+function encodeReftable(offsets: readonly number[], sizeBytes: number): Uint8Array {
   const out = new Uint8Array(sizeBytes);
   const view = new DataView(out.buffer);
   offsets.forEach((o, i) => view.setBigUint64(i * 8, encodeRefcountTableEntry(o)));

@@ -24,7 +24,7 @@ export interface L1View {
 }
 
 /** L2 table offset of entry `i`, checked for alignment (L1-2). */
-export function l1ViewL2Offset(s: Qcow2State, l1: L1View, i: number): number {
+function l1ViewL2Offset(s: Qcow2State, l1: L1View, i: number): number {
   const offset = l1EntryL2OffsetBytes(getU32(l1.bytes, i * 8), getU32(l1.bytes, i * 8 + 4));
   return checkedOffset(offset, s.g.clusterSizeBytes, s.g.clusterSizeBytes, 'L1-2', () => `L1 entry ${i}`);
 }
