@@ -22,9 +22,8 @@ import { replayCase } from '../src/fuzz/case/replay-case.js';
 import { makeTarget, type EngineName } from '../src/fuzz/target/make-target.js';
 import { sideBySide } from './fuzz-side-by-side.js';
 
-// 60 s: QEMU runs differ widely in cost (the first of seed 1 takes 15 s of one job: a 1 MiB write
-// in 4 KiB clusters, writethrough, 1025 states), and in 30 s windows the QEMU lazy-off row of the
-// same code gave 377 to 1008 states/s.
+// 60 s by default: QEMU runs differ widely in cost (one run alone can take a large part of a
+// window), so a shorter window gives an unstable rate.
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const MUTANT_SECONDS = Number(process.env.BENCH_MUTANT_SECONDS ?? 60);
 const GOALS: Record<EngineName, number> = { builtin: 5000, qemu: 500 };

@@ -90,9 +90,29 @@ export function sizeToClusterCount(g: Geometry, sizeBytes: number): number {
   return Math.ceil(sizeBytes / g.clusterSizeBytes);
 }
 
-/** Host cluster index of a host offset. */
-export function hostOffsetToClusterIndex(g: Geometry, hostOffsetBytes: number): number {
-  return Math.floor(hostOffsetBytes / g.clusterSizeBytes);
+/** Bytes of `clusterCount` whole clusters. */
+export function clusterCountToSize(g: Geometry, clusterCount: number): number {
+  return clusterCount * g.clusterSizeBytes;
+}
+
+/** Index of the cluster holding a host or guest offset (clusters have one size, GEN-2). */
+export function offsetToClusterIndex(g: Geometry, offsetBytes: number): number {
+  return Math.floor(offsetBytes / g.clusterSizeBytes);
+}
+
+/** Offset of the first byte of cluster `clusterIndex`. */
+export function clusterIndexToOffset(g: Geometry, clusterIndex: number): number {
+  return clusterIndex * g.clusterSizeBytes;
+}
+
+/** Offset of the first byte of the cluster holding `offsetBytes` (the offset rounded down). */
+export function offsetToClusterStart(g: Geometry, offsetBytes: number): number {
+  return offsetBytes - (offsetBytes % g.clusterSizeBytes);
+}
+
+/** True when an offset read from a header field (a bigint) or a table lies on a cluster boundary. */
+export function isClusterAligned(g: Geometry, offsetBytes: number | bigint): boolean {
+  return typeof offsetBytes === 'bigint' ? offsetBytes % BigInt(g.clusterSizeBytes) === 0n : offsetBytes % g.clusterSizeBytes === 0;
 }
 
 /** Offset inside its cluster (non-zero means unaligned). */
@@ -100,10 +120,12 @@ export function offsetIntoCluster(g: Geometry, offsetBytes: number): number {
   return offsetBytes % g.clusterSizeBytes;
 }
 
-/** Refcount table index and refblock index of a host cluster index (RC-3). */
-export function clusterIndexToRefcountPosition(g: Geometry, clusterIndex: number): { reftableIndex: number; refblockIndex: number } {
-  return {
-    reftableIndex: Math.floor(clusterIndex / g.refblockEntryCount),
-    refblockIndex: clusterIndex % g.refblockEntryCount,
-  };
+/** Refcount table index of a host cluster index (RC-3). */
+export function clusterIndexToReftableIndex(g: Geometry, clusterIndex: number): number {
+  return Math.floor(clusterIndex / g.refblockEntryCount);
+}
+
+/** Entry index inside its refcount block of a host cluster index (RC-3). */
+export function clusterIndexToRefblockIndex(g: Geometry, clusterIndex: number): number {
+  return clusterIndex % g.refblockEntryCount;
 }

@@ -1,8 +1,9 @@
 /**
  * L1 entries (L1-2): bits 9..55 the L2 table offset, bit 63 COPIED, bits 0..8 and 56..62 reserved.
- * Decoded from the two 32-bit halves of the entry (see TableView).
+ * Decoded from and encoded to the two 32-bit halves of the entry (see TableView); the bigint
+ * encoder is built from the same halves.
  */
-import { joinHalves } from './table-view.js';
+import { halvesToWord, highHalf, joinHalves, lowHalf } from './table-view.js';
 
 /** High-word mask of the offset (bits 32..55). */
 export const L1_OFFSET_HI_MASK = 0x00ffffff;
@@ -12,7 +13,7 @@ export const L1_OFFSET_LO_MASK = 0xfffffe00;
 export const L1_RESERVED_HI_MASK = 0x7f000000;
 /** Reserved bits 0..8 in the low word. */
 export const L1_RESERVED_LO_MASK = 0x000001ff;
-/** COPIED, bit 63. */
+/** COPIED, bit 63 (the same bit in L1 and standard L2 entries). */
 export const COPIED_HI_BIT = 0x80000000;
 
 export interface L1Entry {
@@ -24,13 +25,38 @@ export interface L1Entry {
 
 export function decodeL1Entry(hi: number, lo: number): L1Entry {
   return {
-    l2OffsetBytes: joinHalves(hi & L1_OFFSET_HI_MASK, (lo & L1_OFFSET_LO_MASK) >>> 0),
-    copied: (hi & COPIED_HI_BIT) !== 0,
+    l2OffsetBytes: l1EntryL2OffsetBytes(hi, lo),
+    copied: hasCopied(hi),
     reservedBitsSet: (hi & L1_RESERVED_HI_MASK) !== 0 || (lo & L1_RESERVED_LO_MASK) !== 0,
   };
 }
 
+/** L2 table offset in bytes (bits 9..55) of the L1 entry with halves (hi, lo); 0 = no table. */
+export function l1EntryL2OffsetBytes(hi: number, lo: number): number {
+  return joinHalves(hi & L1_OFFSET_HI_MASK, (lo & L1_OFFSET_LO_MASK) >>> 0);
+}
+
+/** COPIED (bit 63) is set in the high word of an L1 or L2 entry. */
+export function hasCopied(hi: number): boolean {
+  return (hi & COPIED_HI_BIT) !== 0;
+}
+
+/** The high word `hi` of an L1 or L2 entry with COPIED set or cleared, everything else kept. */
+export function withCopied(hi: number, copied: boolean): number {
+  return (copied ? hi | COPIED_HI_BIT : hi & ~COPIED_HI_BIT) >>> 0;
+}
+
+/** High word of an L1 entry: bits 32..55 of `l2OffsetBytes` (below 2^56) and COPIED. */
+export function l1EntryHi(l2OffsetBytes: number, copied: boolean): number {
+  return withCopied(highHalf(l2OffsetBytes), copied);
+}
+
+/** Low word of an L1 entry: bits 0..31 of `l2OffsetBytes` (a multiple of 512). */
+export function l1EntryLo(l2OffsetBytes: number): number {
+  return lowHalf(l2OffsetBytes);
+}
+
 /** Encodes an L1 entry as a bigint word. `l2OffsetBytes` must be a multiple of 512 below 2^56. */
 export function encodeL1Entry(l2OffsetBytes: number, copied: boolean): bigint {
-  return BigInt(l2OffsetBytes) | (copied ? 1n << 63n : 0n);
+  return halvesToWord(l1EntryHi(l2OffsetBytes, copied), l1EntryLo(l2OffsetBytes));
 }

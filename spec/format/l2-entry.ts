@@ -3,8 +3,8 @@
  * decoded. Classification follows the spec's cluster types; `clusterTypeOf` works on the two
  * 32-bit halves so the checker's hot loop allocates nothing.
  */
-import { COPIED_HI_BIT } from './l1-entry.js';
-import { joinHalves } from './table-view.js';
+import { hasCopied, withCopied } from './l1-entry.js';
+import { halvesToWord, highHalf, joinHalves, lowHalf } from './table-view.js';
 
 export const COMPRESSED_HI_BIT = 0x40000000;
 export const ZERO_LO_BIT = 0x1;
@@ -24,8 +24,6 @@ export const ClusterType = {
 } as const;
 export type ClusterType = (typeof ClusterType)[keyof typeof ClusterType];
 
-export const clusterTypeNames = ['unallocated', 'zero-plain', 'zero-alloc', 'normal', 'compressed'] as const;
-
 /**
  * Type of the cluster an entry describes (L2-4). With extended L2 the zero flag is unused, so only
  * unallocated / normal / compressed occur. With an external data file, offset 0 plus COPIED is a
@@ -36,7 +34,7 @@ export function clusterTypeOf(hi: number, lo: number, extendedL2: boolean, exter
   const hasOffset = (hi & L2_OFFSET_HI_MASK) !== 0 || (lo & L2_OFFSET_LO_MASK) !== 0;
   if (!extendedL2 && (lo & ZERO_LO_BIT) !== 0) return hasOffset ? ClusterType.zeroAlloc : ClusterType.zeroPlain;
   if (hasOffset) return ClusterType.normal;
-  if (externalDataFile && (hi & COPIED_HI_BIT) !== 0) return ClusterType.normal;
+  if (externalDataFile && hasCopied(hi)) return ClusterType.normal;
   return ClusterType.unallocated;
 }
 
@@ -45,13 +43,14 @@ export function l2HostOffsetBytes(hi: number, lo: number): number {
   return joinHalves(hi & L2_OFFSET_HI_MASK, (lo & L2_OFFSET_LO_MASK) >>> 0);
 }
 
-export function l2Copied(hi: number): boolean {
-  return (hi & COPIED_HI_BIT) !== 0;
+/** The zero flag (bit 0) of a standard descriptor is set (L2-5; unused with extended L2). */
+export function hasZeroFlag(lo: number): boolean {
+  return (lo & ZERO_LO_BIT) !== 0;
 }
 
-/** Reserved bits of a standard descriptor are set (L2-3). */
-export function l2ReservedBitsSet(hi: number, lo: number): boolean {
-  return (hi & L2_RESERVED_HI_MASK) !== 0 || (lo & L2_RESERVED_LO_MASK) !== 0;
+/** The low word `lo` of a standard L2 entry with the zero flag (bit 0) set. */
+export function withZeroFlag(lo: number): number {
+  return (lo | ZERO_LO_BIT) >>> 0;
 }
 
 /** Subcluster types of an extended L2 entry (XL2-2..XL2-4). */
@@ -91,7 +90,18 @@ export function subclusterTypeOf(type: ClusterType, allocBits: number, zeroBits:
   }
 }
 
-/** Encodes a standard L2 entry from parts. */
+/** High word of a standard L2 entry: bits 32..55 of `hostOffsetBytes` (below 2^56) and COPIED. */
+export function l2EntryHi(hostOffsetBytes: number, copied: boolean): number {
+  return withCopied(highHalf(hostOffsetBytes), copied);
+}
+
+/** Low word of a standard L2 entry: bits 0..31 of `hostOffsetBytes` (a multiple of 512) and the zero flag. */
+export function l2EntryLo(hostOffsetBytes: number, zero: boolean): number {
+  const lo = lowHalf(hostOffsetBytes);
+  return zero ? withZeroFlag(lo) : lo;
+}
+
+/** Encodes a standard L2 entry from parts, as a bigint word built from the same halves. */
 export function encodeL2Entry(parts: { hostOffsetBytes: number; copied: boolean; zero?: boolean }): bigint {
-  return BigInt(parts.hostOffsetBytes) | (parts.copied ? 1n << 63n : 0n) | (parts.zero ? 1n : 0n);
+  return halvesToWord(l2EntryHi(parts.hostOffsetBytes, parts.copied), l2EntryLo(parts.hostOffsetBytes, parts.zero === true));
 }

@@ -43,7 +43,17 @@ export function joinHalves(hi: number, lo: number): number {
   return hi * 4294967296 + (lo >>> 0);
 }
 
-/** Splits a non-negative number below 2^53 into 32-bit halves. */
-export function splitHalves(value: number): { hi: number; lo: number } {
-  return { hi: Math.floor(value / 4294967296) >>> 0, lo: value >>> 0 };
+/** High 32 bits (bits 32..63) of a non-negative number below 2^53. */
+export function highHalf(value: number): number {
+  return Math.floor(value / 4294967296) >>> 0;
+}
+
+/** Low 32 bits (bits 0..31) of a non-negative number below 2^53. */
+export function lowHalf(value: number): number {
+  return value >>> 0;
+}
+
+/** The 64-bit word whose halves are `hi` and `lo` (for reports and bigint encoders). */
+export function halvesToWord(hi: number, lo: number): bigint {
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
 }

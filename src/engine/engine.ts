@@ -37,7 +37,7 @@ export interface CreateOptions {
 
 /**
  * Repairs a dirty image in place (FEAT-1 / LAZY-5): rebuilds refcounts from L1/L2 and clears the dirty
- * bit. Provided by the repair code (issue 4); the engine never ships its own.
+ * bit. The caller passes crashcow's repair (or another); the engine never ships its own.
  */
 export type RepairHook = (device: BlockDevice, opts: { mutants: readonly MutantName[] }) => void | Promise<void>;
 

@@ -6,6 +6,7 @@ import { hex } from '../../spec/format/bounded-reader.js';
 import type { ByteSource } from '../../spec/format/byte-source.js';
 import { bitmapFlags, decodeBitmapDirectory } from '../../spec/format/bitmaps.js';
 import { FormatError } from '../../spec/format/format-error.js';
+import { isClusterAligned } from '../../spec/format/geometry.js';
 import type { ImageMeta } from '../../spec/format/image-meta.js';
 import { limits } from '../../spec/format/limits.js';
 
@@ -27,7 +28,7 @@ export function readBitmapInfo(meta: ImageMeta, source: ByteSource): BitmapInfo[
   if (ext.directorySizeBytes > BigInt(limits.bitmapDirectorySizeBytesMax)) {
     throw new FormatError('EXT-6', 'bitmaps extension bitmap_directory_size', `directory of ${ext.directorySizeBytes} bytes exceeds ${limits.bitmapDirectorySizeBytesMax}`);
   }
-  if (ext.directoryOffset % BigInt(meta.geometry.clusterSizeBytes) !== 0n || ext.directoryOffset > BigInt(limits.safeOffsetBytesMax)) {
+  if (!isClusterAligned(meta.geometry, ext.directoryOffset) || ext.directoryOffset > BigInt(limits.safeOffsetBytesMax)) {
     throw new FormatError('BM-1', 'bitmaps extension bitmap_directory_offset', `directory offset ${hex(ext.directoryOffset)} is not a cluster-aligned file offset`);
   }
   const offsetBytes = Number(ext.directoryOffset);

@@ -29,7 +29,7 @@ export function resolveHeaderFileName(imagePath: string, name: string, role: Hea
 }
 
 /** True for `json:...` and for any name with a ':' before its first '/'. */
-export function isProtocolName(name: string): boolean {
+function isProtocolName(name: string): boolean {
   if (name.startsWith('json:')) return true;
   const colon = name.indexOf(':');
   const slash = name.indexOf('/');

@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { hex } from '../../spec/format/bounded-reader.js';
 import { autoclearBits, compatibleBits, incompatibleBits } from '../../spec/format/feature-bits.js';
 import { FormatError } from '../../spec/format/format-error.js';
+import { isClusterAligned } from '../../spec/format/geometry.js';
 import { readImageMeta, type ImageMeta } from '../../spec/format/image-meta.js';
 import { decodeSnapshotTable, snapshotVmStateSizeBytes } from '../../spec/format/snapshot-table.js';
 import { FileByteSource } from '../io/file-byte-source.js';
@@ -109,7 +110,7 @@ function specificInfo(meta: ImageMeta, source: FileByteSource): Qcow2SpecificInf
 function snapshotInfo(meta: ImageMeta, source: FileByteSource): SnapshotInfo[] {
   const h = meta.header;
   if (h.snapshotCount === 0) return [];
-  if (h.snapshotsOffset % BigInt(meta.geometry.clusterSizeBytes) !== 0n || h.snapshotsOffset > BigInt(Number.MAX_SAFE_INTEGER)) {
+  if (!isClusterAligned(meta.geometry, h.snapshotsOffset) || h.snapshotsOffset > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw new FormatError('SN-1', 'header.snapshots_offset @64', `snapshot table offset ${hex(h.snapshotsOffset)} is not a cluster-aligned file offset`);
   }
   return decodeSnapshotTable(source, Number(h.snapshotsOffset), h.snapshotCount).map((s) => {

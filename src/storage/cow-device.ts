@@ -3,7 +3,7 @@ import { assertRange, readIntoFrom, type BlockDevice, type WriteOptions } from '
 import { PageStore } from './page-store.js';
 
 /** Default page size of a CowDevice: 4 KiB, the usual host page. */
-export const COW_PAGE_SIZE_BYTES = 4096;
+const COW_PAGE_SIZE_BYTES = 4096;
 
 /**
  * CowDevice: a copy-on-write overlay over a lower device that is only ever read.

@@ -1,5 +1,5 @@
 /**
- * src/storage: the fault-injecting storage layer (issue 3).
+ * src/storage: the fault-injecting storage layer.
  *
  * Takes: nothing but bytes. Gives: synchronous block devices (memory, file, copy-on-write), a
  * RecordingDevice that logs every completed operation in flush epochs, a FaultyDevice that injects

@@ -3,7 +3,7 @@ import { assertRange, type BlockDevice, type WriteOptions } from './block-device
 import { PageStore } from './page-store.js';
 
 /** Default page size of a MemoryDevice: 64 KiB, one qcow2 cluster at the default cluster size. */
-export const MEMORY_PAGE_SIZE_BYTES = 64 * 1024;
+const MEMORY_PAGE_SIZE_BYTES = 64 * 1024;
 
 /**
  * MemoryDevice: a sparse in-memory block device. Only pages that were written hold memory, so a

@@ -4,12 +4,13 @@
  * that metadata may have taken the run), and raise the refcounts to 1. Free means refcount 0 and not
  * held back by the quarantine. Cluster 0 always holds the header (AL-3).
  */
+import { clusterCountToSize, clusterIndexToOffset, clusterIndexToReftableIndex } from '../../../spec/format/geometry.js';
 import { allocRefblock } from './refblock-alloc.js';
 import { getRefcount, updateRefcount } from './refcounts.js';
 import type { Qcow2State } from './state.js';
 
 /** True when cluster `clusterIndex` may be handed out. */
-export function isClusterFree(s: Qcow2State, clusterIndex: number): boolean {
+function isClusterFree(s: Qcow2State, clusterIndex: number): boolean {
   return clusterIndex > 0 && !s.alloc.quarantine.has(clusterIndex) && getRefcount(s, clusterIndex) === 0;
 }
 
@@ -50,16 +51,16 @@ export function allocClusters(s: Qcow2State, count: number): number {
   for (;;) {
     const first = findFreeClusters(s, count);
     if (ensureRefblocks(s, first, count)) continue;
-    updateRefcount(s, first * s.g.clusterSizeBytes, count * s.g.clusterSizeBytes, 1);
+    updateRefcount(s, clusterIndexToOffset(s.g, first), clusterCountToSize(s.g, count), 1);
     noteAllocated(s, first, count);
-    return first * s.g.clusterSizeBytes;
+    return clusterIndexToOffset(s.g, first);
   }
 }
 
 /** Allocates the first missing refcount block for the run; true when it did (search again). */
 function ensureRefblocks(s: Qcow2State, first: number, count: number): boolean {
-  const epb = s.g.refblockEntryCount;
-  for (let ri = Math.floor(first / epb); ri <= Math.floor((first + count - 1) / epb); ri++) {
+  const last = clusterIndexToReftableIndex(s.g, first + count - 1);
+  for (let ri = clusterIndexToReftableIndex(s.g, first); ri <= last; ri++) {
     if (ri >= s.reftable.blockOffsets.length || s.reftable.blockOffsets[ri] === 0) {
       allocRefblock(s, ri);
       return true;

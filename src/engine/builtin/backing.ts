@@ -13,13 +13,13 @@ import { openState } from './open-image.js';
 import type { GuestReader } from './state.js';
 
 /** CRASHCOW limit: backing chains longer than this are refused. */
-export const BACKING_DEPTH_MAX = 32;
+const BACKING_DEPTH_MAX = 32;
 
 /** Resolves a backing file name (as stored in the header) to a device. */
 export type BackingResolver = (name: string) => BlockDevice;
 
 /** A raw device as guest bytes. */
-export function rawReader(device: BlockDevice): GuestReader {
+function rawReader(device: BlockDevice): GuestReader {
   return {
     virtualSizeBytes: device.sizeBytes,
     readInto(offsetBytes, out) {

@@ -1,6 +1,6 @@
 /**
  * Big-endian 32-bit access to table bytes on hot paths (no DataView per call). Tables are read as
- * two 32-bit halves per 64-bit entry (STYLE: never a whole entry through a JS number).
+ * two 32-bit halves per 64-bit entry, never a whole entry through a JS number.
  */
 
 /** The u32 at byte `p` of `b`. */
@@ -14,14 +14,4 @@ export function setU32(b: Uint8Array, p: number, v: number): void {
   b[p + 1] = (v >>> 16) & 0xff;
   b[p + 2] = (v >>> 8) & 0xff;
   b[p + 3] = v & 0xff;
-}
-
-/** High 32 bits of a non-negative offset below 2^53. */
-export function hiOf(value: number): number {
-  return Math.floor(value / 4294967296) >>> 0;
-}
-
-/** Low 32 bits of a non-negative offset below 2^53. */
-export function loOf(value: number): number {
-  return value >>> 0;
 }

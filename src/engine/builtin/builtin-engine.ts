@@ -23,7 +23,7 @@ import { openState, type StateOptions } from './open-image.js';
 import { Qcow2Image } from './qcow2-image.js';
 import { resizeImage } from './resize.js';
 
-export const BUILTIN_ENGINE_VERSION = '0.1.0';
+const BUILTIN_ENGINE_VERSION = '0.1.0';
 
 /** Settings that are not per-open: snapshot clock and cache sizes. */
 export type BuiltinEngineSettings = Pick<StateOptions, 'clock' | 'l2CacheTables' | 'refblockCacheTables'>;
@@ -102,7 +102,7 @@ function needsRepair(device: BlockDevice, opts: OpenOptions): boolean {
 /** Calls the injected repair hook; throws EngineError EDIRTY naming FEAT-1/LAZY-5 without one. */
 function runRepair(device: BlockDevice, opts: OpenOptions): void | Promise<void> {
   if (!opts.repair) {
-    throw new EngineError('EDIRTY', 'FEAT-1/LAZY-5: the image is dirty (lazy refcounts not written back); a read-write open must repair it first, and no repair hook was given (repair arrives with issue 4)');
+    throw new EngineError('EDIRTY', 'FEAT-1/LAZY-5: the image is dirty (lazy refcounts not written back); a read-write open must repair it first and was given no repair hook: run `crashcow check -r all IMAGE` to repair it, or open it read-only');
   }
   return opts.repair(device, { mutants: opts.mutants ?? [] });
 }

@@ -6,7 +6,8 @@
  */
 import { hex } from '../../../spec/format/bounded-reader.js';
 import { FormatError } from '../../../spec/format/format-error.js';
-import { ClusterType, clusterTypeOf, l2HostOffsetBytes, ZERO_LO_BIT } from '../../../spec/format/l2-entry.js';
+import { guestOffsetToL1Index, guestOffsetToL2Index } from '../../../spec/format/geometry.js';
+import { ClusterType, clusterTypeOf, hasZeroFlag, l2HostOffsetBytes } from '../../../spec/format/l2-entry.js';
 import { checkedOffset } from './checked-offset.js';
 import { l1L2Offset } from './l1-table.js';
 import { slotAllocBits, slotHi, slotLo, slotPosition, slotZeroBits } from './l2-slot.js';
@@ -29,8 +30,8 @@ export interface ClusterMapping {
 /** The mapping of the cluster holding guest offset `guestOffsetBytes` (inside the virtual size). */
 export function lookupCluster(s: Qcow2State, guestOffsetBytes: number): ClusterMapping {
   const g = s.g;
-  const l1Index = Math.floor(guestOffsetBytes / g.l2CoverageBytes);
-  const l2Index = Math.floor(guestOffsetBytes / g.clusterSizeBytes) % g.l2EntryCount;
+  const l1Index = guestOffsetToL1Index(g, guestOffsetBytes);
+  const l2Index = guestOffsetToL2Index(g, guestOffsetBytes);
   const l2OffsetBytes = l1Index < s.l1.entryCount ? l1L2Offset(s, l1Index) : 0;
   const m: ClusterMapping = { type: ClusterType.unallocated, hi: 0, lo: 0, zeroBits: 0, allocBits: 0, hostOffsetBytes: 0, l2OffsetBytes, l2Index };
   if (l2OffsetBytes === 0) return m;
@@ -49,7 +50,7 @@ export function decodeSlot(s: Qcow2State, table: Uint8Array, m: ClusterMapping):
     m.zeroBits = slotZeroBits(table, p);
     m.allocBits = slotAllocBits(table, p);
     checkBitmap(m, where);
-  } else if (s.header.version < 3 && m.type !== ClusterType.compressed && (m.lo & ZERO_LO_BIT) !== 0) {
+  } else if (s.header.version < 3 && m.type !== ClusterType.compressed && hasZeroFlag(m.lo)) {
     throw new FormatError('L2-6', where(), 'zero cluster flag in a version 2 image');
   }
   if (m.type === ClusterType.normal || m.type === ClusterType.zeroAlloc) {

@@ -4,6 +4,7 @@
  * cluster shared by k streams has refcount k. A stream that does not fit the rest of the current
  * cluster starts a new one.
  */
+import { offsetIntoCluster, offsetToClusterIndex, offsetToClusterStart } from '../../../spec/format/geometry.js';
 import { allocClusters } from './allocate.js';
 import { getRefcount, updateRefcount } from './refcounts.js';
 import type { Qcow2State } from './state.js';
@@ -12,8 +13,8 @@ import type { Qcow2State } from './state.js';
 export function allocCompressedBytes(s: Qcow2State, sizeBytes: number): number {
   const cs = s.g.clusterSizeBytes;
   const next = s.alloc.freeByteOffsetBytes;
-  const clusterStart = Math.floor(next / cs) * cs;
-  if (next % cs !== 0 && next + sizeBytes <= clusterStart + cs && getRefcount(s, clusterStart / cs) > 0) {
+  const clusterStart = offsetToClusterStart(s.g, next);
+  if (offsetIntoCluster(s.g, next) !== 0 && next + sizeBytes <= clusterStart + cs && getRefcount(s, offsetToClusterIndex(s.g, clusterStart)) > 0) {
     updateRefcount(s, clusterStart, cs, 1);
     s.alloc.freeByteOffsetBytes = next + sizeBytes;
     return next;

@@ -4,8 +4,9 @@
  * a cluster that does not compress, or an image whose compression type is zstd (crashcow has no
  * zstd encoder), is written uncompressed, which reads back the same.
  */
-import { encodeCompressedDescriptor } from '../../../spec/format/compressed-descriptor.js';
+import { compressedDescriptorHi, compressedDescriptorLo } from '../../../spec/format/compressed-descriptor.js';
 import { compressionTypes } from '../../../spec/format/feature-bits.js';
+import { offsetIntoCluster } from '../../../spec/format/geometry.js';
 import { ClusterType } from '../../../spec/format/l2-entry.js';
 import { EngineError } from '../engine-error.js';
 import { allocCompressedBytes } from './compressed-alloc.js';
@@ -21,7 +22,7 @@ import { mappingForWrite, writeInCluster } from './write-cluster.js';
 export function writeCompressed(s: Qcow2State, guestOffsetBytes: number, data: Uint8Array): void {
   const cs = s.g.clusterSizeBytes;
   const end = guestOffsetBytes + data.length;
-  if (guestOffsetBytes % cs !== 0 || (data.length % cs !== 0 && end !== s.g.virtualSizeBytes)) {
+  if (offsetIntoCluster(s.g, guestOffsetBytes) !== 0 || (offsetIntoCluster(s.g, data.length) !== 0 && end !== s.g.virtualSizeBytes)) {
     throw new EngineError('EINVAL', 'compressed writes must cover whole clusters');
   }
   for (let pos = 0; pos < data.length; pos += cs) {
@@ -41,10 +42,8 @@ function writeOneCompressed(s: Qcow2State, guest: number, chunk: Uint8Array): vo
   if (!stream) return writeInCluster(s, guest, chunk);
   const host = allocCompressedBytes(s, stream.length);
   s.device.write(host, stream);
-  const word = encodeCompressedDescriptor(host, stream.length, s.g.clusterBits);
-  const hi = Number(word >> 32n) >>> 0;
-  const lo = Number(word & 0xffffffffn) >>> 0;
-  linkL2Entry(s, m, { hi, lo, zeroBits: 0, allocBits: 0 }, { cowDone: false });
+  const hi = compressedDescriptorHi(host, stream.length, s.g.clusterBits);
+  linkL2Entry(s, m, { hi, lo: compressedDescriptorLo(host), zeroBits: 0, allocBits: 0 }, { cowDone: false });
 }
 
 function padded(chunk: Uint8Array, sizeBytes: number): Uint8Array {

@@ -8,6 +8,7 @@ import { encodeHeader, type Header } from '../../../spec/format/header.js';
 import { encodeFeatureNameTable, encodeHeaderExtensions, extensionTypes } from '../../../spec/format/header-extensions.js';
 import { limits } from '../../../spec/format/limits.js';
 import { setRefcount } from '../../../spec/format/refcount-block.js';
+import { encodeRefcountTableEntry } from '../../../spec/format/refcount-table-entry.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import type { CreateOptions } from '../engine.js';
 import { EngineError } from '../engine-error.js';
@@ -57,7 +58,7 @@ export function createImage(device: BlockDevice, opts: CreateOptions): void {
   const refblock = new Uint8Array(cs);
   for (let c = 0; c < 3; c++) setRefcount(refblock, c, header.refcountOrder, 1);
   const reftable = new Uint8Array(cs);
-  new DataView(reftable.buffer).setBigUint64(0, BigInt(2 * cs));
+  new DataView(reftable.buffer).setBigUint64(0, encodeRefcountTableEntry(2 * cs)); // the refcount block at cluster 2
   device.truncate(0);
   device.write(0, cluster0);
   device.write(cs, reftable);

@@ -5,7 +5,8 @@
  * backing file cannot express "zero" and refuse to discard, so no stale backing data appears (MUT-19).
  * `full` (shrinking) clears entries outright. Unlink first, then the refcount decrease (ORD-2).
  */
-import { ClusterType } from '../../../spec/format/l2-entry.js';
+import { clusterIndexToOffset, guestOffsetToL1Index, offsetToClusterStart, sizeToClusterCount } from '../../../spec/format/geometry.js';
+import { ClusterType, l2EntryLo } from '../../../spec/format/l2-entry.js';
 import { lookupCluster, type ClusterMapping } from './cluster-lookup.js';
 import { l1L2Offset } from './l1-table.js';
 import { releaseOldCluster, setL2Entry, type NewL2Entry } from './l2-link.js';
@@ -17,14 +18,14 @@ export function discardGuest(s: Qcow2State, guestOffsetBytes: number, lengthByte
   const full = opts.full === true;
   if (!full && s.header.version < 3 && s.backing) return; // MUT-19: v2 + backing cannot discard safely
   const cs = s.g.clusterSizeBytes;
-  const start = Math.ceil(guestOffsetBytes / cs) * cs;
-  let end = Math.floor((guestOffsetBytes + lengthBytes) / cs) * cs;
+  const start = clusterIndexToOffset(s.g, sizeToClusterCount(s.g, guestOffsetBytes));
+  let end = offsetToClusterStart(s.g, guestOffsetBytes + lengthBytes);
   if (guestOffsetBytes + lengthBytes >= s.g.virtualSizeBytes && s.g.virtualSizeBytes > end) end = s.g.virtualSizeBytes;
   for (let guest = start; guest < end; guest += cs) discardCluster(s, guest, full);
 }
 
 function discardCluster(s: Qcow2State, guest: number, full: boolean): void {
-  const l1Index = Math.floor(guest / s.g.l2CoverageBytes);
+  const l1Index = guestOffsetToL1Index(s.g, guest);
   const l1Empty = l1Index >= s.l1.entryCount || l1L2Offset(s, l1Index) === 0;
   if (l1Empty && (full || !s.backing)) return; // nothing allocated, nothing to hide
   if (!full && !s.backing && !isAllocated(lookupCluster(s, guest))) return;
@@ -39,7 +40,7 @@ function discardedEntry(s: Qcow2State, m: ClusterMapping, full: boolean): NewL2E
   if (full) return { hi: 0, lo: 0, zeroBits: 0, allocBits: 0 };
   if (!s.backing && !isAllocated(m)) return { hi: m.hi, lo: m.lo, zeroBits: m.zeroBits, allocBits: m.allocBits };
   if (s.g.extendedL2) return { hi: 0, lo: 0, zeroBits: 0xffffffff, allocBits: 0 };
-  return { hi: 0, lo: s.header.version >= 3 ? 1 : 0, zeroBits: 0, allocBits: 0 };
+  return { hi: 0, lo: l2EntryLo(0, s.header.version >= 3), zeroBits: 0, allocBits: 0 };
 }
 
 /** The cluster holds a host reference (normal, zero-alloc or compressed). */

@@ -2,6 +2,7 @@
  * Guest reads (L2-5, XL2-2): each cluster (or run of subclusters) reads from its host cluster, as
  * zeros, from the backing image (zeros past its end or without one), or from a decompressed cluster.
  */
+import { guestOffsetToSubclusterIndex, offsetIntoCluster } from '../../../spec/format/geometry.js';
 import { ClusterType } from '../../../spec/format/l2-entry.js';
 import { lookupCluster, type ClusterMapping } from './cluster-lookup.js';
 import { decompressCluster } from './compression.js';
@@ -20,7 +21,7 @@ export function readGuest(s: Qcow2State, guestOffsetBytes: number, out: Uint8Arr
   let pos = 0;
   while (pos < out.length) {
     const guest = guestOffsetBytes + pos;
-    const inCluster = guest % cs;
+    const inCluster = offsetIntoCluster(s.g, guest);
     const n = Math.min(out.length - pos, cs - inCluster);
     readInCluster(s, lookupCluster(s, guest), guest, out.subarray(pos, pos + n));
     pos += n;
@@ -29,7 +30,7 @@ export function readGuest(s: Qcow2State, guestOffsetBytes: number, out: Uint8Arr
 
 /** Fills `out` (inside one cluster) from mapping `m`; `guest` is the offset of out[0]. */
 export function readInCluster(s: Qcow2State, m: ClusterMapping, guest: number, out: Uint8Array): void {
-  const inCluster = guest % s.g.clusterSizeBytes;
+  const inCluster = offsetIntoCluster(s.g, guest);
   switch (m.type) {
     case ClusterType.compressed:
       out.set(decompressCluster(s, m.hi, m.lo).subarray(inCluster, inCluster + out.length));
@@ -46,11 +47,10 @@ export function readInCluster(s: Qcow2State, m: ClusterMapping, guest: number, o
 
 function readSubclusters(s: Qcow2State, m: ClusterMapping, guest: number, out: Uint8Array): void {
   const scs = s.g.subclusterSizeBytes;
-  const cs = s.g.clusterSizeBytes;
   let pos = 0;
   while (pos < out.length) {
     const at = guest + pos;
-    const sc = Math.floor((at % cs) / scs);
+    const sc = guestOffsetToSubclusterIndex(s.g, at);
     const source = subclusterSource(m, sc);
     let end = Math.min(out.length, pos + (scs - (at % scs)));
     for (let next = sc + 1; end < out.length && subclusterSource(m, next) === source; next++) {
@@ -69,7 +69,7 @@ function subclusterSource(m: ClusterMapping, sc: number): Source {
 
 function readFrom(s: Qcow2State, source: Source, m: ClusterMapping, guest: number, out: Uint8Array): void {
   if (source === Source.host) {
-    const at = m.hostOffsetBytes + (guest % s.g.clusterSizeBytes);
+    const at = m.hostOffsetBytes + offsetIntoCluster(s.g, guest);
     if (s.device.readInto) s.device.readInto(at, out);
     else out.set(s.device.read(at, out.length));
   } else if (source === Source.backing && s.backing) {

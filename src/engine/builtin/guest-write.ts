@@ -1,6 +1,7 @@
 /**
  * Guest writes over any range: split at cluster boundaries, each piece written by writeInCluster.
  */
+import { offsetIntoCluster } from '../../../spec/format/geometry.js';
 import type { Qcow2State } from './state.js';
 import { writeInCluster } from './write-cluster.js';
 
@@ -10,7 +11,7 @@ export function writeGuest(s: Qcow2State, guestOffsetBytes: number, data: Uint8A
   let pos = 0;
   while (pos < data.length) {
     const guest = guestOffsetBytes + pos;
-    const n = Math.min(data.length - pos, cs - (guest % cs));
+    const n = Math.min(data.length - pos, cs - offsetIntoCluster(s.g, guest));
     writeInCluster(s, guest, data.subarray(pos, pos + n));
     pos += n;
   }

@@ -8,7 +8,7 @@ import { encodeHeader, headerFieldOffsets } from '../../../spec/format/header.js
 import type { Qcow2State } from './state.js';
 
 /** Field groups QEMU updates with one small synced write each (ORD-6..ORD-9, LAZY-2). */
-export const headerFieldGroups = {
+const headerFieldGroups = {
   size: { offsetBytes: 24, lengthBytes: 8 },
   l1: { offsetBytes: headerFieldOffsets.l1Size, lengthBytes: 12 },
   reftable: { offsetBytes: headerFieldOffsets.refcountTableOffset, lengthBytes: 12 },
@@ -33,13 +33,6 @@ export function commitHeaderFields(s: Qcow2State, group: HeaderFieldGroup, opts:
   const { offsetBytes, lengthBytes } = headerFieldGroups[group];
   s.device.write(offsetBytes, encoded.subarray(offsetBytes, offsetBytes + lengthBytes));
   if (opts.sync !== false) s.device.flush();
-}
-
-/** Writes the whole first cluster (header, extensions, backing name) and flushes (ORD-8). */
-export function writeHeaderCluster(s: Qcow2State): void {
-  s.cluster0.set(encodeHeader(s.header), 0);
-  s.device.write(0, s.cluster0);
-  s.device.flush();
 }
 
 /** The broken way (MUT-27): clear cluster 0, then write it back one sector at a time, no flush. */

@@ -2,13 +2,13 @@
  * The active L1 table (L1-1, L1-2): entries read from the in-memory copy, written back one aligned
  * 512-byte chunk at a time with a flush (the synced pointer write of ORD-5), and grown (ORD-6).
  */
-import { COPIED_HI_BIT, L1_OFFSET_HI_MASK, L1_OFFSET_LO_MASK } from '../../../spec/format/l1-entry.js';
+import { clusterCountToSize, sizeToClusterCount } from '../../../spec/format/geometry.js';
+import { hasCopied, l1EntryHi, l1EntryL2OffsetBytes, l1EntryLo } from '../../../spec/format/l1-entry.js';
 import { limits } from '../../../spec/format/limits.js';
-import { joinHalves } from '../../../spec/format/table-view.js';
 import { EngineError } from '../engine-error.js';
 import { hex } from '../../../spec/format/bounded-reader.js';
 import { allocClusters } from './allocate.js';
-import { getU32, hiOf, loOf, setU32 } from './be32.js';
+import { getU32, setU32 } from './be32.js';
 import { checkedOffset } from './checked-offset.js';
 import { commitHeaderFields } from './header-update.js';
 import { updateRefcount } from './refcounts.js';
@@ -20,19 +20,19 @@ const L1_CHUNK_BYTES = 512;
 /** L2 table offset of L1 entry `index` (0 = none); FormatError L1-2 when unaligned or unusable. */
 export function l1L2Offset(s: Qcow2State, index: number): number {
   const b = s.l1.bytes;
-  const offset = joinHalves(getU32(b, index * 8) & L1_OFFSET_HI_MASK, (getU32(b, index * 8 + 4) & L1_OFFSET_LO_MASK) >>> 0);
+  const offset = l1EntryL2OffsetBytes(getU32(b, index * 8), getU32(b, index * 8 + 4));
   return checkedOffset(offset, s.g.clusterSizeBytes, s.g.clusterSizeBytes, 'L1-2', () => `L1[${index}] @${hex(s.l1.offsetBytes + index * 8)}`);
 }
 
 /** COPIED flag of L1 entry `index`. */
 export function l1Copied(s: Qcow2State, index: number): boolean {
-  return (getU32(s.l1.bytes, index * 8) & COPIED_HI_BIT) !== 0;
+  return hasCopied(getU32(s.l1.bytes, index * 8));
 }
 
 /** Sets L1 entry `index` in memory only. */
 export function setL1Entry(s: Qcow2State, index: number, l2OffsetBytes: number, copied: boolean): void {
-  setU32(s.l1.bytes, index * 8, (hiOf(l2OffsetBytes) | (copied ? COPIED_HI_BIT : 0)) >>> 0);
-  setU32(s.l1.bytes, index * 8 + 4, loOf(l2OffsetBytes));
+  setU32(s.l1.bytes, index * 8, l1EntryHi(l2OffsetBytes, copied));
+  setU32(s.l1.bytes, index * 8 + 4, l1EntryLo(l2OffsetBytes));
 }
 
 /** Writes the aligned chunk holding L1 entry `index` and flushes (ORD-5 qcow2_write_l1_entry). */
@@ -57,12 +57,11 @@ export function writeL1Table(s: Qcow2State): void {
 export function growL1(s: Qcow2State, entryCount: number): void {
   if (entryCount <= s.l1.entryCount) return;
   if (entryCount * 8 > limits.l1SizeBytesMax) throw new EngineError('EFBIG', `L1 table of ${entryCount} entries exceeds ${limits.l1SizeBytesMax} bytes (HDR-8)`);
-  const cs = s.g.clusterSizeBytes;
-  const clusters = Math.ceil((entryCount * 8) / cs);
+  const clusters = sizeToClusterCount(s.g, entryCount * 8);
   const newOffset = allocClusters(s, clusters);
   // ORD-6: the new table's refcounts are on disk before the table is used.
   s.refblockCache.flush();
-  const bytes = new Uint8Array(clusters * cs);
+  const bytes = new Uint8Array(clusterCountToSize(s.g, clusters));
   bytes.set(s.l1.bytes.subarray(0, s.l1.entryCount * 8));
   s.device.write(newOffset, bytes);
   s.device.flush();

@@ -5,7 +5,8 @@
  * loses the active L1's reference.
  */
 import { ClusterType, clusterTypeOf, l2HostOffsetBytes } from '../../../spec/format/l2-entry.js';
-import { COPIED_HI_BIT } from '../../../spec/format/l1-entry.js';
+import { offsetToClusterIndex } from '../../../spec/format/geometry.js';
+import { withCopied } from '../../../spec/format/l1-entry.js';
 import { allocClusters } from './allocate.js';
 import { l1Copied, l1L2Offset, setL1Entry, writeL1Entry } from './l1-table.js';
 import { setSlot, slotHi, slotLo } from './l2-slot.js';
@@ -41,7 +42,7 @@ function copySharedTable(s: Qcow2State, old: Uint8Array, table: Uint8Array): voi
     const lo = slotLo(table, p);
     const type = clusterTypeOf(hi, lo, s.g.extendedL2, false);
     if (type !== ClusterType.normal && type !== ClusterType.zeroAlloc) continue;
-    const copied = getRefcount(s, l2HostOffsetBytes(hi, lo) / s.g.clusterSizeBytes) === 1;
-    setSlot(table, p, copied ? (hi | COPIED_HI_BIT) >>> 0 : hi & ~COPIED_HI_BIT, lo);
+    const copied = getRefcount(s, offsetToClusterIndex(s.g, l2HostOffsetBytes(hi, lo))) === 1;
+    setSlot(table, p, withCopied(hi, copied), lo);
   }
 }

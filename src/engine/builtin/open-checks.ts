@@ -6,15 +6,15 @@
 import { hex } from '../../../spec/format/bounded-reader.js';
 import { incompatibleBits, incompatibleKnownMask } from '../../../spec/format/feature-bits.js';
 import { FormatError } from '../../../spec/format/format-error.js';
-import { sizeToL1EntryCount } from '../../../spec/format/geometry.js';
+import { clusterCountToSize, isClusterAligned, sizeToL1EntryCount, type Geometry } from '../../../spec/format/geometry.js';
 import type { ImageMeta } from '../../../spec/format/image-meta.js';
 import { limits } from '../../../spec/format/limits.js';
 import { EngineError } from '../engine-error.js';
 
 /** A table's place in the file, checked for alignment and size before it is read. */
-function validateTable(t: { name: string; rule: string; where: string; offsetBytes: bigint; sizeBytes: number; sizeBytesMax: number; clusterSizeBytes: number }): void {
+function validateTable(g: Geometry, t: { name: string; rule: string; where: string; offsetBytes: bigint; sizeBytes: number; sizeBytesMax: number }): void {
   if (t.sizeBytes > t.sizeBytesMax) throw new FormatError(t.rule, t.where, `${t.name} of ${t.sizeBytes} bytes exceeds ${t.sizeBytesMax}`);
-  if (t.offsetBytes % BigInt(t.clusterSizeBytes) !== 0n) throw new FormatError('HDR-7', t.where, `${t.name} offset ${hex(t.offsetBytes)} is not cluster-aligned`);
+  if (!isClusterAligned(g, t.offsetBytes)) throw new FormatError('HDR-7', t.where, `${t.name} offset ${hex(t.offsetBytes)} is not cluster-aligned`);
   if (t.offsetBytes + BigInt(t.sizeBytes) > BigInt(limits.safeOffsetBytesMax)) {
     throw new FormatError('HDR-7', t.where, `${t.name} at ${hex(t.offsetBytes)} ends past 2^53`);
   }
@@ -42,14 +42,13 @@ export function checkHeaderForOpen(meta: ImageMeta, readOnly: boolean): void {
   if (g.extendedL2 && h.clusterBits < limits.clusterBitsMinExtendedL2) {
     throw new FormatError('HDR-3', 'header.cluster_bits @20', `extended L2 needs clusters of at least 16 KiB, cluster_bits is ${h.clusterBits}`);
   }
-  const cs = g.clusterSizeBytes;
-  validateTable({ name: 'L1 table', rule: 'HDR-8', where: 'header.l1_size @36', offsetBytes: h.l1TableOffset, sizeBytes: h.l1EntryCount * 8, sizeBytesMax: limits.l1SizeBytesMax, clusterSizeBytes: cs });
+  validateTable(g, { name: 'L1 table', rule: 'HDR-8', where: 'header.l1_size @36', offsetBytes: h.l1TableOffset, sizeBytes: h.l1EntryCount * 8, sizeBytesMax: limits.l1SizeBytesMax });
   if (h.l1EntryCount < sizeToL1EntryCount(g, g.virtualSizeBytes)) {
     throw new FormatError('HDR-8', 'header.l1_size @36', `L1 table of ${h.l1EntryCount} entries is too small for ${g.virtualSizeBytes} bytes`);
   }
   if (h.refcountTableClusters === 0) throw new FormatError('HDR-9', 'header.refcount_table_clusters @56', 'refcount table has no clusters');
-  validateTable({ name: 'refcount table', rule: 'HDR-9', where: 'header.refcount_table_offset @48', offsetBytes: h.refcountTableOffset, sizeBytes: h.refcountTableClusters * cs, sizeBytesMax: limits.refcountTableSizeBytesMax, clusterSizeBytes: cs });
+  validateTable(g, { name: 'refcount table', rule: 'HDR-9', where: 'header.refcount_table_offset @48', offsetBytes: h.refcountTableOffset, sizeBytes: clusterCountToSize(g, h.refcountTableClusters), sizeBytesMax: limits.refcountTableSizeBytesMax });
   if (h.snapshotCount > 0) {
-    validateTable({ name: 'snapshot table', rule: 'HDR-10', where: 'header.snapshots_offset @64', offsetBytes: h.snapshotsOffset, sizeBytes: 0, sizeBytesMax: limits.snapshotTableSizeBytesMax, clusterSizeBytes: cs });
+    validateTable(g, { name: 'snapshot table', rule: 'HDR-10', where: 'header.snapshots_offset @64', offsetBytes: h.snapshotsOffset, sizeBytes: 0, sizeBytesMax: limits.snapshotTableSizeBytesMax });
   }
 }

@@ -7,6 +7,7 @@
 import { hex } from '../../../spec/format/bounded-reader.js';
 import { compatibleBits, incompatibleBits } from '../../../spec/format/feature-bits.js';
 import { readImageMeta } from '../../../spec/format/image-meta.js';
+import { clusterCountToSize, sizeToClusterCount } from '../../../spec/format/geometry.js';
 import { decodeRefcountTableEntry } from '../../../spec/format/refcount-table-entry.js';
 import { decodeSnapshotTable } from '../../../spec/format/snapshot-table.js';
 import { TableView } from '../../../spec/format/table-view.js';
@@ -43,8 +44,7 @@ export function openState(device: BlockDevice, opts: StateOptions = {}): Qcow2St
   const cs = g.clusterSizeBytes;
   const dirty = (h.incompatibleFeatures & incompatibleBits.dirty) !== 0n;
   if (dirty && !readOnly) throw new EngineError('EDIRTY', 'FEAT-1/LAZY-5: the image is dirty; opening it read-write needs a repair first');
-  const l1Clusters = Math.ceil((h.l1EntryCount * 8) / cs);
-  const l1Bytes = device.read(Number(h.l1TableOffset), l1Clusters * cs);
+  const l1Bytes = device.read(Number(h.l1TableOffset), clusterCountToSize(g, sizeToClusterCount(g, h.l1EntryCount * 8)));
   l1Bytes.fill(0, h.l1EntryCount * 8);
   const s: Qcow2State = {
     device,
@@ -53,7 +53,7 @@ export function openState(device: BlockDevice, opts: StateOptions = {}): Qcow2St
     cluster0: device.read(0, cs),
     backing: opts.backing,
     l1: { offsetBytes: Number(h.l1TableOffset), entryCount: h.l1EntryCount, bytes: l1Bytes },
-    reftable: { offsetBytes: Number(h.refcountTableOffset), clusterCount: h.refcountTableClusters, blockOffsets: readReftable(device, Number(h.refcountTableOffset), h.refcountTableClusters * cs, cs) },
+    reftable: { offsetBytes: Number(h.refcountTableOffset), clusterCount: h.refcountTableClusters, blockOffsets: readReftable(device, Number(h.refcountTableOffset), clusterCountToSize(g, h.refcountTableClusters), cs) },
     l2Cache: new TableCache('l2', device, cs, opts.l2CacheTables ?? Math.max(16, Math.min(1024, h.l1EntryCount + 4))),
     refblockCache: new TableCache('refblock', device, cs, opts.refblockCacheTables ?? 256),
     cacheMode: opts.cacheMode ?? 'writethrough',
@@ -61,7 +61,7 @@ export function openState(device: BlockDevice, opts: StateOptions = {}): Qcow2St
     lazyRefcounts: h.version >= 3 && (h.compatibleFeatures & compatibleBits.lazyRefcounts) !== 0n,
     dirty,
     mut: mutantFlags(opts.mutants),
-    alloc: { freeClusterHint: 1, endClusterIndex: Math.ceil(device.sizeBytes / cs), quarantine: new Set(), freeByteOffsetBytes: 0 },
+    alloc: { freeClusterHint: 1, endClusterIndex: sizeToClusterCount(g, device.sizeBytes), quarantine: new Set(), freeByteOffsetBytes: 0 },
     snapshots: h.snapshotCount > 0 ? decodeSnapshotTable(toByteSource(device), Number(h.snapshotsOffset), h.snapshotCount) : [],
     decompressed: undefined,
     clock: opts.clock ?? (() => ({ seconds: 0, nanoseconds: 0 })),

@@ -4,8 +4,10 @@
  * written and flushed, then the new table (synced), then one synced header write switches to it,
  * and only then is the old table freed.
  */
+import { clusterCountToSize, clusterIndexToOffset, clusterIndexToRefblockIndex, clusterIndexToReftableIndex, sizeToClusterCount } from '../../../spec/format/geometry.js';
 import { limits } from '../../../spec/format/limits.js';
 import { setRefcount } from '../../../spec/format/refcount-block.js';
+import { encodeRefcountTableEntry } from '../../../spec/format/refcount-table-entry.js';
 import { EngineError } from '../engine-error.js';
 import { noteAllocated } from './allocate.js';
 import { commitHeaderFields } from './header-update.js';
@@ -17,16 +19,15 @@ import type { Qcow2State } from './state.js';
  * refcount table limit (HDR-9, RC-9), before anything changes.
  */
 export function growRefcountTable(s: Qcow2State, neededIndex: number): void {
-  const cs = s.g.clusterSizeBytes;
-  const entriesPerCluster = cs / 8;
-  const areaStart = Math.max(s.alloc.endClusterIndex, Math.ceil(s.device.sizeBytes / cs));
+  const entriesPerCluster = s.g.clusterSizeBytes / 8;
+  const areaStart = Math.max(s.alloc.endClusterIndex, sizeToClusterCount(s.g, s.device.sizeBytes));
   const oldLength = s.reftable.blockOffsets.length;
   let entryCount = roundUp(Math.max(neededIndex + 1, Math.ceil((oldLength * 3) / 2)), entriesPerCluster);
   let blockIndexes: number[];
   for (;;) {
     blockIndexes = missingBlocks(s, areaStart, entryCount / entriesPerCluster);
     const areaEnd = areaStart + blockIndexes.length + entryCount / entriesPerCluster;
-    const lastIndex = Math.floor((areaEnd - 1) / s.g.refblockEntryCount);
+    const lastIndex = clusterIndexToReftableIndex(s.g, areaEnd - 1);
     if (lastIndex < entryCount) break;
     entryCount = roundUp(lastIndex + 1, entriesPerCluster);
   }
@@ -38,13 +39,13 @@ export function growRefcountTable(s: Qcow2State, neededIndex: number): void {
 
 /** Reftable indexes without a block among those covering the area, for a table of `tableClusters`. */
 function missingBlocks(s: Qcow2State, areaStart: number, tableClusters: number): number[] {
-  const epb = s.g.refblockEntryCount;
   const offsets = s.reftable.blockOffsets;
   let blocks = 0;
   for (;;) {
     const areaEnd = areaStart + blocks + tableClusters;
     const missing: number[] = [];
-    for (let ri = Math.floor(areaStart / epb); ri <= Math.floor((areaEnd - 1) / epb); ri++) {
+    const last = clusterIndexToReftableIndex(s.g, areaEnd - 1);
+    for (let ri = clusterIndexToReftableIndex(s.g, areaStart); ri <= last; ri++) {
       if (ri >= offsets.length || offsets[ri] === 0) missing.push(ri);
     }
     if (missing.length === blocks) return missing;
@@ -53,26 +54,24 @@ function missingBlocks(s: Qcow2State, areaStart: number, tableClusters: number):
 }
 
 function switchTable(s: Qcow2State, areaStart: number, entryCount: number, blockIndexes: number[]): void {
-  const cs = s.g.clusterSizeBytes;
-  const epb = s.g.refblockEntryCount;
-  const tableClusters = (entryCount * 8) / cs;
+  const tableClusters = sizeToClusterCount(s.g, entryCount * 8);
   const offsets = s.reftable.blockOffsets.slice();
   while (offsets.length < entryCount) offsets.push(0);
   blockIndexes.forEach((ri, k) => {
-    offsets[ri] = (areaStart + k) * cs;
+    offsets[ri] = clusterIndexToOffset(s.g, areaStart + k);
     s.refblockCache.getEmpty(offsets[ri]);
   });
-  const tableOffset = (areaStart + blockIndexes.length) * cs;
+  const tableOffset = clusterIndexToOffset(s.g, areaStart + blockIndexes.length);
   const areaEnd = areaStart + blockIndexes.length + tableClusters;
   for (let c = areaStart; c < areaEnd; c++) {
-    const ri = Math.floor(c / epb);
-    setRefcount(s.refblockCache.get(offsets[ri]), c - ri * epb, s.g.refcountOrder, 1);
+    const ri = clusterIndexToReftableIndex(s.g, c);
+    setRefcount(s.refblockCache.get(offsets[ri]), clusterIndexToRefblockIndex(s.g, c), s.g.refcountOrder, 1);
     s.refblockCache.markDirty(offsets[ri]);
   }
   noteAllocated(s, areaStart, areaEnd - areaStart);
   // ORD-7 (write_blocks): the new blocks and the area's refcounts are on disk first.
   s.refblockCache.flush();
-  const table = encodeReftable(offsets, tableClusters * cs);
+  const table = encodeReftable(offsets, clusterCountToSize(s.g, tableClusters));
   // MUT-6 reftable-switch-early: the header switch goes out before the new table (ORD-7).
   const tableFirst = !s.mut['reftable-switch-early'];
   if (tableFirst) writeSynced(s, tableOffset, table); // ORD-7 (write_table)
@@ -84,14 +83,14 @@ function switchTable(s: Qcow2State, areaStart: number, entryCount: number, block
   s.reftable.offsetBytes = tableOffset;
   s.reftable.clusterCount = tableClusters;
   s.reftable.blockOffsets = offsets;
-  updateRefcount(s, old.offsetBytes, old.clusterCount * cs, -1);
+  updateRefcount(s, old.offsetBytes, clusterCountToSize(s.g, old.clusterCount), -1);
 }
 
 /** Encodes refblock offsets as a reftable of `sizeBytes` (RC-1). */
-export function encodeReftable(offsets: readonly number[], sizeBytes: number): Uint8Array {
+function encodeReftable(offsets: readonly number[], sizeBytes: number): Uint8Array {
   const out = new Uint8Array(sizeBytes);
   const view = new DataView(out.buffer);
-  offsets.forEach((o, i) => view.setBigUint64(i * 8, BigInt(o)));
+  offsets.forEach((o, i) => view.setBigUint64(i * 8, encodeRefcountTableEntry(o)));
   return out;
 }
 

@@ -6,6 +6,7 @@
  * drops every whole cluster past the new end (a full discard), flushes those unlinks, unlinks the
  * L2 tables past it (L1 written synced, then refcounts), then commits the size.
  */
+import { clusterIndexToOffset, sizeToClusterCount, sizeToL1EntryCount } from '../../../spec/format/geometry.js';
 import { EngineError } from '../engine-error.js';
 import { lookupCluster } from './cluster-lookup.js';
 import { discardGuest, isAllocated } from './discard.js';
@@ -37,8 +38,7 @@ export function resizeImage(s: Qcow2State, newSizeBytes: number, shrink: boolean
  * committed, so the grown area never shows that data, even after a crash (GD-1).
  */
 function zeroCutTail(s: Qcow2State, oldSizeBytes: number, newSizeBytes: number): void {
-  const cs = s.g.clusterSizeBytes;
-  const tailEnd = Math.min(newSizeBytes, Math.ceil(oldSizeBytes / cs) * cs);
+  const tailEnd = Math.min(newSizeBytes, clusterIndexToOffset(s.g, sizeToClusterCount(s.g, oldSizeBytes)));
   if (tailEnd <= oldSizeBytes || !isAllocated(lookupCluster(s, oldSizeBytes - 1))) return;
   writeZeroBytes(s, oldSizeBytes, tailEnd - oldSizeBytes);
   flushCaches(s);
@@ -46,7 +46,7 @@ function zeroCutTail(s: Qcow2State, oldSizeBytes: number, newSizeBytes: number):
 
 /** Sets the size field (growing L1 first when needed), without touching data. */
 export function setVirtualSize(s: Qcow2State, newSizeBytes: number): void {
-  growL1(s, Math.ceil(newSizeBytes / s.g.l2CoverageBytes));
+  growL1(s, sizeToL1EntryCount(s.g, newSizeBytes));
   s.header.sizeBytes = BigInt(newSizeBytes);
   commitHeaderFields(s, 'size');
   (s.g as { virtualSizeBytes: number }).virtualSizeBytes = newSizeBytes;
@@ -54,9 +54,9 @@ export function setVirtualSize(s: Qcow2State, newSizeBytes: number): void {
 
 function shrinkTo(s: Qcow2State, newSizeBytes: number): void {
   const cs = s.g.clusterSizeBytes;
-  const cut = Math.ceil(newSizeBytes / cs) * cs;
+  const cut = clusterIndexToOffset(s.g, sizeToClusterCount(s.g, newSizeBytes));
   if (cut < s.g.virtualSizeBytes) discardGuest(s, cut, s.g.virtualSizeBytes - cut, { full: true });
-  const keep = Math.ceil(newSizeBytes / s.g.l2CoverageBytes);
+  const keep = sizeToL1EntryCount(s.g, newSizeBytes);
   const dropped: number[] = [];
   for (let i = keep; i < s.l1.entryCount; i++) {
     const l2 = l1L2Offset(s, i);

@@ -5,9 +5,9 @@
  * `checkSnapshotHeadroom` proves an increment cannot overflow (RC-8) before anything changes.
  */
 import { decodeCompressedDescriptor } from '../../../spec/format/compressed-descriptor.js';
-import { COPIED_HI_BIT, L1_OFFSET_HI_MASK, L1_OFFSET_LO_MASK } from '../../../spec/format/l1-entry.js';
+import { offsetToClusterIndex } from '../../../spec/format/geometry.js';
+import { l1EntryL2OffsetBytes, withCopied } from '../../../spec/format/l1-entry.js';
 import { ClusterType, clusterTypeOf, l2HostOffsetBytes } from '../../../spec/format/l2-entry.js';
-import { joinHalves } from '../../../spec/format/table-view.js';
 import { EngineError } from '../engine-error.js';
 import { getU32, setU32 } from './be32.js';
 import { checkedOffset } from './checked-offset.js';
@@ -24,8 +24,8 @@ export interface L1View {
 }
 
 /** L2 table offset of entry `i`, checked for alignment (L1-2). */
-export function l1ViewL2Offset(s: Qcow2State, l1: L1View, i: number): number {
-  const offset = joinHalves(getU32(l1.bytes, i * 8) & L1_OFFSET_HI_MASK, (getU32(l1.bytes, i * 8 + 4) & L1_OFFSET_LO_MASK) >>> 0);
+function l1ViewL2Offset(s: Qcow2State, l1: L1View, i: number): number {
+  const offset = l1EntryL2OffsetBytes(getU32(l1.bytes, i * 8), getU32(l1.bytes, i * 8 + 4));
   return checkedOffset(offset, s.g.clusterSizeBytes, s.g.clusterSizeBytes, 'L1-2', () => `L1 entry ${i}`);
 }
 
@@ -43,8 +43,7 @@ export function updateSnapshotRefcount(s: Qcow2State, l1: L1View, addend: -1 | 0
     updateRefcount(s, l2Offset, cs, addend);
     if (!l1.active || stale) continue;
     const hi = getU32(l1.bytes, i * 8);
-    const copied = getRefcount(s, l2Offset / cs) === 1;
-    const next = copied ? (hi | COPIED_HI_BIT) >>> 0 : (hi & ~COPIED_HI_BIT) >>> 0;
+    const next = withCopied(hi, getRefcount(s, offsetToClusterIndex(s.g, l2Offset)) === 1);
     if (next !== hi) {
       setU32(l1.bytes, i * 8, next);
       l1Changed = true;
@@ -69,8 +68,7 @@ function updateL2Table(s: Qcow2State, l2Offset: number, addend: number, stale: b
     const host = l2HostOffsetBytes(hi, lo);
     updateRefcount(s, host, cs, addend);
     if (stale) continue;
-    const copied = getRefcount(s, host / cs) === 1;
-    const next = copied ? (hi | COPIED_HI_BIT) >>> 0 : (hi & ~COPIED_HI_BIT) >>> 0;
+    const next = withCopied(hi, getRefcount(s, offsetToClusterIndex(s.g, host)) === 1);
     if (next === hi) continue;
     setSlot(s.l2Cache.get(l2Offset), p, next, lo);
     s.l2Cache.markDirty(l2Offset);
@@ -85,7 +83,8 @@ export function checkSnapshotHeadroom(s: Qcow2State, l1: L1View): void {
   const extra = new Map<number, number>();
   const cs = s.g.clusterSizeBytes;
   const count = (offset: number, lengthBytes: number) => {
-    for (let c = Math.floor(offset / cs); c < Math.ceil((offset + lengthBytes) / cs); c++) extra.set(c, (extra.get(c) ?? 0) + 1);
+    const last = offsetToClusterIndex(s.g, offset + lengthBytes - 1);
+    for (let c = offsetToClusterIndex(s.g, offset); c <= last; c++) extra.set(c, (extra.get(c) ?? 0) + 1);
   };
   for (let i = 0; i < l1.entryCount; i++) {
     const l2Offset = l1ViewL2Offset(s, l1, i);

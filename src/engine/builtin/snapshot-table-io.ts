@@ -6,6 +6,7 @@
  */
 import { hex } from '../../../spec/format/bounded-reader.js';
 import { FormatError } from '../../../spec/format/format-error.js';
+import { sizeToClusterCount } from '../../../spec/format/geometry.js';
 import { limits } from '../../../spec/format/limits.js';
 import { encodeSnapshotTable, type SnapshotEntry } from '../../../spec/format/snapshot-table.js';
 import { allocClusters } from './allocate.js';
@@ -17,13 +18,12 @@ import type { Qcow2State } from './state.js';
 
 /** Replaces the on-disk snapshot table with `entries`. */
 export function writeSnapshotTable(s: Qcow2State, entries: SnapshotEntry[]): void {
-  const cs = s.g.clusterSizeBytes;
   const bytes = encodeSnapshotTable(entries);
   const oldOffset = Number(s.header.snapshotsOffset);
   const oldSizeBytes = s.snapshots.reduce((sum, e) => sum + e.entrySizeBytes, 0);
   let newOffset = 0;
   if (bytes.length > 0) {
-    newOffset = allocClusters(s, Math.ceil(bytes.length / cs));
+    newOffset = allocClusters(s, sizeToClusterCount(s.g, bytes.length));
     flushCaches(s); // ORD-9: the new table's refcounts are on disk first
     s.device.write(newOffset, bytes);
     s.device.flush(); // ORD-9: the table is on disk before the header points at it

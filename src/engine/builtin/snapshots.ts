@@ -4,6 +4,7 @@
  * target first, then overwrites the active L1 with one synced write and drops the old references;
  * delete unpublishes first, then drops references. COPIED is recomputed in the active tables after.
  */
+import { sizeToClusterCount } from '../../../spec/format/geometry.js';
 import { limits } from '../../../spec/format/limits.js';
 import type { SnapshotEntry } from '../../../spec/format/snapshot-table.js';
 import { EngineError } from '../engine-error.js';
@@ -23,7 +24,7 @@ export function createSnapshot(s: Qcow2State, name: string): SnapshotEntry {
   if (s.snapshots.length >= limits.snapshotCountMax) throw new EngineError('EFBIG', `too many snapshots (max ${limits.snapshotCountMax})`);
   checkSnapshotHeadroom(s, activeL1(s));
   const l1Bytes = s.l1.entryCount * 8;
-  const l1Offset = l1Bytes > 0 ? allocClusters(s, Math.ceil(l1Bytes / s.g.clusterSizeBytes)) : 0;
+  const l1Offset = l1Bytes > 0 ? allocClusters(s, sizeToClusterCount(s.g, l1Bytes)) : 0;
   if (l1Bytes > 0) s.device.write(l1Offset, s.l1.bytes.subarray(0, l1Bytes)); // the copy keeps its COPIED bits (L1-3)
   const date = s.clock();
   const extra = new Uint8Array(24);

@@ -4,10 +4,10 @@
  * new cluster (or newly allocated subclusters) must carry are the cluster's current guest content,
  * from the backing file, zeros, the shared old cluster or the decompressed one.
  */
-import { COPIED_HI_BIT } from '../../../spec/format/l1-entry.js';
-import { ClusterType } from '../../../spec/format/l2-entry.js';
+import { guestOffsetToL1Index, guestOffsetToL2Index, guestOffsetToSubclusterIndex, offsetIntoCluster, offsetToClusterStart } from '../../../spec/format/geometry.js';
+import { hasCopied } from '../../../spec/format/l1-entry.js';
+import { ClusterType, l2EntryHi, l2EntryLo } from '../../../spec/format/l2-entry.js';
 import { allocClusters } from './allocate.js';
-import { hiOf, loOf } from './be32.js';
 import { decodeSlot, type ClusterMapping } from './cluster-lookup.js';
 import { readInCluster } from './guest-read.js';
 import { linkL2Entry, releaseOldCluster } from './l2-link.js';
@@ -17,8 +17,8 @@ import type { Qcow2State } from './state.js';
 
 /** The current mapping of `guest`'s cluster, in a writable L2 table. */
 export function mappingForWrite(s: Qcow2State, guest: number): ClusterMapping {
-  const l2OffsetBytes = getL2ForWrite(s, Math.floor(guest / s.g.l2CoverageBytes));
-  const l2Index = Math.floor(guest / s.g.clusterSizeBytes) % s.g.l2EntryCount;
+  const l2OffsetBytes = getL2ForWrite(s, guestOffsetToL1Index(s.g, guest));
+  const l2Index = guestOffsetToL2Index(s.g, guest);
   const m: ClusterMapping = { type: ClusterType.unallocated, hi: 0, lo: 0, zeroBits: 0, allocBits: 0, hostOffsetBytes: 0, l2OffsetBytes, l2Index };
   return decodeSlot(s, s.l2Cache.get(l2OffsetBytes), m);
 }
@@ -26,13 +26,13 @@ export function mappingForWrite(s: Qcow2State, guest: number): ClusterMapping {
 /** Writes `chunk` at guest offset `guest`; the chunk must not cross a cluster boundary. */
 export function writeInCluster(s: Qcow2State, guest: number, chunk: Uint8Array): void {
   const m = mappingForWrite(s, guest);
-  if (m.type === ClusterType.normal && (m.hi & COPIED_HI_BIT) !== 0) writeInPlace(s, m, guest, chunk);
+  if (m.type === ClusterType.normal && hasCopied(m.hi)) writeInPlace(s, m, guest, chunk);
   else writeAllocating(s, m, guest, chunk);
 }
 
 function writeInPlace(s: Qcow2State, m: ClusterMapping, guest: number, chunk: Uint8Array): void {
-  const inCluster = guest % s.g.clusterSizeBytes;
-  const mask = s.g.extendedL2 ? touchedSubclusters(s, inCluster, chunk.length) : 0;
+  const inCluster = offsetIntoCluster(s.g, guest);
+  const mask = s.g.extendedL2 ? touchedSubclusters(s, guest, chunk.length) : 0;
   if ((m.allocBits & mask) === mask) {
     s.device.write(m.hostOffsetBytes + inCluster, chunk);
     return;
@@ -45,19 +45,17 @@ function writeInPlace(s: Qcow2State, m: ClusterMapping, guest: number, chunk: Ui
 }
 
 function writeAllocating(s: Qcow2State, m: ClusterMapping, guest: number, chunk: Uint8Array): void {
-  const cs = s.g.clusterSizeBytes;
-  const inCluster = guest % cs;
   const host = allocClusters(s, 1);
   let region: { fromBytes: number; buf: Uint8Array };
-  let entry = { hi: (hiOf(host) | COPIED_HI_BIT) >>> 0, lo: loOf(host), zeroBits: 0, allocBits: 0 };
+  let entry = { hi: l2EntryHi(host, true), lo: l2EntryLo(host, false), zeroBits: 0, allocBits: 0 };
   if (s.g.extendedL2 && m.type === ClusterType.unallocated) {
-    const mask = touchedSubclusters(s, inCluster, chunk.length);
+    const mask = touchedSubclusters(s, guest, chunk.length);
     region = padToSubclusters(s, m, guest, chunk);
     entry = { ...entry, zeroBits: (m.zeroBits & ~mask) >>> 0, allocBits: mask };
   } else {
-    region = chunk.length === cs ? { fromBytes: 0, buf: chunk } : padToCluster(s, m, guest, chunk);
+    region = chunk.length === s.g.clusterSizeBytes ? { fromBytes: 0, buf: chunk } : padToCluster(s, m, guest, chunk);
     if (s.g.extendedL2) {
-      const mask = touchedSubclusters(s, inCluster, chunk.length);
+      const mask = touchedSubclusters(s, guest, chunk.length);
       const keep = m.type === ClusterType.normal ? m.allocBits : 0xffffffff;
       entry = { ...entry, zeroBits: (m.zeroBits & ~mask & ~keep) >>> 0, allocBits: (keep | mask) >>> 0 };
     }
@@ -67,11 +65,10 @@ function writeAllocating(s: Qcow2State, m: ClusterMapping, guest: number, chunk:
   releaseOldCluster(s, m);
 }
 
-/** Bitmask of the subclusters [inCluster, inCluster+length) touches. */
-function touchedSubclusters(s: Qcow2State, inCluster: number, lengthBytes: number): number {
-  const scs = s.g.subclusterSizeBytes;
-  const first = Math.floor(inCluster / scs);
-  return subclusterMask(first, Math.floor((inCluster + lengthBytes - 1) / scs) - first + 1);
+/** Bitmask of the subclusters [guest, guest+length) touches (inside one cluster). */
+function touchedSubclusters(s: Qcow2State, guest: number, lengthBytes: number): number {
+  const first = guestOffsetToSubclusterIndex(s.g, guest);
+  return subclusterMask(first, guestOffsetToSubclusterIndex(s.g, guest + lengthBytes - 1) - first + 1);
 }
 
 /**
@@ -85,19 +82,17 @@ function scratch(s: Qcow2State, lengthBytes: number): Uint8Array {
 
 /** The whole cluster: current guest content with `chunk` laid over it. */
 function padToCluster(s: Qcow2State, m: ClusterMapping, guest: number, chunk: Uint8Array): { fromBytes: number; buf: Uint8Array } {
-  const cs = s.g.clusterSizeBytes;
-  const buf = scratch(s, cs);
-  readInCluster(s, m, guest - (guest % cs), buf);
-  buf.set(chunk, guest % cs);
+  const buf = scratch(s, s.g.clusterSizeBytes);
+  readInCluster(s, m, offsetToClusterStart(s.g, guest), buf);
+  buf.set(chunk, offsetIntoCluster(s.g, guest));
   return { fromBytes: 0, buf };
 }
 
 /** The touched subclusters: current guest content with `chunk` laid over it. */
 function padToSubclusters(s: Qcow2State, m: ClusterMapping, guest: number, chunk: Uint8Array): { fromBytes: number; buf: Uint8Array } {
-  const cs = s.g.clusterSizeBytes;
   const scs = s.g.subclusterSizeBytes;
-  const inCluster = guest % cs;
-  const fromBytes = Math.floor(inCluster / scs) * scs;
+  const inCluster = offsetIntoCluster(s.g, guest);
+  const fromBytes = guestOffsetToSubclusterIndex(s.g, guest) * scs;
   const toBytes = Math.ceil((inCluster + chunk.length) / scs) * scs;
   if (fromBytes === inCluster && toBytes === inCluster + chunk.length) return { fromBytes, buf: chunk };
   const buf = scratch(s, toBytes - fromBytes);

@@ -4,7 +4,8 @@
  * are always freed); v2 without a backing file discards instead; everything else (unaligned edges,
  * v2 with a backing file, compressed subclusters) is written as explicit zeros.
  */
-import { ClusterType } from '../../../spec/format/l2-entry.js';
+import { guestOffsetToSubclusterIndex, offsetIntoCluster, offsetToClusterStart } from '../../../spec/format/geometry.js';
+import { ClusterType, withZeroFlag } from '../../../spec/format/l2-entry.js';
 import { discardGuest, isAllocated } from './discard.js';
 import { releaseOldCluster, setL2Entry } from './l2-link.js';
 import { subclusterMask } from './l2-slot.js';
@@ -29,8 +30,8 @@ function zeroizeAligned(s: Qcow2State, start: number, end: number, unmap: boolea
   }
   const cs = s.g.clusterSizeBytes;
   for (let guest = start; guest < end; ) {
-    const next = Math.min(end, Math.floor(guest / cs) * cs + cs);
-    const wholeCluster = guest % cs === 0 && (next - guest === cs || next === s.g.virtualSizeBytes);
+    const next = Math.min(end, offsetToClusterStart(s.g, guest) + cs);
+    const wholeCluster = offsetIntoCluster(s.g, guest) === 0 && (next - guest === cs || next === s.g.virtualSizeBytes);
     if (wholeCluster) zeroCluster(s, guest, unmap);
     else zeroSubclusters(s, guest, next - guest);
     guest = next;
@@ -43,7 +44,7 @@ function zeroCluster(s: Qcow2State, guest: number, unmap: boolean): void {
   const drop = m.type === ClusterType.compressed || (unmap && isAllocated(m));
   const entry = drop ? { hi: 0, lo: 0, zeroBits: m.zeroBits, allocBits: m.allocBits } : { hi: m.hi, lo: m.lo, zeroBits: m.zeroBits, allocBits: m.allocBits };
   if (s.g.extendedL2) Object.assign(entry, { zeroBits: 0xffffffff, allocBits: 0 });
-  else entry.lo = (entry.lo | 1) >>> 0;
+  else entry.lo = withZeroFlag(entry.lo);
   if (entry.hi === m.hi && entry.lo === m.lo && entry.zeroBits === m.zeroBits && entry.allocBits === m.allocBits) return;
   setL2Entry(s, m, entry);
   if (drop) releaseOldCluster(s, m);
@@ -54,7 +55,7 @@ function zeroSubclusters(s: Qcow2State, guest: number, lengthBytes: number): voi
   const m = mappingForWrite(s, guest);
   if (m.type === ClusterType.compressed) return writeZeroBytes(s, guest, lengthBytes);
   const scs = s.g.subclusterSizeBytes;
-  const mask = subclusterMask(Math.floor((guest % s.g.clusterSizeBytes) / scs), Math.ceil(lengthBytes / scs));
+  const mask = subclusterMask(guestOffsetToSubclusterIndex(s.g, guest), Math.ceil(lengthBytes / scs));
   const entry = { hi: m.hi, lo: m.lo, zeroBits: (m.zeroBits | mask) >>> 0, allocBits: (m.allocBits & ~mask) >>> 0 };
   if (entry.zeroBits !== m.zeroBits || entry.allocBits !== m.allocBits) setL2Entry(s, m, entry);
 }
@@ -63,7 +64,7 @@ function zeroSubclusters(s: Qcow2State, guest: number, lengthBytes: number): voi
 export function writeZeroBytes(s: Qcow2State, guest: number, lengthBytes: number): void {
   const cs = s.g.clusterSizeBytes;
   for (let pos = 0; pos < lengthBytes; ) {
-    const n = Math.min(lengthBytes - pos, cs - ((guest + pos) % cs));
+    const n = Math.min(lengthBytes - pos, cs - offsetIntoCluster(s.g, guest + pos));
     writeInCluster(s, guest + pos, new Uint8Array(n));
     pos += n;
   }

@@ -1,8 +1,8 @@
 /**
  * ProcessLauncher: runs short-lived commands (qemu-img) from one long-lived `sh`, started once
- * through execa. A fork copies the forking process' page tables, so every spawn from a fuzz
- * campaign's Node process (hundreds of MB of heap) cost 30-90 ms, against 7 ms from a shell;
- * the shell is small, so its forks stay cheap. One command at a time, in call order; each
+ * through execa. A fork copies the forking process' page tables, so a spawn from a fuzz
+ * campaign's Node process (hundreds of MB of heap) is slow, while the shell is small and its
+ * forks stay cheap. One command at a time, in call order; each
  * command's stdout and stderr come back whole, its stdin is /dev/null, and no file it writes may
  * grow past QEMU_FILE_SIZE_MAX_BYTES. The shell ends when its stdin closes (this process exiting
  * included), and it never keeps Node's event loop alive while idle.

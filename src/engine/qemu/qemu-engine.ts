@@ -78,8 +78,7 @@ export const SHARED_MEMORY_DIR = '/dev/shm';
  * A fresh temporary directory for QEMU's files: under $TMPDIR when the user set it, else in
  * shared memory where there is one, else the system's temporary directory. QEMU flushes the
  * image and the blklogwrites log after each write of a repair; on a disk each flush costs a
- * real sync (a leak repair of 131 writes: 70-140 ms in /tmp against 10-20 ms in /dev/shm,
- * measured with qemu-img 7.2), and the fuzzer runs thousands of them. The crash states come from the log,
+ * real sync, and the fuzzer runs thousands of repairs. The crash states come from the log,
  * never from the host file system's own durability, so nothing is lost by skipping the disk.
  */
 export function qemuTempDir(env: NodeJS.ProcessEnv = process.env): string {

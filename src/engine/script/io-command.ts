@@ -20,7 +20,7 @@ export interface IoParseFailure {
 
 const ALIASES: Record<string, string> = { w: 'write', r: 'read', d: 'discard', f: 'flush' };
 /** qemu-io's default write pattern. */
-export const DEFAULT_WRITE_PATTERN = 0xcd;
+const DEFAULT_WRITE_PATTERN = 0xcd;
 
 /** Parses one `-c` command string. */
 export function parseIoCommand(text: string): IoCommand | IoParseFailure {

@@ -10,10 +10,10 @@ import { CrashCommand, FlushCommand, ReopenCommand, ResizeCommand } from './imag
 import { SnapshotCommand } from './snapshot-commands.js';
 
 /** Commands per run at most. */
-export const COMMANDS_PER_RUN_MAX = 24;
+const COMMANDS_PER_RUN_MAX = 24;
 
 /** Every command arbitrary with its weight. */
-export function commandArbitraries(): Array<fc.Arbitrary<fc.AsyncCommand<FuzzRun, FuzzRun>>> {
+function commandArbitraries(): Array<fc.Arbitrary<fc.AsyncCommand<FuzzRun, FuzzRun>>> {
   const range = guestRangeArb();
   const weighted = <T>(weight: number, arb: fc.Arbitrary<T>): Array<fc.Arbitrary<T>> => Array.from({ length: weight }, () => arb);
   return [

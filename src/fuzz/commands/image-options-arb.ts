@@ -26,13 +26,10 @@ const MIB = 1 << 20;
  * the other options almost never do. Built-in engine only: QEMU recovers each crash state in a
  * process of its own, and an epoch of thousands of 512-byte cluster writes would hold a QEMU run
  * for many minutes. The cost: the crash after such a write judges a thousand states or more of
- * a 4,000-cluster image, 2 to 6 ms each (lazy refcounts off, on), against a fraction of a
- * millisecond for the states of other runs. When fast-check's bias and draws of the same shape by
- * chance made it one run in 9.5 (600 runs at seed 1), growth runs took 31 of the 59 s of CPU of
- * a 30 s two-job campaign, for 5% of its states (`crashcow fuzz --engine builtin --seed 1 --time
- * 30 --jobs 2`: 3286 states/s; 8568 at one in 32, 5832 at one in 20). One in 32 made the seed-1
- * campaign on reftable-switch-early find it only in the last seconds of its minute; at one in 20
- * it finds it in its fifth batch.
+ * a 4,000-cluster image, each far slower to judge than the states of other runs, so growth runs
+ * must stay rare enough not to take most of a campaign's CPU, yet common enough that a short
+ * campaign reaches reftable growth (the reftable-switch-early mutant) early; `npm run bench:fuzz`
+ * shows both.
  */
 export const GROWTH_ONE_IN = 20;
 

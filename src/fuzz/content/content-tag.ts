@@ -23,9 +23,6 @@ export const CHUNK_MAGIC = 0x31776363;
 /** The write id whose content fills the backing file. */
 export const BACKING_WRITE_ID = 0;
 
-/** Largest write id (ids are u32). */
-export const WRITE_ID_MAX = 0xffffffff;
-
 /** The check word of one chunk: a seeded hash of (write id, chunk index). */
 export function chunkCheck(seed: number, writeId: number, chunkIndex: number): number {
   let h = Math.imul((seed ^ 0x9e3779b9) >>> 0, 0x85ebca6b) ^ writeId;

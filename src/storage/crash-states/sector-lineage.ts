@@ -10,7 +10,7 @@ import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import { changedBytes } from './touched-sectors.js';
 
 /** Sector numbers a lineage covers: a log that changes one past it gets none (every query says unknown). */
-export const LINEAGE_SECTORS_MAX = 1 << 22;
+const LINEAGE_SECTORS_MAX = 1 << 22;
 
 /** The last change of every sector up to operation `at`. */
 interface Cursor {

@@ -6,7 +6,7 @@ import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
  * model refuses (each needs its own version list): 2^21, i.e. 1 GiB of 512 B sectors. A log beyond
  * it is refused as input over a named limit (rule CRASHCOW-PENDING-SECTORS), not as a bug.
  */
-export const PENDING_SECTOR_COUNT_MAX = 1 << 21;
+const PENDING_SECTOR_COUNT_MAX = 1 << 21;
 
 /** The byte range an operation changes, given the file size before it (empty for flush). */
 export function changedBytes(op: StorageOp, sizeBeforeBytes: number): { fromBytes: number; toBytes: number } {

@@ -45,7 +45,7 @@ export function forEachLogOp(log: ByteSource, decoded: DecodedLog, startSizeByte
 }
 
 /** Most write data a log may carry to be turned into operations held in memory: 2 GiB. */
-export const LOG_DATA_IN_MEMORY_BYTES_MAX = 2 * 1024 * 1024 * 1024;
+const LOG_DATA_IN_MEMORY_BYTES_MAX = 2 * 1024 * 1024 * 1024;
 
 /**
  * All operations of a log, with their data in memory (see forEachLogOp).

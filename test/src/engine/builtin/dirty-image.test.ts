@@ -75,7 +75,7 @@ describe('dirty bit', () => {
     const seen: string[][] = [];
     const repair = async (d: BlockDevice, opts: { mutants: readonly string[] }) => {
       seen.push([...opts.mutants]);
-      // Stand-in for issue 4's repair: let qemu-img rebuild the refcounts.
+      // Any repair will do for the hook: qemu-img rebuilds the refcounts.
       writeFileSync(t.path('hook.qcow2'), d.read(0, d.sizeBytes));
       await qemuImg(['check', '-q', '-r', 'all', t.path('hook.qcow2')]);
       const fixed = readFileSync(t.path('hook.qcow2'));

@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  compressedDescriptorHi,
+  compressedDescriptorLo,
+  compressedSizeShift,
+  decodeCompressedDescriptor,
+  encodeCompressedDescriptor,
+} from '../../../spec/format/compressed-descriptor.js';
+import { decodeL1Entry, encodeL1Entry, hasCopied, l1EntryHi, l1EntryL2OffsetBytes, l1EntryLo, withCopied } from '../../../spec/format/l1-entry.js';
+import { ClusterType, clusterTypeOf, encodeL2Entry, hasZeroFlag, l2EntryHi, l2EntryLo, l2HostOffsetBytes, withZeroFlag } from '../../../spec/format/l2-entry.js';
+import { decodeRefcountTableEntry, encodeRefcountTableEntry } from '../../../spec/format/refcount-table-entry.js';
+import { halvesToWord, highHalf, joinHalves, lowHalf, TableView } from '../../../spec/format/table-view.js';
+
+const COPIED = 1n << 63n;
+/** Cluster-aligned offsets below 2^53 (every table offset crashcow addresses). */
+const alignedOffsets = fc.integer({ min: 0, max: 2 ** 44 - 1 }).map((k) => k * 512);
+const words = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+
+/** The bytes of a bigint word, the way a table stores it. */
+function bytesOf(word: bigint): Uint8Array {
+  const view = new TableView(new Uint8Array(8));
+  view.setWord(0, word);
+  return view.bytes;
+}
+
+describe('64-bit words as 32-bit halves', () => {
+  it('split and join are exact below 2^53', () => {
+    fc.assert(
+      fc.property(fc.maxSafeNat(), (value) => {
+        expect(joinHalves(highHalf(value), lowHalf(value))).toBe(value);
+        expect(halvesToWord(highHalf(value), lowHalf(value))).toBe(BigInt(value));
+      }),
+      { seed: 1, numRuns: 1000 },
+    );
+  });
+
+  it('halvesToWord gives the word a TableView reads as those halves', () => {
+    fc.assert(
+      fc.property(words, (word) => {
+        const view = new TableView(bytesOf(word));
+        expect(halvesToWord(view.hi(0), view.lo(0))).toBe(word);
+      }),
+      { seed: 2, numRuns: 1000 },
+    );
+  });
+});
+
+describe('L1 entries (L1-2)', () => {
+  it('encode as offset | COPIED << 63, byte for byte, and decode back', () => {
+    fc.assert(
+      fc.property(alignedOffsets, fc.boolean(), (l2OffsetBytes, copied) => {
+        const word = encodeL1Entry(l2OffsetBytes, copied);
+        expect(word).toBe(BigInt(l2OffsetBytes) | (copied ? COPIED : 0n));
+        const view = new TableView(bytesOf(word));
+        expect([view.hi(0), view.lo(0)]).toEqual([l1EntryHi(l2OffsetBytes, copied), l1EntryLo(l2OffsetBytes)]);
+        expect(decodeL1Entry(view.hi(0), view.lo(0))).toEqual({ l2OffsetBytes, copied, reservedBitsSet: false });
+      }),
+      { seed: 3, numRuns: 1000 },
+    );
+  });
+
+  it('the offset ignores COPIED and the reserved bits; withCopied changes only bit 63', () => {
+    fc.assert(
+      fc.property(words, fc.boolean(), (word, copied) => {
+        const view = new TableView(bytesOf(word));
+        const hi = view.hi(0);
+        const lo = view.lo(0);
+        expect(l1EntryL2OffsetBytes(hi, lo)).toBe(Number(word & 0x00fffffffffffe00n));
+        expect(hasCopied(hi)).toBe((word & COPIED) !== 0n);
+        const changed = withCopied(hi, copied);
+        expect(halvesToWord(changed, lo)).toBe(copied ? word | COPIED : word & ~COPIED);
+      }),
+      { seed: 4, numRuns: 1000 },
+    );
+  });
+});
+
+describe('standard L2 entries (L2-1..L2-5)', () => {
+  it('encode as offset | COPIED << 63 | zero, byte for byte, and decode back', () => {
+    fc.assert(
+      fc.property(alignedOffsets, fc.boolean(), fc.boolean(), (hostOffsetBytes, copied, zero) => {
+        const word = encodeL2Entry({ hostOffsetBytes, copied, zero });
+        expect(word).toBe(BigInt(hostOffsetBytes) | (copied ? COPIED : 0n) | (zero ? 1n : 0n));
+        const view = new TableView(bytesOf(word));
+        const hi = view.hi(0);
+        const lo = view.lo(0);
+        expect([hi, lo]).toEqual([l2EntryHi(hostOffsetBytes, copied), l2EntryLo(hostOffsetBytes, zero)]);
+        expect(l2HostOffsetBytes(hi, lo)).toBe(hostOffsetBytes);
+        expect(hasCopied(hi)).toBe(copied);
+        expect(hasZeroFlag(lo)).toBe(zero);
+      }),
+      { seed: 5, numRuns: 1000 },
+    );
+  });
+
+  it('withZeroFlag turns a normal entry into zero-alloc and an empty one into zero-plain', () => {
+    const normal = l2EntryLo(0x50000, false);
+    expect(clusterTypeOf(l2EntryHi(0x50000, true), withZeroFlag(normal), false, false)).toBe(ClusterType.zeroAlloc);
+    expect(clusterTypeOf(0, withZeroFlag(0), false, false)).toBe(ClusterType.zeroPlain);
+    expect(withZeroFlag(withZeroFlag(normal))).toBe(withZeroFlag(normal));
+  });
+});
+
+describe('refcount table entries (RC-1)', () => {
+  it('encode as the block offset and decode back', () => {
+    fc.assert(
+      fc.property(alignedOffsets, (refblockOffsetBytes) => {
+        const word = encodeRefcountTableEntry(refblockOffsetBytes);
+        expect(word).toBe(BigInt(refblockOffsetBytes));
+        const view = new TableView(bytesOf(word));
+        expect(decodeRefcountTableEntry(view.hi(0), view.lo(0))).toEqual({ refblockOffsetBytes, reservedBitsSet: false });
+      }),
+      { seed: 6, numRuns: 1000 },
+    );
+  });
+});
+
+describe('compressed descriptors (CMP-1, CMP-2)', () => {
+  const streams = fc.integer({ min: 9, max: 21 }).chain((clusterBits) =>
+    fc.record({
+      clusterBits: fc.constant(clusterBits),
+      hostOffsetBytes: fc.integer({ min: 0, max: Math.min(2 ** compressedSizeShift(clusterBits), 2 ** 53) - 2 ** clusterBits - 1 }),
+      streamBytes: fc.integer({ min: 1, max: 2 ** clusterBits }),
+    }),
+  );
+
+  it('the halves are the bigint word (1 << 62) | additional sectors << x | offset, and decode back', () => {
+    fc.assert(
+      fc.property(streams, ({ clusterBits, hostOffsetBytes, streamBytes }) => {
+        const additional = BigInt(Math.floor((hostOffsetBytes + streamBytes - 1) / 512) - Math.floor(hostOffsetBytes / 512));
+        const expected = (1n << 62n) | (additional << BigInt(compressedSizeShift(clusterBits))) | BigInt(hostOffsetBytes);
+        const hi = compressedDescriptorHi(hostOffsetBytes, streamBytes, clusterBits);
+        const lo = compressedDescriptorLo(hostOffsetBytes);
+        expect(halvesToWord(hi, lo)).toBe(expected);
+        expect(encodeCompressedDescriptor(hostOffsetBytes, streamBytes, clusterBits)).toBe(expected);
+        expect(clusterTypeOf(hi, lo, false, false)).toBe(ClusterType.compressed);
+        const d = decodeCompressedDescriptor(hi, lo, clusterBits);
+        expect(d.hostOffsetBytes).toBe(hostOffsetBytes);
+        expect(d.additionalSectorCount).toBe(Number(additional));
+        expect(d.sizeBytes).toBeGreaterThanOrEqual(streamBytes);
+        expect(compressedDescriptorHi(d.hostOffsetBytes, d.sizeBytes, clusterBits)).toBe(hi);
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
+  });
+});
