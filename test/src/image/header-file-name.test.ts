@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isImageError } from '../../../src/image/image-error.js';
-import { isProtocolName, resolveHeaderFileName } from '../../../src/image/header-file-name.js';
+import { resolveHeaderFileName } from '../../../src/image/header-file-name.js';
 
 describe('resolveHeaderFileName', () => {
   it('resolves a relative name against the directory of the image that names it', () => {
@@ -28,11 +28,4 @@ describe('resolveHeaderFileName', () => {
       expect((caught as Error).message).not.toContain('\0');
     },
   );
-});
-
-describe('isProtocolName', () => {
-  it('is true for json: and for a colon before the first slash only', () => {
-    expect(['json:{}', 'nbd:x', 'x:/y'].map(isProtocolName)).toEqual([true, true, true]);
-    expect(['./a:b', '/a:b', 'plain.img'].map(isProtocolName)).toEqual([false, false, false]);
-  });
 });
