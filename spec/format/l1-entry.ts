@@ -36,6 +36,11 @@ export function l1EntryL2OffsetBytes(hi: number, lo: number): number {
   return joinHalves(hi & L1_OFFSET_HI_MASK, (lo & L1_OFFSET_LO_MASK) >>> 0);
 }
 
+/** Host cluster index of the L2 table an L1 entry points at (bits 9..55), from the halves. */
+export function l1EntryL2ClusterIndex(hi: number, lo: number, clusterBits: number): number {
+  return (hi & L1_OFFSET_HI_MASK) * 2 ** (32 - clusterBits) + ((lo & L1_OFFSET_LO_MASK) >>> clusterBits);
+}
+
 /** COPIED (bit 63) is set in the high word of an L1 or L2 entry. */
 export function hasCopied(hi: number): boolean {
   return (hi & COPIED_HI_BIT) !== 0;

@@ -43,6 +43,15 @@ export function l2HostOffsetBytes(hi: number, lo: number): number {
   return joinHalves(hi & L2_OFFSET_HI_MASK, (lo & L2_OFFSET_LO_MASK) >>> 0);
 }
 
+/**
+ * Host cluster index of a standard descriptor's offset field (bits 9..55), computed from the halves
+ * without forming the 64-bit offset. Exact only for a cluster-aligned offset; an unaligned one
+ * gives the cluster it starts in.
+ */
+export function l2HostClusterIndex(hi: number, lo: number, clusterBits: number): number {
+  return (hi & L2_OFFSET_HI_MASK) * 2 ** (32 - clusterBits) + ((lo & L2_OFFSET_LO_MASK) >>> clusterBits);
+}
+
 /** The zero flag (bit 0) of a standard descriptor is set (L2-5; unused with extended L2). */
 export function hasZeroFlag(lo: number): boolean {
   return (lo & ZERO_LO_BIT) !== 0;

@@ -7,8 +7,8 @@ import {
   decodeCompressedDescriptor,
   encodeCompressedDescriptor,
 } from '../../../spec/format/compressed-descriptor.js';
-import { decodeL1Entry, encodeL1Entry, hasCopied, l1EntryHi, l1EntryL2OffsetBytes, l1EntryLo, withCopied } from '../../../spec/format/l1-entry.js';
-import { ClusterType, clusterTypeOf, encodeL2Entry, hasZeroFlag, l2EntryHi, l2EntryLo, l2HostOffsetBytes, withZeroFlag } from '../../../spec/format/l2-entry.js';
+import { decodeL1Entry, encodeL1Entry, hasCopied, l1EntryHi, l1EntryL2ClusterIndex, l1EntryL2OffsetBytes, l1EntryLo, withCopied } from '../../../spec/format/l1-entry.js';
+import { ClusterType, clusterTypeOf, encodeL2Entry, hasZeroFlag, l2EntryHi, l2EntryLo, l2HostClusterIndex, l2HostOffsetBytes, withZeroFlag } from '../../../spec/format/l2-entry.js';
 import { decodeRefcountTableEntry, encodeRefcountTableEntry } from '../../../spec/format/refcount-table-entry.js';
 import { halvesToWord, highHalf, joinHalves, lowHalf, TableView } from '../../../spec/format/table-view.js';
 
@@ -67,6 +67,10 @@ describe('L1 entries (L1-2)', () => {
         const hi = view.hi(0);
         const lo = view.lo(0);
         expect(l1EntryL2OffsetBytes(hi, lo)).toBe(Number(word & 0x00fffffffffffe00n));
+        for (const clusterBits of [9, 16, 21]) {
+          expect(l1EntryL2ClusterIndex(hi, lo, clusterBits)).toBe(Number((word & 0x00fffffffffffe00n) >> BigInt(clusterBits)));
+          expect(l2HostClusterIndex(hi, lo, clusterBits)).toBe(Number((word & 0x00fffffffffffe00n) >> BigInt(clusterBits)));
+        }
         expect(hasCopied(hi)).toBe((word & COPIED) !== 0n);
         const changed = withCopied(hi, copied);
         expect(halvesToWord(changed, lo)).toBe(copied ? word | COPIED : word & ~COPIED);
