@@ -58,12 +58,33 @@ export interface BitmapTableEntry {
   reservedBitsSet: boolean;
 }
 
+/** Data offset bits 9..55, reserved bits 56..63 and 1..8, and bit 0 ("all ones") of a bitmap table entry. */
+const BITMAP_ENTRY_OFFSET_HI_MASK = 0x00ffffff;
+const BITMAP_ENTRY_OFFSET_LO_MASK = 0xfffffe00;
+const BITMAP_ENTRY_RESERVED_HI_MASK = 0xff000000;
+const BITMAP_ENTRY_RESERVED_LO_MASK = 0x000001fe;
+const BITMAP_ENTRY_ALL_ONES_LO_BIT = 0x1;
+
 /** Decodes a bitmap table entry from its halves (BM-3). */
 export function decodeBitmapTableEntry(hi: number, lo: number): BitmapTableEntry {
-  const dataOffsetBytes = joinHalves(hi & 0x00ffffff, (lo & 0xfffffe00) >>> 0);
   return {
-    dataOffsetBytes,
-    allOnes: (lo & 1) !== 0,
-    reservedBitsSet: (hi & 0xff000000) !== 0 || (lo & 0x1fe) !== 0,
+    dataOffsetBytes: bitmapTableEntryDataOffsetBytes(hi, lo),
+    allOnes: bitmapTableEntryAllOnes(lo),
+    reservedBitsSet: bitmapTableEntryReservedBitsSet(hi, lo),
   };
+}
+
+/** Data cluster offset (bits 9..55) of the bitmap table entry with halves (hi, lo); 0 = none. */
+export function bitmapTableEntryDataOffsetBytes(hi: number, lo: number): number {
+  return joinHalves(hi & BITMAP_ENTRY_OFFSET_HI_MASK, (lo & BITMAP_ENTRY_OFFSET_LO_MASK) >>> 0);
+}
+
+/** Bit 0 of a bitmap table entry with low half `lo` (with offset 0: the cluster reads as ones). */
+export function bitmapTableEntryAllOnes(lo: number): boolean {
+  return (lo & BITMAP_ENTRY_ALL_ONES_LO_BIT) !== 0;
+}
+
+/** Any reserved bit (1..8 or 56..63) of the bitmap table entry with halves (hi, lo) is set (BM-3). */
+export function bitmapTableEntryReservedBitsSet(hi: number, lo: number): boolean {
+  return (hi & BITMAP_ENTRY_RESERVED_HI_MASK) !== 0 || (lo & BITMAP_ENTRY_RESERVED_LO_MASK) !== 0;
 }

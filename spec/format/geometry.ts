@@ -30,6 +30,11 @@ export interface Geometry {
   virtualSizeBytes: number;
 }
 
+/** The part of a geometry the cluster helpers read (walk structures built from bits alone pass just this). */
+export type ClusterSize = Pick<Geometry, 'clusterSizeBytes'>;
+/** The part of a geometry the refcount-table helpers read. */
+export type RefblockSize = Pick<Geometry, 'refblockEntryCount'>;
+
 /**
  * Derives geometry from a header. Throws FormatError when cluster_bits (HDR-3), refcount_order
  * (HDR-11) or the virtual size (CRASHCOW-SIZE) make every other computation meaningless.
@@ -86,46 +91,54 @@ export function sizeToL1EntryCount(g: Geometry, sizeBytes: number): number {
 }
 
 /** Number of clusters needed to hold `sizeBytes` (rounded up). */
-export function sizeToClusterCount(g: Geometry, sizeBytes: number): number {
+export function sizeToClusterCount(g: ClusterSize, sizeBytes: number): number {
   return Math.ceil(sizeBytes / g.clusterSizeBytes);
 }
 
 /** Bytes of `clusterCount` whole clusters. */
-export function clusterCountToSize(g: Geometry, clusterCount: number): number {
+export function clusterCountToSize(g: ClusterSize, clusterCount: number): number {
   return clusterCount * g.clusterSizeBytes;
 }
 
 /** Index of the cluster holding a host or guest offset (clusters have one size, GEN-2). */
-export function offsetToClusterIndex(g: Geometry, offsetBytes: number): number {
+export function offsetToClusterIndex(g: ClusterSize, offsetBytes: number): number {
   return Math.floor(offsetBytes / g.clusterSizeBytes);
 }
 
 /** Offset of the first byte of cluster `clusterIndex`. */
-export function clusterIndexToOffset(g: Geometry, clusterIndex: number): number {
+export function clusterIndexToOffset(g: ClusterSize, clusterIndex: number): number {
   return clusterIndex * g.clusterSizeBytes;
 }
 
 /** Offset of the first byte of the cluster holding `offsetBytes` (the offset rounded down). */
-export function offsetToClusterStart(g: Geometry, offsetBytes: number): number {
+export function offsetToClusterStart(g: ClusterSize, offsetBytes: number): number {
   return offsetBytes - (offsetBytes % g.clusterSizeBytes);
 }
 
 /** True when an offset read from a header field (a bigint) or a table lies on a cluster boundary. */
-export function isClusterAligned(g: Geometry, offsetBytes: number | bigint): boolean {
+export function isClusterAligned(g: ClusterSize, offsetBytes: number | bigint): boolean {
   return typeof offsetBytes === 'bigint' ? offsetBytes % BigInt(g.clusterSizeBytes) === 0n : offsetBytes % g.clusterSizeBytes === 0;
 }
 
 /** Offset inside its cluster (non-zero means unaligned). */
-export function offsetIntoCluster(g: Geometry, offsetBytes: number): number {
+export function offsetIntoCluster(g: ClusterSize, offsetBytes: number): number {
   return offsetBytes % g.clusterSizeBytes;
 }
 
+/**
+ * Low-word mask of the offset bits below the cluster size: the low half `lo` of an offset is
+ * cluster-aligned when `lo & clusterAlignMaskLo(clusterBits)` is 0 (cluster sizes divide 2^32).
+ */
+export function clusterAlignMaskLo(clusterBits: number): number {
+  return clusterBits >= 32 ? -1 : (1 << clusterBits) - 1;
+}
+
 /** Refcount table index of a host cluster index (RC-3). */
-export function clusterIndexToReftableIndex(g: Geometry, clusterIndex: number): number {
+export function clusterIndexToReftableIndex(g: RefblockSize, clusterIndex: number): number {
   return Math.floor(clusterIndex / g.refblockEntryCount);
 }
 
 /** Entry index inside its refcount block of a host cluster index (RC-3). */
-export function clusterIndexToRefblockIndex(g: Geometry, clusterIndex: number): number {
+export function clusterIndexToRefblockIndex(g: RefblockSize, clusterIndex: number): number {
   return clusterIndex % g.refblockEntryCount;
 }

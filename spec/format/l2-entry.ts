@@ -4,15 +4,27 @@
  * 32-bit halves so the checker's hot loop allocates nothing.
  */
 import { hasCopied, withCopied } from './l1-entry.js';
+import { clusterAlignMaskLo } from './geometry.js';
 import { halvesToWord, highHalf, joinHalves, lowHalf } from './table-view.js';
 
-export const COMPRESSED_HI_BIT = 0x40000000;
-export const ZERO_LO_BIT = 0x1;
-export const L2_OFFSET_HI_MASK = 0x00ffffff;
-export const L2_OFFSET_LO_MASK = 0xfffffe00;
+// The functions below read the module-private constants, not the exported ones: V8 folds a
+// private constant into the hot loops that inline these functions, but loads an exported binding
+// from its module cell on every use.
+const COMPRESSED_HI = 0x40000000;
+export const COMPRESSED_HI_BIT = COMPRESSED_HI;
+const ZERO_LO = 0x1;
+export const ZERO_LO_BIT = ZERO_LO;
+const OFFSET_HI = 0x00ffffff;
+export const L2_OFFSET_HI_MASK = OFFSET_HI;
+const OFFSET_LO = 0xfffffe00;
+export const L2_OFFSET_LO_MASK = OFFSET_LO;
 /** Standard descriptor reserved bits 56..61 (high word) and 1..8 (low word) (L2-3). */
-export const L2_RESERVED_HI_MASK = 0x3f000000;
-export const L2_RESERVED_LO_MASK = 0x000001fe;
+const RESERVED_HI = 0x3f000000;
+export const L2_RESERVED_HI_MASK = RESERVED_HI;
+const RESERVED_LO = 0x000001fe;
+export const L2_RESERVED_LO_MASK = RESERVED_LO;
+/** High-word bits that make an entry other than a plain standard one: reserved 56..61 or compressed. */
+export const L2_NOT_PLAIN_HI_MASK = L2_RESERVED_HI_MASK | COMPRESSED_HI_BIT;
 
 /** Cluster types of a standard L2 entry (L2-4). */
 export const ClusterType = {
@@ -24,15 +36,30 @@ export const ClusterType = {
 } as const;
 export type ClusterType = (typeof ClusterType)[keyof typeof ClusterType];
 
+/** The compressed flag (bit 62) is set in the high word `hi` of an L2 entry. */
+export function hasCompressedFlag(hi: number): boolean {
+  return (hi & COMPRESSED_HI) !== 0;
+}
+
+/** Any reserved bit (1..8 or 56..61) of the standard descriptor with halves (hi, lo) is set (L2-3). */
+export function l2EntryReservedBitsSet(hi: number, lo: number): boolean {
+  return (hi & RESERVED_HI) !== 0 || (lo & RESERVED_LO) !== 0;
+}
+
+/** The host offset of a standard descriptor with low half `lo` is cluster-aligned (L2-2). */
+export function l2HostOffsetAligned(lo: number, clusterBits: number): boolean {
+  return (lo & OFFSET_LO & clusterAlignMaskLo(clusterBits)) === 0;
+}
+
 /**
  * Type of the cluster an entry describes (L2-4). With extended L2 the zero flag is unused, so only
  * unallocated / normal / compressed occur. With an external data file, offset 0 plus COPIED is a
  * normal cluster at host offset 0.
  */
 export function clusterTypeOf(hi: number, lo: number, extendedL2: boolean, externalDataFile: boolean): ClusterType {
-  if ((hi & COMPRESSED_HI_BIT) !== 0) return ClusterType.compressed;
-  const hasOffset = (hi & L2_OFFSET_HI_MASK) !== 0 || (lo & L2_OFFSET_LO_MASK) !== 0;
-  if (!extendedL2 && (lo & ZERO_LO_BIT) !== 0) return hasOffset ? ClusterType.zeroAlloc : ClusterType.zeroPlain;
+  if ((hi & COMPRESSED_HI) !== 0) return ClusterType.compressed;
+  const hasOffset = (hi & OFFSET_HI) !== 0 || (lo & OFFSET_LO) !== 0;
+  if (!extendedL2 && (lo & ZERO_LO) !== 0) return hasOffset ? ClusterType.zeroAlloc : ClusterType.zeroPlain;
   if (hasOffset) return ClusterType.normal;
   if (externalDataFile && hasCopied(hi)) return ClusterType.normal;
   return ClusterType.unallocated;
@@ -40,7 +67,7 @@ export function clusterTypeOf(hi: number, lo: number, extendedL2: boolean, exter
 
 /** Host offset of a standard (non-compressed) descriptor, bits 9..55. */
 export function l2HostOffsetBytes(hi: number, lo: number): number {
-  return joinHalves(hi & L2_OFFSET_HI_MASK, (lo & L2_OFFSET_LO_MASK) >>> 0);
+  return joinHalves(hi & OFFSET_HI, (lo & OFFSET_LO) >>> 0);
 }
 
 /**
@@ -49,17 +76,28 @@ export function l2HostOffsetBytes(hi: number, lo: number): number {
  * gives the cluster it starts in.
  */
 export function l2HostClusterIndex(hi: number, lo: number, clusterBits: number): number {
-  return (hi & L2_OFFSET_HI_MASK) * 2 ** (32 - clusterBits) + ((lo & L2_OFFSET_LO_MASK) >>> clusterBits);
+  return (hi & OFFSET_HI) * 2 ** (32 - clusterBits) + ((lo & OFFSET_LO) >>> clusterBits);
+}
+
+/**
+ * l2HostClusterIndex in 32-bit arithmetic, for hot loops that index typed arrays with it (a
+ * product of doubles would leave them indexing with a double): the index when it is below 2^31,
+ * i.e. the offset is below 2^(31 + clusterBits), else -1.
+ */
+export function l2HostClusterIndexInt32(hi: number, lo: number, clusterBits: number): number {
+  const offsetHi = hi & OFFSET_HI;
+  if (offsetHi >>> (clusterBits - 1) !== 0) return -1;
+  return (offsetHi << (32 - clusterBits)) | ((lo & OFFSET_LO) >>> clusterBits);
 }
 
 /** The zero flag (bit 0) of a standard descriptor is set (L2-5; unused with extended L2). */
 export function hasZeroFlag(lo: number): boolean {
-  return (lo & ZERO_LO_BIT) !== 0;
+  return (lo & ZERO_LO) !== 0;
 }
 
 /** The low word `lo` of a standard L2 entry with the zero flag (bit 0) set. */
 export function withZeroFlag(lo: number): number {
-  return (lo | ZERO_LO_BIT) >>> 0;
+  return (lo | ZERO_LO) >>> 0;
 }
 
 /** Subcluster types of an extended L2 entry (XL2-2..XL2-4). */

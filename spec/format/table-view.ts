@@ -43,6 +43,17 @@ export function joinHalves(hi: number, lo: number): number {
   return hi * 4294967296 + (lo >>> 0);
 }
 
+/** Where joinHalvesClamped stops being exact: 2^53, past the end of every real file. */
+export const CLAMPED_OFFSET_BYTES = 2 ** 53;
+
+/**
+ * hi * 2^32 + lo as a number, exact below 2^53; anything at or above (hi >= 2^21) is
+ * CLAMPED_OFFSET_BYTES, so an offset from a hostile entry lies past every file instead of wrapping.
+ */
+export function joinHalvesClamped(hi: number, lo: number): number {
+  return hi >= 0x200000 ? CLAMPED_OFFSET_BYTES : hi * 4294967296 + (lo >>> 0);
+}
+
 /** High 32 bits (bits 32..63) of a non-negative number below 2^53. */
 export function highHalf(value: number): number {
   return Math.floor(value / 4294967296) >>> 0;

@@ -5,7 +5,8 @@
  * the end of the disk must be zero (BM-4).
  */
 import { readPadded } from '../format/byte-source.js';
-import { bitmapFlags, type BitmapDirectoryEntry } from '../format/bitmaps.js';
+import { bitmapFlags, bitmapTableEntryDataOffsetBytes, type BitmapDirectoryEntry } from '../format/bitmaps.js';
+import { offsetToClusterIndex } from '../format/geometry.js';
 import { TableView } from '../format/table-view.js';
 import { bitmapTableEntryFindings, bitmapTailFindings } from '../invariants/bitmaps.js';
 import { hexOf } from '../invariants/finding.js';
@@ -48,11 +49,11 @@ function walkBitmap(state: WalkState, bitmap: BitmapDirectoryEntry, k: number): 
         state.sink.note(bad[0].rule, bad[0].kind, 1, () => bad[0]);
         continue;
       }
-      const dataOffset = (hi & 0x00ffffff) * 4294967296 + ((lo & 0xfffffe00) >>> 0);
+      const dataOffset = bitmapTableEntryDataOffsetBytes(hi, lo);
       if (dataOffset === 0) continue;
       if (e === bitmap.tableEntryCount - 1) lastDataOffset = dataOffset;
       const s = state.refs.add(dataOffset, clusterSizeBytes, SourceKind.bitmapData, -1, k, e);
-      if (s !== 0) reportAddStatus(state, s, `${where} entry ${e}`, dataOffset, clusterSizeBytes, Math.floor(dataOffset / clusterSizeBytes), { table: 'bitmap-table', tableOffsetBytes: tableOffset, entryIndex: e, hi, lo });
+      if (s !== 0) reportAddStatus(state, s, `${where} entry ${e}`, dataOffset, clusterSizeBytes, offsetToClusterIndex(image.meta.geometry, dataOffset), { table: 'bitmap-table', tableOffsetBytes: tableOffset, entryIndex: e, hi, lo });
     }
   });
   if (state.onDisk !== null && lastDataOffset !== 0 && (bitmap.flags & bitmapFlags.inUse) === 0) checkTail(state, bitmap, lastDataOffset, where);

@@ -6,6 +6,7 @@
 import type { BitmapDirectoryEntry } from '../format/bitmaps.js';
 import type { ByteSource } from '../format/byte-source.js';
 import { incompatibleBits } from '../format/feature-bits.js';
+import { sizeToClusterCount } from '../format/geometry.js';
 import type { Header } from '../format/header.js';
 import type { ImageMeta } from '../format/image-meta.js';
 import type { SnapshotEntry } from '../format/snapshot-table.js';
@@ -59,7 +60,7 @@ export function checkImageOf(source: ByteSource, meta: ImageMeta): CheckImage {
     meta,
     header: h,
     fileSizeBytes: source.sizeBytes,
-    fileClusterCount: Math.ceil(source.sizeBytes / g.clusterSizeBytes),
+    fileClusterCount: sizeToClusterCount(g, source.sizeBytes),
     clusterBits: g.clusterBits,
     clusterSizeBytes: g.clusterSizeBytes,
     l2EntryCount: g.l2EntryCount,

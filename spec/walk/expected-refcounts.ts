@@ -6,6 +6,7 @@
  * One byte per cluster of the real file (never sized by a header field): counts up to 254 live in
  * the byte; 255 means "see the overflow map", which holds the exact count.
  */
+import { offsetToClusterIndex, type ClusterSize } from '../format/geometry.js';
 import { ADD_BEYOND_EOF, ADD_OK, type ReferenceSink, type SourceKind } from './reference-source.js';
 
 const SATURATED = 255;
@@ -17,6 +18,7 @@ export class ExpectedRefcounts implements ReferenceSink {
   private covered: number;
   /** Callers may increment a count byte directly while it is below this value (min(refcount max, 254)). */
   readonly fastLimit: number;
+  private readonly cluster: ClusterSize;
 
   /**
    * @param fileClusterCount clusters of the file, ceil(file size / cluster size), already checked
@@ -35,6 +37,7 @@ export class ExpectedRefcounts implements ReferenceSink {
     this.counts = new Uint8Array(fileClusterCount + 1);
     this.covered = fileClusterCount;
     this.fastLimit = Math.min(refcountMax, SATURATED - 1);
+    this.cluster = { clusterSizeBytes: 2 ** clusterBits };
   }
 
   get clusterCount(): number {
@@ -60,10 +63,9 @@ export class ExpectedRefcounts implements ReferenceSink {
 
   add(offsetBytes: number, sizeBytes: number, _kind?: SourceKind, _s?: number, _t?: number, _e?: number): number {
     if (sizeBytes <= 0) return ADD_OK;
-    const clusterSizeBytes = 2 ** this.clusterBits;
-    if (offsetBytes + sizeBytes - this.fileSizeBytes >= clusterSizeBytes) return ADD_BEYOND_EOF;
-    const first = Math.floor(offsetBytes / clusterSizeBytes);
-    const last = Math.floor((offsetBytes + sizeBytes - 1) / clusterSizeBytes);
+    if (offsetBytes + sizeBytes - this.fileSizeBytes >= this.cluster.clusterSizeBytes) return ADD_BEYOND_EOF;
+    const first = offsetToClusterIndex(this.cluster, offsetBytes);
+    const last = offsetToClusterIndex(this.cluster, offsetBytes + sizeBytes - 1);
     if (last >= this.counts.length) throw new Error(`assertion: cluster ${last} past the expected-refcount table (${this.counts.length})`);
     if (last >= this.covered) this.covered = last + 1;
     let overflows = 0;

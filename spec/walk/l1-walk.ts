@@ -5,7 +5,8 @@
  * read together, up to checkLimits.readChunkBytes at a time.
  */
 import { readPadded } from '../format/byte-source.js';
-import { COPIED_HI_BIT } from '../format/l1-entry.js';
+import { isClusterAligned, offsetToClusterIndex } from '../format/geometry.js';
+import { hasCopied, l1EntryL2OffsetBytesClamped } from '../format/l1-entry.js';
 import { TableView } from '../format/table-view.js';
 import { entryHex, hexOf } from '../invariants/finding.js';
 import { violationFindings } from '../invariants/l2-violations.js';
@@ -17,12 +18,6 @@ import { SourceKind } from './reference-source.js';
 import { forEachTableChunk } from './table-chunks.js';
 import { reportAddStatus, spend, type WalkState } from './walk-state.js';
 
-/** The L2 offset of an L1 entry's halves (bits 9..55), exact below 2^53 and past every file above. */
-function l2OffsetOf(hi: number, lo: number): number {
-  const offsetHi = hi & 0x00ffffff;
-  return offsetHi >= 0x200000 ? 2 ** 53 : offsetHi * 4294967296 + ((lo & 0xfffffe00) >>> 0);
-}
-
 /**
  * Walks the L1 table of `entryCount` entries at `offsetBytes`. `snapshotIndex` is -1 for the active
  * table. Returns false when the scan budget ran out.
@@ -32,7 +27,7 @@ export function walkL1Table(state: WalkState, offsetBytes: number, entryCount: n
   const active = snapshotIndex < 0;
   const owner = active ? 'active L1 table' : `snapshot[${snapshotIndex}] L1 table`;
   const status = state.refs.add(offsetBytes, entryCount * 8, SourceKind.l1Table, snapshotIndex, 0, 0);
-  if (status !== 0) reportAddStatus(state, status, `${owner} @${hexOf(offsetBytes)}`, offsetBytes, entryCount * 8, Math.floor(offsetBytes / state.image.clusterSizeBytes));
+  if (status !== 0) reportAddStatus(state, status, `${owner} @${hexOf(offsetBytes)}`, offsetBytes, entryCount * 8, offsetToClusterIndex(state.image.meta.geometry, offsetBytes));
   let ok = true;
   forEachTableChunk(state.image.source, offsetBytes, entryCount, 8, (chunk, first) => {
     if (!ok) return;
@@ -58,9 +53,9 @@ function walkL1Chunk(state: WalkState, l1: TableView, firstIndex: number, snapsh
     const where = `${owner} entry ${i}`;
     const mask = l1EntryViolations(hi, lo, image.clusterBits);
     if (mask !== 0) for (const f of violationFindings(mask, where, entryHex(hi, lo))) state.sink.note(f.rule, f.kind, 1, () => f);
-    const l2OffsetBytes = l2OffsetOf(hi, lo);
+    const l2OffsetBytes = l1EntryL2OffsetBytesClamped(hi, lo);
     const status = state.refs.add(l2OffsetBytes, clusterSizeBytes, SourceKind.l2Table, snapshotIndex, i, 0);
-    if (status !== 0) reportAddStatus(state, status, `${where} (L2 table)`, l2OffsetBytes, clusterSizeBytes, Math.floor(l2OffsetBytes / clusterSizeBytes), { table: 'l1', tableOffsetBytes: l1OffsetBytes, entryIndex: i, hi, lo, snapshotIndex });
+    if (status !== 0) reportAddStatus(state, status, `${where} (L2 table)`, l2OffsetBytes, clusterSizeBytes, offsetToClusterIndex(image.meta.geometry, l2OffsetBytes), { table: 'l1', tableOffsetBytes: l1OffsetBytes, entryIndex: i, hi, lo, snapshotIndex });
     const realOffset = l2OffsetBytes !== 0;
     if (active && realOffset && state.onDisk !== null) checkL1Copied(state, hi, lo, l2OffsetBytes, where, l1OffsetBytes, i);
     if (l2OffsetBytes >= image.fileSizeBytes) continue; // past the end: reads as zeros, references nothing
@@ -71,9 +66,9 @@ function walkL1Chunk(state: WalkState, l1: TableView, firstIndex: number, snapsh
 }
 
 function checkL1Copied(state: WalkState, hi: number, lo: number, l2OffsetBytes: number, where: string, l1OffsetBytes: number, entryIndex: number): void {
-  const clusterIndex = Math.floor(l2OffsetBytes / state.image.clusterSizeBytes);
+  const clusterIndex = offsetToClusterIndex(state.image.meta.geometry, l2OffsetBytes);
   const refcount = state.onDisk!.saturatedOf(clusterIndex);
-  if (refcount === UNREADABLE || !copiedMismatch((hi & COPIED_HI_BIT) !== 0, refcount)) return;
+  if (refcount === UNREADABLE || !copiedMismatch(hasCopied(hi), refcount)) return;
   const storedRefcount = refcount >= 255 ? state.onDisk!.exact(clusterIndex) : refcount;
   state.sink.note('L1-3', 'corruption', 1, () =>
     copiedMismatchFinding(where, { table: 'l1', tableOffsetBytes: l1OffsetBytes, entryIndex, hi, lo, referencedOffsetBytes: l2OffsetBytes, clusterIndex, storedRefcount }),
@@ -95,15 +90,16 @@ class L2RunReader {
 
   /** The L2 table (one cluster) of L1 word `w`, at `offsetBytes`. */
   tableAt(w: number, offsetBytes: number): Uint8Array {
-    const clusterSizeBytes = this.state.image.clusterSizeBytes;
+    const g = this.state.image.meta.geometry;
+    const clusterSizeBytes = g.clusterSizeBytes;
     const within = offsetBytes - this.runStart;
-    if (this.runStart >= 0 && within >= 0 && within + clusterSizeBytes <= this.run.length && within % clusterSizeBytes === 0) {
+    if (this.runStart >= 0 && within >= 0 && within + clusterSizeBytes <= this.run.length && isClusterAligned(g, within)) {
       return this.run.subarray(within, within + clusterSizeBytes);
     }
-    if (offsetBytes % clusterSizeBytes !== 0) return readPadded(this.state.image.source, offsetBytes, clusterSizeBytes);
+    if (!isClusterAligned(g, offsetBytes)) return readPadded(this.state.image.source, offsetBytes, clusterSizeBytes);
     const maxTables = Math.max(1, Math.floor(checkLimits.readChunkBytes / clusterSizeBytes));
     let tables = 1;
-    while (tables < maxTables && w + tables < this.l1.wordCount && l2OffsetOf(this.l1.hi(w + tables), this.l1.lo(w + tables)) === offsetBytes + tables * clusterSizeBytes) tables++;
+    while (tables < maxTables && w + tables < this.l1.wordCount && l1EntryL2OffsetBytesClamped(this.l1.hi(w + tables), this.l1.lo(w + tables)) === offsetBytes + tables * clusterSizeBytes) tables++;
     this.runStart = offsetBytes;
     this.run = this.state.l2Reads.read(offsetBytes, tables * clusterSizeBytes);
     return this.run.subarray(0, clusterSizeBytes);

@@ -5,11 +5,12 @@
  * It allocates nothing on the clean path: entries are read as 32-bit halves.
  */
 import { decodeCompressedDescriptor } from '../format/compressed-descriptor.js';
-import { COPIED_HI_BIT } from '../format/l1-entry.js';
-import { ClusterType, clusterTypeOf } from '../format/l2-entry.js';
+import { clusterAlignMaskLo, clusterIndexToOffset, isClusterAligned, offsetToClusterIndex } from '../format/geometry.js';
+import { hasCopied } from '../format/l1-entry.js';
+import { ClusterType, clusterTypeOf, L2_NOT_PLAIN_HI_MASK, L2_RESERVED_LO_MASK, l2HostClusterIndex, l2HostOffsetAligned, l2HostOffsetBytes, ZERO_LO_BIT } from '../format/l2-entry.js';
 import { entryHex, hexOf, type EntryRef } from '../invariants/finding.js';
 import { L2Violation, violationFindings } from '../invariants/l2-violations.js';
-import { clusterAlignMaskLo, copiedMismatch, copiedMismatchFinding, l2EntryViolations } from '../invariants/mapping.js';
+import { copiedMismatch, copiedMismatchFinding, l2EntryViolations } from '../invariants/mapping.js';
 import { ExpectedRefcounts } from './expected-refcounts.js';
 import { takeFastEntries, type FastPathContext, type FastPathRun } from './l2-fast-path.js';
 import { UNREADABLE } from './on-disk-refcounts.js';
@@ -45,7 +46,7 @@ export function scanL2Table(state: WalkState, table: Uint8Array, at: L2Location,
   const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const entryCount = image.l2EntryCount;
   const step = image.l2EntrySizeBytes;
-  const clusterSizeBytes = image.clusterSizeBytes;
+  const g = image.meta.geometry;
   const fast = fastPathOf(state, active, copiedCheck);
   const run: ScanRun = { next: 0, allocated: 0, fragmented: 0, compressed: 0 };
   const fastRun: FastPathRun = { nextCluster: -1, allocated: 0, fragmented: 0 };
@@ -61,11 +62,11 @@ export function scanL2Table(state: WalkState, table: Uint8Array, at: L2Location,
     const bitmapLo = step === 16 ? view.getUint32(p + 12, false) : 0;
     if ((hi | lo | bitmapHi | bitmapLo) === 0) continue;
     // Hand the counters over in bytes (an unaligned run end, -2, keeps the byte value scanEntry left).
-    if (fastRun.nextCluster !== -2) run.next = fastRun.nextCluster === -1 ? 0 : fastRun.nextCluster * clusterSizeBytes;
+    if (fastRun.nextCluster !== -2) run.next = fastRun.nextCluster === -1 ? 0 : clusterIndexToOffset(g, fastRun.nextCluster);
     run.allocated = fastRun.allocated;
     run.fragmented = fastRun.fragmented;
     scanEntry(state, run, at, j, hi, lo, bitmapHi, bitmapLo, active, copiedCheck);
-    fastRun.nextCluster = run.next === 0 ? -1 : run.next % clusterSizeBytes === 0 ? run.next / clusterSizeBytes : -2;
+    fastRun.nextCluster = run.next === 0 ? -1 : isClusterAligned(g, run.next) ? offsetToClusterIndex(g, run.next) : -2;
     fastRun.allocated = run.allocated;
     fastRun.fragmented = run.fragmented;
   }
@@ -88,7 +89,8 @@ function fastPathOf(state: WalkState, active: boolean, copiedCheck: boolean): Fa
     stored: onDisk === null ? null : onDisk.saturated,
     fileClusterCount: Math.min(image.fileClusterCount, onDisk === null ? Infinity : onDisk.saturated.length),
     clusterBits: image.clusterBits,
-    loBadMask: 0x1ff | clusterAlignMaskLo(image.clusterBits),
+    hiBadMask: L2_NOT_PLAIN_HI_MASK,
+    loBadMask: L2_RESERVED_LO_MASK | ZERO_LO_BIT | clusterAlignMaskLo(image.clusterBits),
     active,
   };
 }
@@ -109,13 +111,13 @@ function scanEntry(state: WalkState, run: ScanRun, at: L2Location, j: number, hi
   const clusterSizeBytes = image.clusterSizeBytes;
   const dataFile = mapping.externalDataFile;
   const type = clusterTypeOf(hi, lo, mapping.extendedL2, dataFile);
-  const mask = l2EntryViolations(type, hi, lo, bitmapHi, bitmapLo, mapping, (at.l1Index * image.l2EntryCount + j) * clusterSizeBytes);
+  const mask = l2EntryViolations(type, hi, lo, bitmapHi, bitmapLo, mapping, clusterIndexToOffset(image.meta.geometry, at.l1Index * image.l2EntryCount + j));
   if (mask !== 0) reportViolations(state, mask, at, j, hi, lo);
   if (type === ClusterType.compressed) {
     if ((mask & SKIPS_REFERENCE) !== 0) return;
     const d = decodeCompressedDescriptor(hi, lo, clusterBits);
     const status = state.refs.add(d.hostOffsetBytes, d.sizeBytes, SourceKind.compressedData, at.snapshotIndex, at.l1Index, j);
-    if (status !== 0) reportAddStatus(state, status, entryWhere(at, j), d.hostOffsetBytes, d.sizeBytes, Math.floor(d.hostOffsetBytes / clusterSizeBytes), l2EntryRef(at, j, hi, lo));
+    if (status !== 0) reportAddStatus(state, status, entryWhere(at, j), d.hostOffsetBytes, d.sizeBytes, offsetToClusterIndex(image.meta.geometry, d.hostOffsetBytes), l2EntryRef(at, j, hi, lo));
     if (active) {
       run.allocated++;
       run.compressed++;
@@ -124,17 +126,15 @@ function scanEntry(state: WalkState, run: ScanRun, at: L2Location, j: number, hi
     return;
   }
   if (type !== ClusterType.normal && type !== ClusterType.zeroAlloc) return;
-  const offsetHi = hi & 0x00ffffff;
-  const offsetLo = (lo & 0xfffffe00) >>> 0;
-  const offsetBytes = offsetHi * 4294967296 + offsetLo;
-  const clusterIndex = offsetHi * 2 ** (32 - clusterBits) + (offsetLo >>> clusterBits);
+  const offsetBytes = l2HostOffsetBytes(hi, lo);
+  const clusterIndex = l2HostClusterIndex(hi, lo, clusterBits);
   if (active) {
     run.allocated++;
     if (run.next !== 0 && offsetBytes !== run.next) run.fragmented++;
     run.next = offsetBytes + clusterSizeBytes;
   }
   if (!dataFile) {
-    const aligned = (offsetLo & clusterAlignMaskLo(clusterBits)) === 0;
+    const aligned = l2HostOffsetAligned(lo, clusterBits);
     const status = aligned
       ? state.refs.addCluster(clusterIndex, SourceKind.dataCluster, at.snapshotIndex, at.l1Index, j)
       : state.refs.add(offsetBytes, clusterSizeBytes, SourceKind.dataCluster, at.snapshotIndex, at.l1Index, j);
@@ -142,7 +142,7 @@ function scanEntry(state: WalkState, run: ScanRun, at: L2Location, j: number, hi
   }
   if (copiedCheck) {
     const refcount = dataFile || state.onDisk === null ? 1 : state.onDisk.saturatedOf(clusterIndex);
-    if (refcount !== UNREADABLE && copiedMismatch((hi & COPIED_HI_BIT) !== 0, refcount)) reportCopied(state, at, j, hi, lo, refcount, clusterIndex, offsetBytes);
+    if (refcount !== UNREADABLE && copiedMismatch(hasCopied(hi), refcount)) reportCopied(state, at, j, hi, lo, refcount, clusterIndex, offsetBytes);
   }
 }
 

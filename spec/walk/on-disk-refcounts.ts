@@ -7,8 +7,10 @@
  * QEMU then fails every lookup in it, and so does this reader (`unreadable`).
  */
 import { readPadded, type ByteSource } from '../format/byte-source.js';
+import { clusterIndexToRefblockIndex, clusterIndexToReftableIndex, type ClusterSize, type RefblockSize } from '../format/geometry.js';
 import { getRefcount } from '../format/refcount-block.js';
-import { TableView } from '../format/table-view.js';
+import { reftableEntryOffsetAligned, reftableEntryOffsetBytesClamped, reftableEntryOffsetWord } from '../format/refcount-table-entry.js';
+import { CLAMPED_OFFSET_BYTES, TableView } from '../format/table-view.js';
 import { beyondQemuRequestRange } from '../invariants/limits.js';
 import { checkLimits } from './check-limits.js';
 import { ScratchReader } from './scratch-reader.js';
@@ -24,6 +26,8 @@ export class OnDiskRefcounts {
   readonly reftable: TableView;
   /** log2 of the entries per refcount block. */
   readonly refblockBits: number;
+  /** Cluster and refcount block sizes, for the geometry helpers. */
+  private readonly sizes: ClusterSize & RefblockSize;
   private cachedIndex = -1;
   private cachedBlock: Uint8Array = new Uint8Array(0);
 
@@ -41,6 +45,7 @@ export class OnDiskRefcounts {
   ) {
     this.reftable = new TableView(reftableBytes);
     this.refblockBits = clusterBits + 3 - refcountOrder;
+    this.sizes = { clusterSizeBytes: 2 ** clusterBits, refblockEntryCount: 2 ** this.refblockBits };
     this.saturated = new Uint8Array(clusterCount);
     this.load();
   }
@@ -52,9 +57,7 @@ export class OnDiskRefcounts {
   /** The refcount block offset of reftable entry `index` (reserved bits masked, as QEMU looks it up), 0 for none. */
   refblockOffsetOf(index: number): number {
     if (index >= this.reftable.wordCount) return 0;
-    const hi = this.reftable.hi(index);
-    const lo = (this.reftable.lo(index) & 0xfffffe00) >>> 0;
-    return hi >= 0x200000 ? 2 ** 53 : hi * 4294967296 + lo;
+    return reftableEntryOffsetBytesClamped(this.reftable.hi(index), this.reftable.lo(index));
   }
 
   /**
@@ -65,29 +68,29 @@ export class OnDiskRefcounts {
     if (index >= this.reftable.wordCount) return false;
     const hi = this.reftable.hi(index);
     const lo = this.reftable.lo(index);
-    if (((lo & 0xfffffe00 & (2 ** this.clusterBits - 1)) >>> 0) !== 0) return true;
-    if (hi < 0x7fff0000) return false;
-    const offset = (BigInt(hi) << 32n) | BigInt((lo & 0xfffffe00) >>> 0);
-    return beyondQemuRequestRange(offset, BigInt(2 ** this.clusterBits));
+    if (!reftableEntryOffsetAligned(lo, this.clusterBits)) return true;
+    // Below 2^53 the block ends far inside QEMU's range; only the rare huge offset needs the exact word.
+    if (reftableEntryOffsetBytesClamped(hi, lo) < CLAMPED_OFFSET_BYTES) return false;
+    return beyondQemuRequestRange(reftableEntryOffsetWord(hi, lo), BigInt(this.sizes.clusterSizeBytes));
   }
 
   /** The exact stored refcount of a cluster, or UNREADABLE. */
   exact(clusterIndex: number): number {
-    const index = Math.floor(clusterIndex / 2 ** this.refblockBits);
+    const index = clusterIndexToReftableIndex(this.sizes, clusterIndex);
     if (this.refblockUnreadable(index)) return UNREADABLE;
     const offset = this.refblockOffsetOf(index);
     if (offset === 0) return 0;
     if (index !== this.cachedIndex) {
-      this.cachedBlock = readPadded(this.source, offset, 2 ** this.clusterBits).slice();
+      this.cachedBlock = readPadded(this.source, offset, this.sizes.clusterSizeBytes).slice();
       this.cachedIndex = index;
     }
-    return getRefcount(this.cachedBlock, clusterIndex % 2 ** this.refblockBits, this.refcountOrder);
+    return getRefcount(this.cachedBlock, clusterIndexToRefblockIndex(this.sizes, clusterIndex), this.refcountOrder);
   }
 
   /** min(refcount, 255) of any cluster, or UNREADABLE. */
   saturatedOf(clusterIndex: number): number {
     if (clusterIndex < this.saturated.length) {
-      if (this.unreadable.size !== 0 && this.unreadable.has(Math.floor(clusterIndex / 2 ** this.refblockBits))) return UNREADABLE;
+      if (this.unreadable.size !== 0 && this.unreadable.has(clusterIndexToReftableIndex(this.sizes, clusterIndex))) return UNREADABLE;
       return this.saturated[clusterIndex];
     }
     const v = this.exact(clusterIndex);
@@ -95,8 +98,8 @@ export class OnDiskRefcounts {
   }
 
   private load(): void {
-    const clusterSizeBytes = 2 ** this.clusterBits;
-    const perBlock = 2 ** this.refblockBits;
+    const clusterSizeBytes = this.sizes.clusterSizeBytes;
+    const perBlock = this.sizes.refblockEntryCount;
     const blocks = Math.min(this.reftable.wordCount, Math.ceil(this.saturated.length / perBlock));
     const runMax = Math.max(1, Math.floor(checkLimits.readChunkBytes / clusterSizeBytes));
     const reads = new ScratchReader(this.source);

@@ -4,7 +4,8 @@
  * image is a corruption; otherwise the block is referenced and must then be referenced exactly
  * once (RC-7), judged right after its own reference as QEMU does.
  */
-import type { TableView } from '../format/table-view.js';
+import { reftableEntryClusterIndex, reftableEntryOffsetBytesClamped, reftableEntryOffsetWord } from '../format/refcount-table-entry.js';
+import { CLAMPED_OFFSET_BYTES, type TableView } from '../format/table-view.js';
 import { entryHex, hexOf, type EntryRef } from '../invariants/finding.js';
 import { refblockOutsideFindings, refblockRefcountFindings, ReftableEntryState, reftableEntryFindings, reftableEntryState } from '../invariants/refcounts.js';
 import { SourceKind } from './reference-source.js';
@@ -14,7 +15,6 @@ export function walkRefcountBlocks(state: WalkState, reftable: TableView): void 
   const image = state.image;
   const clusterBits = image.clusterBits;
   const clusterSizeBytes = image.clusterSizeBytes;
-  const hiScale = 2 ** (32 - clusterBits);
   for (let i = 0; i < reftable.wordCount; i++) {
     const hi = reftable.hi(i);
     const lo = reftable.lo(i);
@@ -25,11 +25,10 @@ export function walkRefcountBlocks(state: WalkState, reftable: TableView): void 
       for (const f of reftableEntryFindings(entryState, i, where, entryHex(hi, lo))) state.sink.note(f.rule, f.kind, 1, () => f);
       continue;
     }
-    const offsetLo = (lo & 0xfffffe00) >>> 0;
-    const clusterIndex = hi * hiScale + (offsetLo >>> clusterBits);
-    const offsetBytes = hi >= 0x200000 ? 2 ** 53 : hi * 4294967296 + offsetLo;
+    const clusterIndex = reftableEntryClusterIndex(hi, lo, clusterBits);
+    const offsetBytes = reftableEntryOffsetBytesClamped(hi, lo);
     if (clusterIndex >= state.refs.clusterCount) {
-      const f = refblockOutsideFindings(i, hi >= 0x200000 ? (BigInt(hi) << 32n) | BigInt(offsetLo) : offsetBytes, image.fileSizeBytes)[0];
+      const f = refblockOutsideFindings(i, offsetBytes === CLAMPED_OFFSET_BYTES ? reftableEntryOffsetWord(hi, lo) : offsetBytes, image.fileSizeBytes)[0];
       state.sink.note(f.rule, f.kind, 1, () => f);
       continue;
     }

@@ -4,6 +4,7 @@
  * reaches, the snapshot table, the refcount table, the encryption header, the bitmaps, and last
  * the refcount blocks). References go to `state.refs`, findings to `state.sink`.
  */
+import { offsetToClusterIndex } from '../format/geometry.js';
 import { TableView } from '../format/table-view.js';
 import { hexOf } from '../invariants/finding.js';
 import { requestRangeFindings } from '../invariants/limits.js';
@@ -49,5 +50,5 @@ export function walkReferences(state: WalkState, reftable: TableView): boolean {
 
 function addExtent(state: WalkState, extent: Extent, kind: SourceKind, name: string): void {
   const status = state.refs.add(extent.offsetBytes, extent.sizeBytes, kind, -1, 0, 0);
-  if (status !== 0) reportAddStatus(state, status, `${name} @${hexOf(extent.offsetBytes)}`, extent.offsetBytes, extent.sizeBytes, Math.floor(extent.offsetBytes / state.image.clusterSizeBytes));
+  if (status !== 0) reportAddStatus(state, status, `${name} @${hexOf(extent.offsetBytes)}`, extent.offsetBytes, extent.sizeBytes, offsetToClusterIndex(state.image.meta.geometry, extent.offsetBytes));
 }

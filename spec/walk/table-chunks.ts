@@ -4,11 +4,12 @@
  * `checkLimits.readChunkBytes`, each a whole number of entries (a partial last entry is zero-padded).
  */
 import { readPadded, type ByteSource } from '../format/byte-source.js';
+import { CLAMPED_OFFSET_BYTES } from '../format/table-view.js';
 import { checkLimits } from './check-limits.js';
 
 /** An offset from an image field as a number; anything at or past 2^53 (past every file) becomes 2^53. */
 export function clampOffset(offsetBytes: bigint): number {
-  return offsetBytes >= 2n ** 53n ? 2 ** 53 : Number(offsetBytes);
+  return offsetBytes >= BigInt(CLAMPED_OFFSET_BYTES) ? CLAMPED_OFFSET_BYTES : Number(offsetBytes);
 }
 
 /**

@@ -7,10 +7,11 @@ import {
   decodeCompressedDescriptor,
   encodeCompressedDescriptor,
 } from '../../../spec/format/compressed-descriptor.js';
-import { decodeL1Entry, encodeL1Entry, hasCopied, l1EntryHi, l1EntryL2ClusterIndex, l1EntryL2OffsetBytes, l1EntryLo, withCopied } from '../../../spec/format/l1-entry.js';
-import { ClusterType, clusterTypeOf, encodeL2Entry, hasZeroFlag, l2EntryHi, l2EntryLo, l2HostClusterIndex, l2HostOffsetBytes, withZeroFlag } from '../../../spec/format/l2-entry.js';
-import { decodeRefcountTableEntry, encodeRefcountTableEntry } from '../../../spec/format/refcount-table-entry.js';
-import { halvesToWord, highHalf, joinHalves, lowHalf, TableView } from '../../../spec/format/table-view.js';
+import { decodeL1Entry, encodeL1Entry, hasCopied, l1EntryHi, l1EntryL2ClusterIndex, l1EntryL2OffsetAligned, l1EntryL2OffsetBytes, l1EntryL2OffsetBytesClamped, l1EntryLo, l1EntryReservedBitsSet, withCopied } from '../../../spec/format/l1-entry.js';
+import { ClusterType, clusterTypeOf, encodeL2Entry, hasCompressedFlag, hasZeroFlag, l2EntryHi, l2EntryLo, l2EntryReservedBitsSet, l2HostClusterIndex, l2HostClusterIndexInt32, l2HostOffsetAligned, l2HostOffsetBytes, withZeroFlag } from '../../../spec/format/l2-entry.js';
+import { decodeBitmapTableEntry } from '../../../spec/format/bitmaps.js';
+import { decodeRefcountTableEntry, encodeRefcountTableEntry, reftableEntryClusterIndex, reftableEntryOffsetAligned, reftableEntryOffsetBytesClamped, reftableEntryOffsetWord, reftableEntryReservedBitsSet } from '../../../spec/format/refcount-table-entry.js';
+import { CLAMPED_OFFSET_BYTES, halvesToWord, highHalf, joinHalves, joinHalvesClamped, lowHalf, TableView } from '../../../spec/format/table-view.js';
 
 const COPIED = 1n << 63n;
 /** Cluster-aligned offsets below 2^53 (every table offset crashcow addresses). */
@@ -147,5 +148,55 @@ describe('compressed descriptors (CMP-1, CMP-2)', () => {
       }),
       { seed: 7, numRuns: 2000 },
     );
+  });
+});
+
+/** The word's bits `mask` as a number, clamped at 2^53 the way the walks clamp offsets. */
+function clamped(word: bigint, mask: bigint): number {
+  const v = word & mask;
+  return v >= 1n << 53n ? CLAMPED_OFFSET_BYTES : Number(v);
+}
+
+describe('entry fields from the halves, against the bigint word', () => {
+  const L1_L2_OFFSET = 0x00fffffffffffe00n;
+  const REFTABLE_OFFSET = 0xfffffffffffffe00n;
+  it('offsets (clamped and exact), cluster indexes, alignment and reserved bits agree with the word', () => {
+    fc.assert(
+      fc.property(words, fc.constantFrom(9, 12, 16, 21), (word, clusterBits) => {
+        const view = new TableView(bytesOf(word));
+        const hi = view.hi(0);
+        const lo = view.lo(0);
+        const alignMask = (1n << BigInt(clusterBits)) - 1n;
+        expect(joinHalvesClamped(hi, lo)).toBe(clamped(word, (1n << 64n) - 1n));
+        expect(l1EntryL2OffsetBytesClamped(hi, lo)).toBe(clamped(word, L1_L2_OFFSET));
+        expect(l1EntryL2OffsetAligned(lo, clusterBits)).toBe((word & L1_L2_OFFSET & alignMask) === 0n);
+        expect(l1EntryReservedBitsSet(hi, lo)).toBe((word & 0x7f000000000001ffn) !== 0n);
+        expect(l2HostOffsetAligned(lo, clusterBits)).toBe((word & L1_L2_OFFSET & alignMask) === 0n);
+        expect(l2EntryReservedBitsSet(hi, lo)).toBe((word & 0x3f000000000001fen) !== 0n);
+        expect(hasCompressedFlag(hi)).toBe((word & (1n << 62n)) !== 0n);
+        const index = (word & L1_L2_OFFSET) >> BigInt(clusterBits);
+        expect(l2HostClusterIndexInt32(hi, lo, clusterBits)).toBe(index < 1n << 31n ? Number(index) : -1);
+        expect(reftableEntryOffsetBytesClamped(hi, lo)).toBe(clamped(word, REFTABLE_OFFSET));
+        expect(reftableEntryOffsetWord(hi, lo)).toBe(word & REFTABLE_OFFSET);
+        expect(reftableEntryClusterIndex(hi, lo, clusterBits)).toBe(Number((word & REFTABLE_OFFSET) >> BigInt(clusterBits)));
+        expect(reftableEntryOffsetAligned(lo, clusterBits)).toBe((word & REFTABLE_OFFSET & alignMask) === 0n);
+        expect(reftableEntryReservedBitsSet(lo)).toBe((word & 0x1ffn) !== 0n);
+        expect(decodeBitmapTableEntry(hi, lo)).toEqual({
+          dataOffsetBytes: Number(word & L1_L2_OFFSET),
+          allOnes: (word & 1n) !== 0n,
+          reservedBitsSet: (word & 0xff000000000001fen) !== 0n,
+        });
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
+  });
+
+  it('the int32 cluster index is -1 exactly from 2^31 clusters on', () => {
+    const clusterBits = 16;
+    const below = 2 ** 31 - 1;
+    const hiBelow = highHalf(below * 2 ** clusterBits);
+    const loBelow = lowHalf(below * 2 ** clusterBits);
+    expect(l2HostClusterIndexInt32(hiBelow, loBelow, clusterBits)).toBe(below);
+    expect(l2HostClusterIndexInt32(highHalf(2 ** 31 * 2 ** clusterBits), 0, clusterBits)).toBe(-1);
   });
 });
