@@ -24,6 +24,17 @@ export function compressedSizeShift(clusterBits: number): number {
 }
 
 /** Decodes a compressed descriptor from the entry's halves. */
+/**
+ * CMP-3: any host offset bit at or above 56 is set in the high word `hi` of a compressed descriptor.
+ * The offset field reaches past bit 55 only with clusters below 16 KiB; otherwise this is false.
+ */
+export function compressedHighOffsetBitsSet(hi: number, clusterBits: number): boolean {
+  const offsetBits = compressedSizeShift(clusterBits);
+  if (offsetBits <= 56) return false;
+  const highMaskInHi = ((2 ** (offsetBits - 32) - 1) & ~0x00ffffff) >>> 0;
+  return (hi & highMaskInHi) !== 0;
+}
+
 export function decodeCompressedDescriptor(hi: number, lo: number, clusterBits: number): CompressedDescriptor {
   const shiftInHi = compressedSizeShift(clusterBits) - 32;
   const offsetHi = hi & ((1 << shiftInHi) - 1);

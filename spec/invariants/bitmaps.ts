@@ -3,7 +3,7 @@
  * directory, its entries and the bitmap tables. QEMU refuses to open an image whose directory or
  * entries break its rules, and stops a check at a broken bitmap table: both are check errors here.
  */
-import { bitmapFlags, type BitmapDirectoryEntry } from '../format/bitmaps.js';
+import { bitmapFlags, decodeBitmapTableEntry, type BitmapDirectoryEntry } from '../format/bitmaps.js';
 import { limits } from '../format/limits.js';
 import { entryHex, finding, hexOf, NO_FINDINGS, QEMU_DOES_NOT_FLAG, type Finding } from './finding.js';
 
@@ -96,9 +96,9 @@ export function bitmapNameFindings(entries: readonly BitmapDirectoryEntry[]): re
  * offset: bit 0 clear and the offset cluster-aligned. QEMU stops the check at such an entry.
  */
 export function bitmapTableEntryFindings(hi: number, lo: number, clusterSizeBytes: number, where: string): readonly Finding[] {
-  const reserved = (hi & 0xff000000) !== 0 || (lo & 0x1fe) !== 0;
-  const hasOffset = (hi & 0x00ffffff) !== 0 || (lo & 0xfffffe00) !== 0;
-  const bad = reserved || (hasOffset && ((lo & 1) !== 0 || ((lo >>> 0) % clusterSizeBytes) !== 0));
+  const e = decodeBitmapTableEntry(hi, lo);
+  const hasOffset = e.dataOffsetBytes !== 0;
+  const bad = e.reservedBitsSet || (hasOffset && (e.allOnes || e.dataOffsetBytes % clusterSizeBytes !== 0));
   if (!bad) return NO_FINDINGS;
   return [finding('BM-3', 'check-error', where, `bitmap table entry ${entryHex(hi, lo)} has reserved bits, or an unaligned offset, or bit 0 with an offset`, QEMU_STOPS)];
 }

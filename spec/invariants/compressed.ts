@@ -2,8 +2,8 @@
  * Compressed cluster invariants (CMP-1..CMP-5): the descriptor of a compressed L2 entry and the
  * stream formats it may hold.
  */
-import { compressedSizeShift } from '../format/compressed-descriptor.js';
-import { COPIED_HI_BIT } from '../format/l1-entry.js';
+import { compressedHighOffsetBitsSet } from '../format/compressed-descriptor.js';
+import { hasCopied } from '../format/l1-entry.js';
 import { finding, NO_FINDINGS, type Finding } from './finding.js';
 import { L2Violation } from './l2-violations.js';
 
@@ -20,14 +20,10 @@ export interface CompressedContext {
  */
 export function compressedEntryViolations(hi: number, _lo: number, bitmapHi: number, bitmapLo: number, ctx: CompressedContext): number {
   let mask = 0;
-  if ((hi & COPIED_HI_BIT) !== 0) mask |= L2Violation.compressedCopied;
+  if (hasCopied(hi)) mask |= L2Violation.compressedCopied;
   if (ctx.externalDataFile) mask |= L2Violation.compressedWithDataFile;
   if (bitmapHi !== 0 || bitmapLo !== 0) mask |= L2Violation.compressedBitmap;
-  const offsetBits = compressedSizeShift(ctx.clusterBits);
-  if (offsetBits > 56) {
-    const highMaskInHi = ((2 ** (offsetBits - 32) - 1) & ~0x00ffffff) >>> 0;
-    if ((hi & highMaskInHi) !== 0) mask |= L2Violation.compressedHighOffset;
-  }
+  if (compressedHighOffsetBitsSet(hi, ctx.clusterBits)) mask |= L2Violation.compressedHighOffset;
   return mask;
 }
 

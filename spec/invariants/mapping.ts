@@ -3,9 +3,8 @@
  * of an L1 or L2 entry. They return a mask of L2Violation bits (0 = clean) so the checker's hot
  * loop allocates nothing; see l2-violations.ts for the findings each bit becomes.
  */
-import { L1_OFFSET_HI_MASK, L1_OFFSET_LO_MASK, L1_RESERVED_HI_MASK, L1_RESERVED_LO_MASK } from '../format/l1-entry.js';
-import { ClusterType, L2_OFFSET_HI_MASK, L2_OFFSET_LO_MASK, L2_RESERVED_HI_MASK, L2_RESERVED_LO_MASK, ZERO_LO_BIT } from '../format/l2-entry.js';
-import { COPIED_HI_BIT } from '../format/l1-entry.js';
+import { hasCopied, l1EntryL2OffsetAligned, l1EntryL2OffsetBytes, l1EntryReservedBitsSet } from '../format/l1-entry.js';
+import { ClusterType, hasZeroFlag, l2EntryReservedBitsSet, l2HostOffsetAligned, l2HostOffsetBytes } from '../format/l2-entry.js';
 import { compressedEntryViolations } from './compressed.js';
 import { subclusterBitmapViolations } from './extended-l2.js';
 import { entryHex, exactOffsetOf, finding, rawEntryOf, type Finding } from './finding.js';
@@ -19,11 +18,6 @@ export interface MappingContext {
   externalDataFile: boolean;
 }
 
-/** Low-word mask of the bits below the cluster size (offsets are aligned when these are 0). */
-export function clusterAlignMaskLo(clusterBits: number): number {
-  return clusterBits >= 32 ? -1 : (1 << clusterBits) - 1;
-}
-
 /**
  * L1-2 (and AL-1, AL-3): reserved bits, L2 table alignment, and a non-zero entry whose offset is 0.
  * An all-zero entry (no L2 table) is clean.
@@ -31,11 +25,9 @@ export function clusterAlignMaskLo(clusterBits: number): number {
 export function l1EntryViolations(hi: number, lo: number, clusterBits: number): number {
   if (hi === 0 && lo === 0) return 0;
   let mask = 0;
-  if ((hi & L1_RESERVED_HI_MASK) !== 0 || (lo & L1_RESERVED_LO_MASK) !== 0) mask |= L2Violation.l1Reserved;
-  const offsetHi = hi & L1_OFFSET_HI_MASK;
-  const offsetLo = (lo & L1_OFFSET_LO_MASK) >>> 0;
-  if ((offsetLo & clusterAlignMaskLo(clusterBits)) !== 0) mask |= L2Violation.l1Unaligned;
-  if (offsetHi === 0 && offsetLo === 0) mask |= L2Violation.l1HeaderAsL2;
+  if (l1EntryReservedBitsSet(hi, lo)) mask |= L2Violation.l1Reserved;
+  if (!l1EntryL2OffsetAligned(lo, clusterBits)) mask |= L2Violation.l1Unaligned;
+  if (l1EntryL2OffsetBytes(hi, lo) === 0) mask |= L2Violation.l1HeaderAsL2;
   return mask;
 }
 
@@ -46,16 +38,15 @@ export function l1EntryViolations(hi: number, lo: number, clusterBits: number): 
  */
 export function standardL2Violations(type: ClusterType, hi: number, lo: number, ctx: MappingContext, guestOffsetBytes: number): number {
   let mask = 0;
-  if ((hi & L2_RESERVED_HI_MASK) !== 0 || (lo & L2_RESERVED_LO_MASK) !== 0) mask |= L2Violation.reserved;
-  if ((lo & ZERO_LO_BIT) !== 0) {
+  if (l2EntryReservedBitsSet(hi, lo)) mask |= L2Violation.reserved;
+  if (hasZeroFlag(lo)) {
     if (ctx.extendedL2) mask |= L2Violation.zeroFlagExtended;
     else if (ctx.version < 3) mask |= L2Violation.zeroFlagV2;
   }
   if (type === ClusterType.normal || type === ClusterType.zeroAlloc) {
-    const offsetLo = (lo & L2_OFFSET_LO_MASK) >>> 0;
-    if ((offsetLo & clusterAlignMaskLo(ctx.clusterBits)) !== 0) mask |= L2Violation.unaligned;
-    if (ctx.externalDataFile && (hi & L2_OFFSET_HI_MASK) * 4294967296 + offsetLo !== guestOffsetBytes) mask |= L2Violation.dataFileOffset;
-  } else if ((hi & COPIED_HI_BIT) !== 0 && !ctx.externalDataFile) {
+    if (!l2HostOffsetAligned(lo, ctx.clusterBits)) mask |= L2Violation.unaligned;
+    if (ctx.externalDataFile && l2HostOffsetBytes(hi, lo) !== guestOffsetBytes) mask |= L2Violation.dataFileOffset;
+  } else if (hasCopied(hi) && !ctx.externalDataFile) {
     mask |= L2Violation.copiedWithoutCluster;
   }
   return mask;
@@ -107,7 +98,7 @@ export interface CopiedMismatch {
 
 /** L1-3, L2-2: the finding for a COPIED mismatch, its witness filled from `m`. */
 export function copiedMismatchFinding(where: string, m: CopiedMismatch): Finding {
-  const copied = (m.hi & COPIED_HI_BIT) !== 0;
+  const copied = hasCopied(m.hi);
   const what = m.table === 'l1' ? "the L2 table's" : "the cluster's";
   const detail = `COPIED is ${copied ? 'set' : 'clear'} but ${what} refcount is ${m.storedRefcount} (entry ${entryHex(m.hi, m.lo)})`;
   return finding(m.table === 'l1' ? 'L1-3' : 'L2-2', 'corruption', where, detail, undefined, {

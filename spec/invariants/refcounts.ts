@@ -2,9 +2,8 @@
  * Refcount invariants (RC-1..RC-9): the refcount table entries, the refcount blocks, and the
  * comparison of each host cluster's stored refcount with the number of references to it.
  */
-import { REFTABLE_RESERVED_LO_MASK } from '../format/refcount-table-entry.js';
+import { reftableEntryOffsetAligned, reftableEntryReservedBitsSet } from '../format/refcount-table-entry.js';
 import { entryWitnessOf, finding, hexOf, NO_FINDINGS, type EntryRef, type Finding, type FindingKind } from './finding.js';
-import { clusterAlignMaskLo } from './mapping.js';
 
 /** Outcome of a refcount table entry check (RC-1). */
 export const ReftableEntryState = { ok: 0, reserved: 1, unaligned: 2 } as const;
@@ -16,8 +15,8 @@ export type ReftableEntryState = (typeof ReftableEntryState)[keyof typeof Reftab
  * the low word matters: `lo` holds bits 0..31 of the entry.
  */
 export function reftableEntryState(lo: number, clusterBits: number): ReftableEntryState {
-  if ((lo & REFTABLE_RESERVED_LO_MASK) !== 0) return ReftableEntryState.reserved;
-  if ((lo & clusterAlignMaskLo(clusterBits)) !== 0) return ReftableEntryState.unaligned;
+  if (reftableEntryReservedBitsSet(lo)) return ReftableEntryState.reserved;
+  if (!reftableEntryOffsetAligned(lo, clusterBits)) return ReftableEntryState.unaligned;
   return ReftableEntryState.ok;
 }
 

@@ -7,19 +7,16 @@
 import { hex } from '../format/bounded-reader.js';
 import { readPadded, type ByteSource } from '../format/byte-source.js';
 import { FormatError } from '../format/format-error.js';
-import { sizeToL1EntryCount } from '../format/geometry.js';
+import { isClusterAligned, sizeToL1EntryCount, type Geometry } from '../format/geometry.js';
 import type { ImageMeta } from '../format/image-meta.js';
-import { L1_OFFSET_HI_MASK, L1_OFFSET_LO_MASK } from '../format/l1-entry.js';
+import { l1EntryL2OffsetBytes } from '../format/l1-entry.js';
 import { limits } from '../format/limits.js';
-import { joinHalves, TableView } from '../format/table-view.js';
-
-/** High-word bits 21..23 (offset bits 53..55): a number can no longer hold the offset exactly. */
-export const INEXACT_HI_MASK = 0x00e00000;
+import { CLAMPED_OFFSET_BYTES, TableView } from '../format/table-view.js';
 
 export class ActiveL1Table {
   private readonly table: TableView;
   private readonly offsetBytes: number;
-  private readonly clusterSizeBytes: number;
+  private readonly geometry: Geometry;
 
   /** Reads the table. Throws FormatError for QIMPL-L1-SIZE, HDR-8 and HDR-7. */
   constructor(meta: ImageMeta, source: ByteSource) {
@@ -32,10 +29,10 @@ export class ActiveL1Table {
     if (h.l1EntryCount < neededCount) {
       throw new FormatError('HDR-8', 'header.l1_size @36', `L1 has ${h.l1EntryCount} entries, the virtual size needs ${neededCount}`);
     }
-    if (h.l1TableOffset % BigInt(g.clusterSizeBytes) !== 0n || h.l1TableOffset > BigInt(limits.safeOffsetBytesMax)) {
+    if (!isClusterAligned(g, h.l1TableOffset) || h.l1TableOffset > BigInt(limits.safeOffsetBytesMax)) {
       throw new FormatError('HDR-7', 'header.l1_table_offset @40', `L1 table offset ${hex(h.l1TableOffset)} is not a cluster-aligned file offset`);
     }
-    this.clusterSizeBytes = g.clusterSizeBytes;
+    this.geometry = g;
     this.offsetBytes = Number(h.l1TableOffset);
     this.table = new TableView(readPadded(source, this.offsetBytes, neededCount * 8));
   }
@@ -47,9 +44,11 @@ export class ActiveL1Table {
   l2OffsetAt(l1Index: number): number {
     const hi = this.table.hi(l1Index);
     const lo = this.table.lo(l1Index);
-    const l2OffsetBytes = joinHalves(hi & L1_OFFSET_HI_MASK, (lo & L1_OFFSET_LO_MASK) >>> 0);
-    if ((hi & INEXACT_HI_MASK) !== 0 || l2OffsetBytes % this.clusterSizeBytes !== 0) {
-      const rule = (hi & INEXACT_HI_MASK) !== 0 ? 'CRASHCOW-OFFSET' : 'L1-2';
+    const l2OffsetBytes = l1EntryL2OffsetBytes(hi, lo);
+    // At or above 2^53 a number no longer holds the offset exactly.
+    const inexact = l2OffsetBytes >= CLAMPED_OFFSET_BYTES;
+    if (inexact || !isClusterAligned(this.geometry, l2OffsetBytes)) {
+      const rule = inexact ? 'CRASHCOW-OFFSET' : 'L1-2';
       throw new FormatError(rule, `L1[${l1Index}] @${hex(this.offsetBytes + l1Index * 8)}`, `L2 table offset ${hex(l2OffsetBytes)} is not a usable cluster-aligned offset`);
     }
     return l2OffsetBytes;

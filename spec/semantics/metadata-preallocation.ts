@@ -9,6 +9,7 @@
  * division), count host clusters below the end of the file whose refcount is non-zero; detected
  * when the count reaches the threshold. Any error while reading refcounts means "not detected".
  */
+import { clusterIndexToRefblockIndex, clusterIndexToReftableIndex, isClusterAligned, offsetToClusterIndex, sizeToClusterCount } from '../format/geometry.js';
 import type { ByteSource } from '../format/byte-source.js';
 import { readPadded } from '../format/byte-source.js';
 import type { ImageMeta } from '../format/image-meta.js';
@@ -24,15 +25,15 @@ import { TableView } from '../format/table-view.js';
  */
 export function detectMetadataPreallocation(meta: ImageMeta, source: ByteSource, allocatedBytes: number): boolean {
   const g = meta.geometry;
-  const realClusterCount = Math.floor(allocatedBytes / g.clusterSizeBytes);
+  const realClusterCount = offsetToClusterIndex(g, allocatedBytes);
   const threshold = Math.max(Math.floor((realClusterCount * 10) / 9), realClusterCount + 2);
-  const endCluster = Math.ceil(source.sizeBytes / g.clusterSizeBytes);
+  const endCluster = sizeToClusterCount(g, source.sizeBytes);
   const reftable = readReftable(meta, source, Math.ceil(endCluster / g.refblockEntryCount));
   if (!reftable) return false;
   let count = 0;
   let cluster = 0;
   while (cluster < endCluster && count < threshold) {
-    const reftableIndex = Math.floor(cluster / g.refblockEntryCount);
+    const reftableIndex = clusterIndexToReftableIndex(g, cluster);
     if (reftableIndex >= reftable.wordCount) break;
     const blockEnd = Math.min((reftableIndex + 1) * g.refblockEntryCount, endCluster);
     const { refblockOffsetBytes } = decodeRefcountTableEntry(reftable.hi(reftableIndex), reftable.lo(reftableIndex));
@@ -40,10 +41,10 @@ export function detectMetadataPreallocation(meta: ImageMeta, source: ByteSource,
       cluster = blockEnd;
       continue;
     }
-    if (refblockOffsetBytes % g.clusterSizeBytes !== 0 || refblockOffsetBytes > limits.safeOffsetBytesMax) return false;
+    if (!isClusterAligned(g, refblockOffsetBytes) || refblockOffsetBytes > limits.safeOffsetBytesMax) return false;
     const block = readPadded(source, refblockOffsetBytes, g.clusterSizeBytes);
     for (; cluster < blockEnd && count < threshold; cluster++) {
-      if (getRefcount(block, cluster % g.refblockEntryCount, g.refcountOrder) !== 0) count++;
+      if (getRefcount(block, clusterIndexToRefblockIndex(g, cluster), g.refcountOrder) !== 0) count++;
     }
   }
   return count >= threshold;

@@ -13,11 +13,11 @@ import { hex } from '../format/bounded-reader.js';
 import type { ByteSource } from '../format/byte-source.js';
 import { FormatError } from '../format/format-error.js';
 import { incompatibleBits } from '../format/feature-bits.js';
-import type { Geometry } from '../format/geometry.js';
+import { guestOffsetToL2Index, isClusterAligned, offsetToClusterStart, type Geometry } from '../format/geometry.js';
 import type { ImageMeta } from '../format/image-meta.js';
-import { ClusterType, clusterTypeOf, COMPRESSED_HI_BIT, L2_OFFSET_HI_MASK, L2_OFFSET_LO_MASK, l2HostOffsetBytes, SubclusterType, subclusterTypeOf } from '../format/l2-entry.js';
-import { joinHalves, type TableView } from '../format/table-view.js';
-import { ActiveL1Table, INEXACT_HI_MASK } from './active-l1-table.js';
+import { ClusterType, clusterTypeOf, hasCompressedFlag, hasZeroFlag, l2HostOffsetBytes, SubclusterType, subclusterTypeOf } from '../format/l2-entry.js';
+import { CLAMPED_OFFSET_BYTES, type TableView } from '../format/table-view.js';
+import { ActiveL1Table } from './active-l1-table.js';
 import { L2TableCache } from './l2-table-cache.js';
 import { RunFlag, type LayerRun } from './layer.js';
 
@@ -101,7 +101,7 @@ export class Qcow2Mapping {
    */
   private skipPlainRun(table: TableView, pos: number, endBytes: number, flags: number, expectHostBytes: number): number {
     const clusterBytes = this.geometry.clusterSizeBytes;
-    let index = Math.floor(pos / clusterBytes) % this.geometry.l2EntryCount;
+    let index = guestOffsetToL2Index(this.geometry, pos);
     let host = expectHostBytes;
     if (flags === 0) {
       while (pos < endBytes && (table.hi(index) | table.lo(index)) === 0) {
@@ -109,11 +109,11 @@ export class Qcow2Mapping {
         index++;
       }
     } else if (host >= 0) {
-      const zeroBit = (flags & RunFlag.zero) !== 0 ? 1 : 0;
+      const zero = (flags & RunFlag.zero) !== 0;
       while (pos < endBytes) {
         const hi = table.hi(index);
         const lo = table.lo(index);
-        if ((hi & COMPRESSED_HI_BIT) !== 0 || (lo & 1) !== zeroBit || joinHalves(hi & L2_OFFSET_HI_MASK, (lo & L2_OFFSET_LO_MASK) >>> 0) !== host) break;
+        if (hasCompressedFlag(hi) || hasZeroFlag(lo) !== zero || l2HostOffsetBytes(hi, lo) !== host) break;
         pos += clusterBytes;
         host += clusterBytes;
         index++;
@@ -134,8 +134,8 @@ export class Qcow2Mapping {
   /** Sets unitFlags/unitHostBytes/unitEndBytes for the uniform piece of one cluster at `pos`. */
   private unitAt(table: TableView, l2OffsetBytes: number, pos: number): void {
     const g = this.geometry;
-    const clusterStart = pos - (pos % g.clusterSizeBytes);
-    const index = Math.floor(pos / g.clusterSizeBytes) % g.l2EntryCount;
+    const clusterStart = offsetToClusterStart(g, pos);
+    const index = guestOffsetToL2Index(g, pos);
     const word = g.extendedL2 ? index * 2 : index;
     const hi = table.hi(word);
     const lo = table.lo(word);
@@ -184,10 +184,10 @@ export class Qcow2Mapping {
   private checkedHost(type: ClusterType, hi: number, lo: number, guestClusterBytes: number, l2OffsetBytes: number, index: number): number {
     if (type !== ClusterType.normal && type !== ClusterType.zeroAlloc) return -1;
     const hostBytes = l2HostOffsetBytes(hi, lo);
-    if ((hi & INEXACT_HI_MASK) !== 0) {
+    if (hostBytes >= CLAMPED_OFFSET_BYTES) {
       throw new FormatError('CRASHCOW-OFFSET', this.where(l2OffsetBytes, index), `host offset ${hex(hostBytes)} is beyond 2^53`);
     }
-    if (hostBytes % this.geometry.clusterSizeBytes !== 0) {
+    if (!isClusterAligned(this.geometry, hostBytes)) {
       throw new FormatError('L2-3', this.where(l2OffsetBytes, index), `host cluster offset ${hex(hostBytes)} is not cluster-aligned`);
     }
     if (this.externalData && hostBytes !== guestClusterBytes) {

@@ -54,7 +54,6 @@ const notPredicates: Record<string, string> = {
   rawEntryOf: 'formats an entry for a witness',
   exactOffsetOf: 'keeps an offset in a witness only where a number holds it exactly',
   snapshotWhere: 'formats a location',
-  clusterAlignMaskLo: 'geometry helper of the mapping predicates',
   violationFindings: 'turns the mask of the listed mapping predicates into findings',
   violationRule: 'names the rule of one mask bit',
   corruptionCount: 'counts the corruptions of a mask',
