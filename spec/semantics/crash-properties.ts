@@ -11,7 +11,8 @@
  *   corruption, leak or check error). P3-3: a read-write open and close of an image whose dirty bit
  *   is clear leaves no harmful corruption. P3-4: a recovery clears the dirty bit.
  * - P4-1: a recovered image keeps GD-1..GD-4 (durability.ts). P4-2: its guest view can be read.
- * - P5: P3 and P4 hold after a crash inside a recovery and the same recovery again.
+ * - P5-1: after a crash inside a recovery, the same recovery run again keeps P2 and P3 (its
+ *   recoveredVerdict holds). P5-2: its result keeps P4.
  */
 import type { Finding, FindingKind } from '../invariants/finding.js';
 import { HOLDS, ruleSet, violated, type Verdict } from './verdict.js';
@@ -40,6 +41,8 @@ export const crashClauses = {
   'P3-4': 'P3',
   'P4-1': 'P4',
   'P4-2': 'P4',
+  'P5-1': 'P5',
+  'P5-2': 'P5',
 } as const satisfies Record<string, PropertyName>;
 export type CrashClause = keyof typeof crashClauses;
 
@@ -205,4 +208,21 @@ function checkWitness(s: CheckFacts, rules: readonly string[]): CrashWitness {
   const f = r.findings.find((x) => rules.includes(x.rule) && x.kind !== 'info');
   if (f !== undefined) w.finding = f;
   return w;
+}
+
+/** What P5 reads of the judgement of a recovery re-run after a crash inside it: the property broken and its rules. */
+export interface RerunBreak {
+  /** P2 or P3 (from recoveredVerdict) or P4 (from durabilityPropertyVerdict). */
+  property: PropertyName;
+  rules: readonly string[];
+}
+
+/**
+ * P5 on the same recovery run again after a crash inside a recovery: `rerun` is what that re-run
+ * broke (null when it kept P2, P3 and P4). A P2 or P3 break is P5-1, a P4 break P5-2; the rules are
+ * the break's own. The witness names the property broken.
+ */
+export function repairUnderCrashVerdict(rerun: RerunBreak | null): Verdict<{ property: PropertyName }> {
+  if (rerun === null) return HOLDS;
+  return violated(rerun.property === 'P4' ? 'P5-2' : 'P5-1', rerun.rules, { property: rerun.property });
 }

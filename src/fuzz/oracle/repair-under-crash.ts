@@ -8,6 +8,7 @@ import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import { sameBytes } from '../../storage/same-bytes.js';
 import { toByteSource } from '../../storage/to-byte-source.js';
+import { crashClauses, repairUnderCrashVerdict, type CrashClause } from '../../../spec/semantics/crash-properties.js';
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import type { DurabilityExpectation } from '../model/durability-oracle.js';
 import type { VerdictMemo } from '../model/judge-guest-view.js';
@@ -51,7 +52,8 @@ export async function judgeRepairUnderCrash(ctx: CrashJudgeContext, state: Block
     const stage = `crash ${inner.id} inside ${r.how}, then ${r.how} again`;
     const after = again.failure ? null : summarizeCheck(toByteSource(again.device));
     const v = judgeRecovered(before, again, after, r.how, r.full, ctx.lazyRefcounts, stage) ?? judgeData(toByteSource(again.device), ctx.backing, exp, ctx.contentSeed, stage, undefined, memoFor?.([...ops, ...again.ops]));
-    if (v) return { ...v, property: 'P5', summary: `${v.property} after a crash inside the recovery: ${v.summary}` };
+    const p5 = repairUnderCrashVerdict(v);
+    if (p5.status === 'violated' && v) return { ...v, property: crashClauses[p5.clause as CrashClause], rules: [...p5.rules], summary: `${v.property} after a crash inside the recovery: ${v.summary}` };
   }
   return null;
 }

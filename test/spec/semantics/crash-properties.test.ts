@@ -1,7 +1,7 @@
 /** P1-P4 on check facts (spec/semantics/crash-properties.ts). */
 import { describe, expect, it } from 'vitest';
 import { finding, type Finding, type FindingWitness } from '../../../spec/invariants/finding.js';
-import { durabilityPropertyVerdict, isHarmfulCorruption, recoveredVerdict, stateAsLeftVerdict, toleratedWhenDirty, type CheckFacts } from '../../../spec/semantics/crash-properties.js';
+import { crashClauses, durabilityPropertyVerdict, isHarmfulCorruption, recoveredVerdict, repairUnderCrashVerdict, stateAsLeftVerdict, toleratedWhenDirty, type CheckFacts } from '../../../spec/semantics/crash-properties.js';
 import { sectorDurability, unreadableGuestView } from '../../../spec/semantics/durability.js';
 import { HOLDS } from '../../../spec/semantics/verdict.js';
 
@@ -90,5 +90,19 @@ describe('durabilityPropertyVerdict (P4)', () => {
     expect(durabilityPropertyVerdict(gd)).toMatchObject({ status: 'violated', clause: 'P4-1', rules: ['GD-1'] });
     expect(durabilityPropertyVerdict(unreadableGuestView('L1-2', 'bad L1'))).toEqual({ status: 'violated', clause: 'P4-2', rules: ['L1-2'], witness: { reason: 'bad L1' } });
     expect(durabilityPropertyVerdict(HOLDS)).toBe(HOLDS);
+  });
+});
+
+describe('repairUnderCrashVerdict (P5)', () => {
+  it('holds when the re-run recovery broke nothing', () => {
+    expect(repairUnderCrashVerdict(null)).toBe(HOLDS);
+  });
+
+  it('names a P2 or P3 break of the re-run P5-1 and a P4 break P5-2, keeping its rules', () => {
+    for (const [property, clause] of [['P2', 'P5-1'], ['P3', 'P5-1'], ['P4', 'P5-2']] as const) {
+      const v = repairUnderCrashVerdict({ property, rules: ['RC-6', 'GD-1'] });
+      expect(v).toEqual({ status: 'violated', clause, rules: ['GD-1', 'RC-6'], witness: { property } });
+      if (v.status === 'violated') expect(crashClauses[v.clause as keyof typeof crashClauses]).toBe('P5');
+    }
   });
 });
