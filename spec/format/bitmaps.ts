@@ -80,11 +80,11 @@ export function bitmapTableEntryDataOffsetBytes(hi: number, lo: number): number 
 }
 
 /** Bit 0 of a bitmap table entry with low half `lo` (with offset 0: the cluster reads as ones). */
-export function bitmapTableEntryAllOnes(lo: number): boolean {
+function bitmapTableEntryAllOnes(lo: number): boolean {
   return (lo & BITMAP_ENTRY_ALL_ONES_LO_BIT) !== 0;
 }
 
 /** Any reserved bit (1..8 or 56..63) of the bitmap table entry with halves (hi, lo) is set (BM-3). */
-export function bitmapTableEntryReservedBitsSet(hi: number, lo: number): boolean {
+function bitmapTableEntryReservedBitsSet(hi: number, lo: number): boolean {
   return (hi & BITMAP_ENTRY_RESERVED_HI_MASK) !== 0 || (lo & BITMAP_ENTRY_RESERVED_LO_MASK) !== 0;
 }

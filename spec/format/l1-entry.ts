@@ -11,16 +11,12 @@ import { halvesToWord, highHalf, joinHalves, joinHalvesClamped, lowHalf } from '
 // from its module cell on every use.
 /** High-word mask of the offset (bits 32..55). */
 const OFFSET_HI = 0x00ffffff;
-export const L1_OFFSET_HI_MASK = OFFSET_HI;
 /** Low-word mask of the offset (bits 9..31). */
 const OFFSET_LO = 0xfffffe00;
-export const L1_OFFSET_LO_MASK = OFFSET_LO;
 /** Reserved bits 56..62 in the high word. */
 const RESERVED_HI = 0x7f000000;
-export const L1_RESERVED_HI_MASK = RESERVED_HI;
 /** Reserved bits 0..8 in the low word. */
 const RESERVED_LO = 0x000001ff;
-export const L1_RESERVED_LO_MASK = RESERVED_LO;
 /** COPIED, bit 63 (the same bit in L1 and standard L2 entries). */
 const COPIED_HI = 0x80000000;
 export const COPIED_HI_BIT = COPIED_HI;

@@ -15,9 +15,7 @@ export const COMPRESSED_HI_BIT = COMPRESSED_HI;
 const ZERO_LO = 0x1;
 export const ZERO_LO_BIT = ZERO_LO;
 const OFFSET_HI = 0x00ffffff;
-export const L2_OFFSET_HI_MASK = OFFSET_HI;
 const OFFSET_LO = 0xfffffe00;
-export const L2_OFFSET_LO_MASK = OFFSET_LO;
 /** Standard descriptor reserved bits 56..61 (high word) and 1..8 (low word) (L2-3). */
 const RESERVED_HI = 0x3f000000;
 export const L2_RESERVED_HI_MASK = RESERVED_HI;

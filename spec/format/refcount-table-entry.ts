@@ -8,7 +8,7 @@ import { halvesToWord, joinHalves, joinHalvesClamped } from './table-view.js';
 /** Low-word mask of the refcount block offset (bits 9..31). */
 const REFTABLE_OFFSET_LO_MASK = 0xfffffe00;
 /** Reserved bits 0..8. */
-export const REFTABLE_RESERVED_LO_MASK = 0x1ff;
+const REFTABLE_RESERVED_LO_MASK = 0x1ff;
 
 export interface RefcountTableEntry {
   /** Refcount block offset in bytes; 0 = no block, all its refcounts are 0. */

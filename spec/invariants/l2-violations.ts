@@ -76,13 +76,6 @@ export function violationFindings(mask: number, where: string, entry: string): F
   return out;
 }
 
-/** The rule id and kind of one violation bit (for per-rule counting without building findings). */
-export function violationRule(bit: number): { rule: string; kind: FindingKind } {
-  const r = rules.find((x) => x.bit === bit);
-  if (r === undefined) throw new RangeError(`unknown violation bit ${bit}`);
-  return { rule: r.rule, kind: r.kind };
-}
-
 /** Number of violations in `mask` that count as corruptions. */
 export function corruptionCount(mask: number): number {
   let n = 0;

@@ -9,7 +9,7 @@
 import { finding, hexOf, NO_FINDINGS, type Finding } from './finding.js';
 
 /** The largest end offset, in bytes, of a request QEMU's block layer accepts. */
-export const QEMU_REQUEST_END_BYTES_MAX = 2n ** 63n - 2n ** 30n;
+const QEMU_REQUEST_END_BYTES_MAX = 2n ** 63n - 2n ** 30n;
 
 /** True when reading `sizeBytes` at `offsetBytes` ends past QEMU_REQUEST_END_BYTES_MAX. */
 export function beyondQemuRequestRange(offsetBytes: bigint, sizeBytes: bigint): boolean {

@@ -34,7 +34,7 @@ export function beyondEndFinding(where: string, offsetBytes: number | bigint, si
 }
 
 /** The structures whose clusters belong to exactly one owner (AL-2): everything but L2 tables and data. */
-export const unshareableStructures = [
+const unshareableStructures = [
   'header',
   'L1 table',
   'refcount table',

@@ -19,7 +19,7 @@ export interface SnapshotContext {
 }
 
 /** Location of snapshot `index` for findings: "snapshot[1] (id 1, name s1) @0x30000". */
-export function snapshotWhere(index: number, e: Pick<SnapshotEntry, 'id' | 'name' | 'entryOffsetBytes'>): string {
+function snapshotWhere(index: number, e: Pick<SnapshotEntry, 'id' | 'name' | 'entryOffsetBytes'>): string {
   return `snapshot[${index}] (id ${JSON.stringify(e.id)}, name ${JSON.stringify(e.name)}) @${hex(e.entryOffsetBytes)}`;
 }
 
@@ -83,9 +83,4 @@ export function snapshotsAllowedFindings(snapshotCount: number, ctx: SnapshotCon
   if (ctx.externalDataFile) return [finding('SN-8', 'corruption', 'header.nb_snapshots @0x3c', `${snapshotCount} internal snapshots in an image with an external data file`)];
   if (ctx.refcountBits === 1) return [finding('SN-8', 'info', 'header.nb_snapshots @0x3c', 'snapshots with 1-bit refcounts: every shared cluster overflows its refcount')];
   return NO_FINDINGS;
-}
-
-/** Every per-entry snapshot predicate for entry `index` (SN-3, SN-4, SN-7). */
-export function snapshotEntryFindings(index: number, e: SnapshotEntry, ctx: SnapshotContext): Finding[] {
-  return [...snapshotExtraDataFindings(index, e, ctx), ...snapshotL1Findings(index, e, ctx), ...snapshotVmStateFindings(index, e, ctx)];
 }

@@ -120,14 +120,14 @@ export function intolerableWhenDirtyAfterFlush(s: CheckFacts): string[] {
  * P1-2: rule ids of counted findings a crash must not leave on a dirty lazy-refcount image.
  * Findings counted without being listed are judged by their rule (the weighed rules are listed in full).
  */
-export function intolerableWhenDirty(s: CheckFacts): string[] {
+function intolerableWhenDirty(s: CheckFacts): string[] {
   const kept = s.findings.filter((f) => (f.kind === 'corruption' || f.kind === 'check-error') && !toleratedWhenDirty(f));
   const omitted = s.report['findings-omitted'].filter((o) => o.kind !== 'leak' && o.kind !== 'info' && !DIRTY_TOLERATED_RULES.has(o.rule) && !WEIGHED_RULES.has(o.rule));
   return ruleSet([...kept.map((f) => f.rule), ...omitted.map((o) => o.rule)]);
 }
 
 /** P1-1: rule ids of counted findings a crash may not leave on an image whose dirty bit is clear. */
-export function intolerableWhenClean(s: CheckFacts): string[] {
+function intolerableWhenClean(s: CheckFacts): string[] {
   return ruleSet([...s.harmfulCorruptionRules, ...s.errorRules]);
 }
 
@@ -137,7 +137,7 @@ export function countedRules(s: CheckFacts): string[] {
 }
 
 /** True when the check found no check error and no harmful corruption. */
-export function hasNoHarmfulCorruption(s: CheckFacts): boolean {
+function hasNoHarmfulCorruption(s: CheckFacts): boolean {
   return s.harmfulCorruptionRules.length === 0 && s.report['check-errors'] === 0;
 }
 

@@ -16,7 +16,7 @@
 import { HOLDS, unknown, violated, type Verdict } from './verdict.js';
 
 /** The clause ids of the durability rules. */
-export const durabilityClauses = {
+const durabilityClauses = {
   flushedLost: 'GD-1',
   neverWritten: 'GD-2',
   size: 'GD-3',

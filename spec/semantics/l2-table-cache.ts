@@ -7,7 +7,7 @@ import { readPadded, type ByteSource } from '../format/byte-source.js';
 import { TableView } from '../format/table-view.js';
 
 /** Default budget: 32 MiB of L2 tables (512 tables of 64 KiB, 16 of 2 MiB). */
-export const L2_CACHE_BYTES_DEFAULT = 32 * 1024 * 1024;
+const L2_CACHE_BYTES_DEFAULT = 32 * 1024 * 1024;
 
 export class L2TableCache {
   private readonly tables = new Map<number, TableView>();

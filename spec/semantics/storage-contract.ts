@@ -137,7 +137,7 @@ export function lastFlushBefore(ops: readonly StorageOp[], crashPoint: number): 
  * @param sectorSizeBytes tearing granularity, a power of two (512 or 4096)
  * @throws RangeError when the crash point is outside 0..ops.length
  */
-export function describeAllowedState(ops: readonly StorageOp[], crashPoint: number, base: ByteSource, sectorSizeBytes = 512): AllowedState {
+function describeAllowedState(ops: readonly StorageOp[], crashPoint: number, base: ByteSource, sectorSizeBytes = 512): AllowedState {
   if (!Number.isInteger(crashPoint) || crashPoint < 0 || crashPoint > ops.length) throw new RangeError(`crash point ${crashPoint} outside 0..${ops.length}`);
   const lastFlushIndex = lastFlushBefore(ops, crashPoint);
   const image = new SectorImage(base, sectorSizeBytes);

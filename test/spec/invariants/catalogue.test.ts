@@ -53,14 +53,11 @@ const notPredicates: Record<string, string> = {
   entryWitnessOf: 'builds the structured witness of a table entry',
   rawEntryOf: 'formats an entry for a witness',
   exactOffsetOf: 'keeps an offset in a witness only where a number holds it exactly',
-  snapshotWhere: 'formats a location',
   violationFindings: 'turns the mask of the listed mapping predicates into findings',
-  violationRule: 'names the rule of one mask bit',
   corruptionCount: 'counts the corruptions of a mask',
   headerFindings: 'runs the listed header predicates together',
   featureFindings: 'runs the listed feature predicates together',
   extensionFindings: 'runs the listed extension predicates together',
-  snapshotEntryFindings: 'runs the listed snapshot predicates together',
 };
 
 /** A clause id in quotes: "HDR-3", "XL2-1", "QIMPL-L1-SIZE", "CRASHCOW-SIZE". */
