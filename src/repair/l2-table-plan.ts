@@ -2,6 +2,7 @@
  * Pass 2 of a tree: every entry of every L2 table the tree references, decided by planL2Entry. A
  * table whose entries change gets a final copy in its slot; the old table is never touched here.
  */
+import { entryIndexesToGuestOffset } from '../../spec/format/guest-offset.js';
 import { EntryChange, planL2Entry, type EntryAt, type EntryWords } from './l2-entry-plan.js';
 import type { RepairContext } from './repair-context.js';
 import { editableTable, slotTable, type L2Slot, type TreePlan } from './tree-plan.js';
@@ -27,7 +28,7 @@ function planL2Table(ctx: RepairContext, tree: TreePlan, slot: L2Slot): void {
     e.blo = g.extendedL2 ? view.getUint32(p + 12) : 0;
     if ((e.hi | e.lo | e.bhi | e.blo) === 0) continue;
     at.entryIndex = j;
-    at.guestOffsetBytes = (slot.l1Index * g.l2EntryCount + j) * g.clusterSizeBytes;
+    at.guestOffsetBytes = entryIndexesToGuestOffset(g, slot.l1Index, j);
     const change = planL2Entry(ctx, at, e);
     if (change === EntryChange.none) continue;
     if (change === EntryChange.refs) slot.refsChanged = true;
