@@ -6,6 +6,7 @@
 import { hex } from '../../spec/format/bounded-reader.js';
 import { hasCopied, l1EntryL2ClusterIndex, withCopied } from '../../spec/format/l1-entry.js';
 import { ClusterType, clusterTypeOf, l2HostClusterIndex } from '../../spec/format/l2-entry.js';
+import { TableView } from '../../spec/format/table-view.js';
 import type { RepairContext } from './repair-context.js';
 import { repairRecord } from './repair-record.js';
 import { editableTable, slotTable, type TreePlan } from './tree-plan.js';
@@ -16,18 +17,17 @@ export function normalizeL2Copied(ctx: RepairContext, active: TreePlan, refsOf: 
   if (m.externalDataFile) return;
   const g = ctx.geometry;
   for (const slot of active.slots.values()) {
-    const old = slotTable(ctx, slot);
-    const view = new DataView(old.buffer, old.byteOffset, old.byteLength);
+    const old = new TableView(slotTable(ctx, slot));
+    const wordsPerEntry = g.l2EntrySizeBytes / 8;
     let fixed = 0;
-    for (let j = 0, p = 0; j < g.l2EntryCount; j++, p += g.l2EntrySizeBytes) {
-      const hi = view.getUint32(p);
-      const lo = view.getUint32(p + 4);
+    for (let j = 0, w = 0; j < g.l2EntryCount; j++, w += wordsPerEntry) {
+      const hi = old.hi(w);
+      const lo = old.lo(w);
       const type = clusterTypeOf(hi, lo, g.extendedL2, false);
       if (type !== ClusterType.normal && type !== ClusterType.zeroAlloc) continue;
       const want = refsOf(l2HostClusterIndex(hi, lo, g.clusterBits)) === 1;
       if (want === hasCopied(hi)) continue;
-      const table = editableTable(ctx, slot);
-      new DataView(table.buffer, table.byteOffset, table.byteLength).setUint32(p, withCopied(hi, want));
+      new TableView(editableTable(ctx, slot)).setHalves(w, withCopied(hi, want), lo);
       fixed++;
     }
     if (fixed > 0) ctx.records.push(repairRecord('copied-flag-fixed', 'L2-2', `active L1[${slot.l1Index}] -> L2 @${hex(slot.sourceOffsetBytes)}`, `COPIED set to match the final refcount on ${fixed} entries`, { count: fixed }));

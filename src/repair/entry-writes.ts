@@ -11,7 +11,7 @@ import type { RepairContext } from './repair-context.js';
 import type { TreePlan } from './tree-plan.js';
 import type { WriteStep } from './write-plan.js';
 
-export interface EntryWrites {
+interface EntryWrites {
   /** Entries that drop references or clear flags. */
   clearing: WriteStep[];
   /** Entries that gain COPIED. */

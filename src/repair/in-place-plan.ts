@@ -28,7 +28,7 @@ import type { TreePlan } from './tree-plan.js';
 import { writeEpoch, type WriteEpoch } from './write-plan.js';
 
 /** True when nothing in the plan needs a fresh cluster or a new refcount structure. */
-export function inPlacePossible(ctx: RepairContext, trees: readonly TreePlan[]): boolean {
+function inPlacePossible(ctx: RepairContext, trees: readonly TreePlan[]): boolean {
   if (ctx.rebuildReasons.length > 0 || ctx.copies > 0 || ctx.snapshotTableRewrite) return false;
   return trees.every((t) => !t.l1Relocate && [...t.slots.values()].every((s) => !s.mustCopy));
 }

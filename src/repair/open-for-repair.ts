@@ -30,7 +30,7 @@ import type { RepairContext } from './repair-context.js';
 import { onlySnapshotFieldErrors, withoutSnapshotFields } from './snapshot-fields-fallback.js';
 import { salvageSnapshots } from './snapshot-salvage.js';
 
-export type OpenForRepair = { ok: true; ctx: RepairContext } | { ok: false; findings: Finding[] };
+type OpenForRepair = { ok: true; ctx: RepairContext } | { ok: false; findings: Finding[] };
 
 /** Reads the image on `device` and builds the repair context. Throws only what the device throws. */
 export function openForRepair(device: BlockDevice): OpenForRepair {

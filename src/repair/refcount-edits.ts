@@ -13,7 +13,7 @@ import { UNREADABLE } from '../../spec/walk/on-disk-refcounts.js';
 import type { RepairContext } from './repair-context.js';
 import { repairRecord, type RepairRecord } from './repair-record.js';
 
-export interface RefcountEdits {
+interface RefcountEdits {
   /** Refcount block offset -> content with the raises only. */
   raised: Map<number, Uint8Array>;
   /** Refcount block offset -> final content. */

@@ -12,7 +12,7 @@ import { TableView } from '../../spec/format/table-view.js';
 import type { ExpectedRefcounts } from '../../spec/walk/expected-refcounts.js';
 import type { RepairContext } from './repair-context.js';
 
-export interface NewRefcountStructures {
+interface NewRefcountStructures {
   reftableOffsetBytes: number;
   reftableClusters: number;
   refblockCount: number;

@@ -18,7 +18,7 @@ const FIXED_BYTES = 40;
 /** vm_state_size_large, disk_size, icount: the extra data fields QEMU knows (SN-3). */
 const KNOWN_EXTRA_BYTES = 24;
 
-export interface SalvagedSnapshot {
+interface SalvagedSnapshot {
   /** Index in the original table. */
   originalIndex: number;
   /** The entry as it will be written, padding included; the L1 offset is patched on relocation. */
