@@ -126,3 +126,24 @@ export function encodeSnapshotTable(entries: readonly Omit<SnapshotEntry, 'entry
   }
   return table;
 }
+
+/**
+ * A copy of one encoded snapshot entry (`entryBytes`, as the table holds it) with its
+ * l1_table_offset field (bytes 0..7) set to `l1TableOffsetBytes`; every other byte is kept.
+ */
+export function withSnapshotL1TableOffset(entryBytes: Uint8Array, l1TableOffsetBytes: number): Uint8Array {
+  const out = entryBytes.slice();
+  new DataView(out.buffer, out.byteOffset, out.byteLength).setBigUint64(0, BigInt(l1TableOffsetBytes));
+  return out;
+}
+
+/** One snapshot table from encoded entries (each already padded to a multiple of 8), in order. */
+export function joinSnapshotEntries(entries: readonly Uint8Array[]): Uint8Array {
+  const table = new Uint8Array(entries.reduce((n, e) => n + e.length, 0));
+  let pos = 0;
+  for (const e of entries) {
+    table.set(e, pos);
+    pos += e.length;
+  }
+  return table;
+}

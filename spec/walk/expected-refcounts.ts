@@ -5,6 +5,9 @@
  *
  * One byte per cluster of the real file (never sized by a header field): counts up to 254 live in
  * the byte; 255 means "see the overflow map", which holds the exact count.
+ *
+ * A growing instance (ExpectedRefcounts.growing) is what a repair plan tallies instead: it refuses
+ * nothing, caps nothing and grows past the end of the file with the clusters the plan allocates.
  */
 import { offsetToClusterIndex, type ClusterSize } from '../format/geometry.js';
 import { ADD_BEYOND_EOF, ADD_OK, type ReferenceSink, type SourceKind } from './reference-source.js';
@@ -12,8 +15,11 @@ import { ADD_BEYOND_EOF, ADD_OK, type ReferenceSink, type SourceKind } from './r
 const SATURATED = 255;
 
 export class ExpectedRefcounts implements ReferenceSink {
-  /** Per cluster: the count, or 255 when the exact count is in `overflow`. */
-  readonly counts: Uint8Array;
+  /**
+   * Per cluster: the count, or 255 when the exact count is in `overflow`. A growing instance
+   * replaces it with a longer array as it grows (the walk, which reads it directly, never grows).
+   */
+  counts: Uint8Array;
   private readonly overflow = new Map<number, number>();
   private covered: number;
   /** Callers may increment a count byte directly while it is below this value (min(refcount max, 254)). */
@@ -52,7 +58,7 @@ export class ExpectedRefcounts implements ReferenceSink {
   }
 
   addCluster(clusterIndex: number, _kind?: SourceKind, _s?: number, _t?: number, _e?: number): number {
-    if (clusterIndex >= this.fileClusterCount) return ADD_BEYOND_EOF;
+    if (clusterIndex >= this.fileClusterCount && !this.fitPastEnd(clusterIndex)) return ADD_BEYOND_EOF;
     const v = this.counts[clusterIndex];
     if (v < this.fastLimit) {
       this.counts[clusterIndex] = v + 1;
@@ -63,10 +69,10 @@ export class ExpectedRefcounts implements ReferenceSink {
 
   add(offsetBytes: number, sizeBytes: number, _kind?: SourceKind, _s?: number, _t?: number, _e?: number): number {
     if (sizeBytes <= 0) return ADD_OK;
-    if (offsetBytes + sizeBytes - this.fileSizeBytes >= this.cluster.clusterSizeBytes) return ADD_BEYOND_EOF;
+    if (!this.grows && offsetBytes + sizeBytes - this.fileSizeBytes >= this.cluster.clusterSizeBytes) return ADD_BEYOND_EOF;
     const first = offsetToClusterIndex(this.cluster, offsetBytes);
     const last = offsetToClusterIndex(this.cluster, offsetBytes + sizeBytes - 1);
-    if (last >= this.counts.length) throw new Error(`assertion: cluster ${last} past the expected-refcount table (${this.counts.length})`);
+    if (last >= this.counts.length && !this.fitPastEnd(last)) throw new Error(`assertion: cluster ${last} past the expected-refcount table (${this.counts.length})`);
     if (last >= this.covered) this.covered = last + 1;
     let overflows = 0;
     for (let k = first; k <= last; k++) if (!this.increment(k)) overflows++;
@@ -89,6 +95,43 @@ export class ExpectedRefcounts implements ReferenceSink {
       this.counts[k] = SATURATED;
       this.overflow.set(k, next);
     }
+    return true;
+  }
+
+  /** True for an instance made by `growing`. */
+  private grows = false;
+
+  /**
+   * Counts for a repair plan: they accept every cluster (past the end of the file too, growing as
+   * needed) and have no cap, so a count above the refcount width stays exact.
+   * @param clusterBits log2 of the cluster size
+   * @param clusterCount clusters to make room for at first; `clusterCount` never reads below it
+   */
+  static growing(clusterBits: number, clusterCount: number): ExpectedRefcounts {
+    const counts = new ExpectedRefcounts(clusterCount, clusterCount * 2 ** clusterBits, clusterBits, Number.POSITIVE_INFINITY);
+    counts.grows = true;
+    return counts;
+  }
+
+  /** An independent copy, growing when this one is. */
+  clone(): ExpectedRefcounts {
+    const copy = new ExpectedRefcounts(this.fileClusterCount, this.fileSizeBytes, this.clusterBits, this.refcountMax);
+    copy.counts = this.counts.slice();
+    copy.covered = this.covered;
+    copy.grows = this.grows;
+    for (const [k, v] of this.overflow) copy.overflow.set(k, v);
+    return copy;
+  }
+
+  /** In a growing instance, makes room for `clusterIndex` and counts it as covered; false otherwise. */
+  private fitPastEnd(clusterIndex: number): boolean {
+    if (!this.grows) return false;
+    if (clusterIndex >= this.counts.length) {
+      const next = new Uint8Array(Math.max(clusterIndex + 1, this.counts.length * 2));
+      next.set(this.counts);
+      this.counts = next;
+    }
+    if (clusterIndex >= this.covered) this.covered = clusterIndex + 1;
     return true;
   }
 }

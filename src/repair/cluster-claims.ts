@@ -32,7 +32,7 @@ export function claimKindName(kind: number): string {
 }
 
 /** True for the kinds of the old refcount structures. */
-export function isRefcountStructure(kind: number): boolean {
+function isRefcountStructure(kind: number): boolean {
   return kind === ClaimKind.refcountTable || kind === ClaimKind.refcountBlock;
 }
 

@@ -4,8 +4,9 @@
  * change; snapshot tables keep their COPIED bits, which the format lets go stale.
  */
 import { hex } from '../../spec/format/bounded-reader.js';
-import { COPIED_HI_BIT } from '../../spec/format/l1-entry.js';
-import { ClusterType, clusterTypeOf, l2HostOffsetBytes } from '../../spec/format/l2-entry.js';
+import { hasCopied, l1EntryL2ClusterIndex, withCopied } from '../../spec/format/l1-entry.js';
+import { ClusterType, clusterTypeOf, l2HostClusterIndex } from '../../spec/format/l2-entry.js';
+import { TableView } from '../../spec/format/table-view.js';
 import type { RepairContext } from './repair-context.js';
 import { repairRecord } from './repair-record.js';
 import { editableTable, slotTable, type TreePlan } from './tree-plan.js';
@@ -16,18 +17,17 @@ export function normalizeL2Copied(ctx: RepairContext, active: TreePlan, refsOf: 
   if (m.externalDataFile) return;
   const g = ctx.geometry;
   for (const slot of active.slots.values()) {
-    const old = slotTable(ctx, slot);
-    const view = new DataView(old.buffer, old.byteOffset, old.byteLength);
+    const old = new TableView(slotTable(ctx, slot));
+    const wordsPerEntry = g.l2EntrySizeBytes / 8;
     let fixed = 0;
-    for (let j = 0, p = 0; j < g.l2EntryCount; j++, p += g.l2EntrySizeBytes) {
-      const hi = view.getUint32(p);
-      const lo = view.getUint32(p + 4);
+    for (let j = 0, w = 0; j < g.l2EntryCount; j++, w += wordsPerEntry) {
+      const hi = old.hi(w);
+      const lo = old.lo(w);
       const type = clusterTypeOf(hi, lo, g.extendedL2, false);
       if (type !== ClusterType.normal && type !== ClusterType.zeroAlloc) continue;
-      const want = refsOf(l2HostOffsetBytes(hi, lo) / g.clusterSizeBytes) === 1;
-      if (want === ((hi & COPIED_HI_BIT) !== 0)) continue;
-      const table = editableTable(ctx, slot);
-      new DataView(table.buffer, table.byteOffset, table.byteLength).setUint32(p, want ? (hi | COPIED_HI_BIT) >>> 0 : (hi & ~COPIED_HI_BIT) >>> 0);
+      const want = refsOf(l2HostClusterIndex(hi, lo, g.clusterBits)) === 1;
+      if (want === hasCopied(hi)) continue;
+      new TableView(editableTable(ctx, slot)).setHalves(w, withCopied(hi, want), lo);
       fixed++;
     }
     if (fixed > 0) ctx.records.push(repairRecord('copied-flag-fixed', 'L2-2', `active L1[${slot.l1Index}] -> L2 @${hex(slot.sourceOffsetBytes)}`, `COPIED set to match the final refcount on ${fixed} entries`, { count: fixed }));
@@ -42,10 +42,9 @@ export function normalizeL1Copied(ctx: RepairContext, active: TreePlan, refsOf: 
     const hi = l1.hi(i);
     const lo = l1.lo(i);
     if ((hi | lo) === 0) continue;
-    const k = ((hi & 0x00ffffff) * 4294967296 + ((lo & 0xfffffe00) >>> 0)) / ctx.clusterSizeBytes;
-    const want = refsOf(k) === 1;
-    if (want === ((hi & COPIED_HI_BIT) !== 0)) continue;
-    l1.setHalves(i, want ? hi | COPIED_HI_BIT : hi & ~COPIED_HI_BIT, lo);
+    const want = refsOf(l1EntryL2ClusterIndex(hi, lo, ctx.image.clusterBits)) === 1;
+    if (want === hasCopied(hi)) continue;
+    l1.setHalves(i, withCopied(hi, want), lo);
     fixed++;
   }
   if (fixed > 0) ctx.records.push(repairRecord('copied-flag-fixed', 'L1-3', `active L1 table @${hex(active.l1OffsetBytes)}`, `COPIED set to match the final refcount on ${fixed} entries`, { count: fixed }));

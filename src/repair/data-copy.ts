@@ -5,6 +5,7 @@
  * same old L2 table gets the same copy in every tree that shares the table.
  */
 import { encodeCompressedDescriptor, type CompressedDescriptor } from '../../spec/format/compressed-descriptor.js';
+import { wordHighHalf, wordLowHalf } from '../../spec/format/word-halves.js';
 import { readOld, stageNew, type RepairContext } from './repair-context.js';
 
 /** A fresh copy of the cluster at `hostOffsetBytes` for entry `entryIndex` of the L2 table at `l2OffsetBytes`; returns its offset. */
@@ -31,5 +32,5 @@ export function copyCompressedStream(ctx: RepairContext, l2OffsetBytes: number, 
     ctx.copies++;
   }
   const entry = encodeCompressedDescriptor(offsetBytes, d.sizeBytes, ctx.image.clusterBits);
-  return { hi: Number(entry >> 32n), lo: Number(entry & 0xffffffffn), offsetBytes };
+  return { hi: wordHighHalf(entry), lo: wordLowHalf(entry), offsetBytes };
 }

@@ -5,11 +5,13 @@
  * them are durable.
  */
 import { readPadded } from '../../spec/format/byte-source.js';
+import { hasCopied } from '../../spec/format/l1-entry.js';
+import { TableView } from '../../spec/format/table-view.js';
 import type { RepairContext } from './repair-context.js';
 import type { TreePlan } from './tree-plan.js';
 import type { WriteStep } from './write-plan.js';
 
-export interface EntryWrites {
+interface EntryWrites {
   /** Entries that drop references or clear flags. */
   clearing: WriteStep[];
   /** Entries that gain COPIED. */
@@ -30,12 +32,14 @@ export function entryWrites(ctx: RepairContext, trees: readonly TreePlan[]): Ent
 }
 
 function diff(out: EntryWrites, before: Uint8Array, after: Uint8Array, baseOffsetBytes: number, entrySizeBytes: number): void {
+  const beforeWords = new TableView(before);
+  const afterWords = new TableView(after);
   for (let p = 0; p < after.length; p += entrySizeBytes) {
     let same = true;
     for (let b = p; b < p + entrySizeBytes && same; b++) same = before[b] === after[b];
     if (same) continue;
-    // COPIED is bit 63: the top bit of the entry's first byte.
-    const gains = (before[p] & 0x80) === 0 && (after[p] & 0x80) !== 0;
+    // An entry's first word holds its COPIED bit (an extended L2 entry's second word is its bitmap).
+    const gains = !hasCopied(beforeWords.hi(p / 8)) && hasCopied(afterWords.hi(p / 8));
     const step = { offsetBytes: baseOffsetBytes + p, data: after.slice(p, p + entrySizeBytes) };
     (gains ? out.setting : out.clearing).push(step);
   }

@@ -1,6 +1,7 @@
 /**
  * The guest range an L1 or L2 entry maps, for the report of a dropped or redirected mapping.
  */
+import { entryIndexesToGuestOffset } from '../../spec/format/guest-offset.js';
 import type { RepairContext } from './repair-context.js';
 import type { GuestRange } from './repair-record.js';
 import type { TreePlan } from './tree-plan.js';
@@ -12,7 +13,7 @@ import type { TreePlan } from './tree-plan.js';
  */
 export function guestRangeOf(ctx: RepairContext, tree: TreePlan, l1Index: number, l2Index: number | null, readsAfter: GuestRange['readsAfter']): GuestRange {
   const g = ctx.geometry;
-  const offsetBytes = l1Index * g.l2CoverageBytes + (l2Index === null ? 0 : l2Index * g.clusterSizeBytes);
+  const offsetBytes = entryIndexesToGuestOffset(g, l1Index, l2Index ?? 0);
   const spanBytes = l2Index === null ? g.l2CoverageBytes : g.clusterSizeBytes;
   const inDisk = Math.min(spanBytes, g.virtualSizeBytes - offsetBytes);
   return { offsetBytes, lengthBytes: inDisk > 0 ? inDisk : spanBytes, owner: tree.owner, readsAfter };

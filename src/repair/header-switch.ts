@@ -8,7 +8,7 @@ import { headerFieldOffsets } from '../../spec/format/header.js';
 import type { RepairContext } from './repair-context.js';
 import type { WriteStep } from './write-plan.js';
 
-export interface HeaderFields {
+interface HeaderFields {
   l1EntryCount: number;
   l1OffsetBytes: number;
   reftableOffsetBytes: number;

@@ -13,6 +13,7 @@
  * cluster (a crash leaves at most leaks beyond what the image already had), and no entry carries
  * COPIED for a cluster whose stored refcount is not 1 unless it did before the repair.
  */
+import { offsetToClusterIndex } from '../../spec/format/geometry.js';
 import { sameBytes } from '../storage/same-bytes.js';
 import { normalizeL1Copied } from './copied-plan.js';
 import { entryWrites } from './entry-writes.js';
@@ -27,7 +28,7 @@ import type { TreePlan } from './tree-plan.js';
 import { writeEpoch, type WriteEpoch } from './write-plan.js';
 
 /** True when nothing in the plan needs a fresh cluster or a new refcount structure. */
-export function inPlacePossible(ctx: RepairContext, trees: readonly TreePlan[]): boolean {
+function inPlacePossible(ctx: RepairContext, trees: readonly TreePlan[]): boolean {
   if (ctx.rebuildReasons.length > 0 || ctx.copies > 0 || ctx.snapshotTableRewrite) return false;
   return trees.every((t) => !t.l1Relocate && [...t.slots.values()].every((s) => !s.mustCopy));
 }
@@ -38,10 +39,9 @@ export function inPlacePossible(ctx: RepairContext, trees: readonly TreePlan[]):
  */
 export function planInPlace(ctx: RepairContext, trees: TreePlan[], mutants: readonly string[] = []): RepairPlan | null {
   if (!inPlacePossible(ctx, trees)) return null;
-  const cs = ctx.clusterSizeBytes;
   const tally = tallyFinalReferences(ctx, trees, ctx.image.snapshotTable);
-  tally.addRange(ctx.image.reftable.offsetBytes, ctx.image.reftable.entryCount * 8, cs);
-  for (const offsetBytes of ctx.refcounts.refblockOffsets) if (offsetBytes !== 0) tally.addCluster(offsetBytes / cs);
+  tally.add(ctx.image.reftable.offsetBytes, ctx.image.reftable.entryCount * 8);
+  for (const offsetBytes of ctx.refcounts.refblockOffsets) if (offsetBytes !== 0) tally.addCluster(offsetToClusterIndex(ctx.geometry, offsetBytes));
   const edits = refcountEdits(ctx, tally, true, mutants.includes(repairMutants.naiveIncrement));
   if (edits === null) return null;
   normalizeL1Copied(ctx, trees[0], (k) => tally.countOf(k));

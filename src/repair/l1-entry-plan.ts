@@ -5,7 +5,9 @@
  * under another entry, is marked for copying. Every change is recorded.
  */
 import { hex } from '../../spec/format/bounded-reader.js';
-import { COPIED_HI_BIT } from '../../spec/format/l1-entry.js';
+import { offsetToClusterIndex } from '../../spec/format/geometry.js';
+import { hasCopied, l1EntryHi, l1EntryL2OffsetBytes, l1EntryLo } from '../../spec/format/l1-entry.js';
+import { limits } from '../../spec/format/limits.js';
 import { entryHex } from '../../spec/invariants/finding.js';
 import { L2Violation } from '../../spec/invariants/l2-violations.js';
 import { l1EntryViolations } from '../../spec/invariants/mapping.js';
@@ -26,14 +28,13 @@ export function planL1Entries(ctx: RepairContext, tree: TreePlan): void {
     if ((hi | lo) === 0) continue;
     const where = `${tree.owner} L1[${i}] @${hex(tree.l1OffsetBytes + i * 8)}`;
     const mask = l1EntryViolations(hi, lo, ctx.image.clusterBits);
-    const offsetHi = hi & 0x00ffffff;
-    const offsetBytes = offsetHi * 4294967296 + ((lo & 0xfffffe00) >>> 0);
+    const offsetBytes = l1EntryL2OffsetBytes(hi, lo);
     if ((mask & L2Violation.l1HeaderAsL2) !== 0) {
       l1.setHalves(i, 0, 0);
       ctx.records.push(repairRecord('reserved-bits-cleared', 'AL-3', where, `entry ${entryHex(hi, lo)} has flags but no L2 table; cleared (the range stays unallocated)`));
       continue;
     }
-    if ((mask & L2Violation.l1Unaligned) !== 0 || offsetHi >= 0x200000) {
+    if ((mask & L2Violation.l1Unaligned) !== 0 || offsetBytes > limits.safeOffsetBytesMax) {
       drop(ctx, tree, i, where, 'L1-2', `L2 table offset ${hex(offsetBytes)} is not a usable cluster-aligned offset (entry ${entryHex(hi, lo)})`, droppedReads(ctx, false));
       continue;
     }
@@ -42,7 +43,7 @@ export function planL1Entries(ctx: RepairContext, tree: TreePlan): void {
       continue;
     }
     if ((mask & L2Violation.l1Reserved) !== 0) {
-      l1.setHalves(i, hi & (COPIED_HI_BIT | 0x00ffffff), lo & 0xfffffe00);
+      l1.setHalves(i, l1EntryHi(offsetBytes, hasCopied(hi)), l1EntryLo(offsetBytes));
       ctx.records.push(repairRecord('reserved-bits-cleared', 'L1-2', where, `reserved bits cleared (entry was ${entryHex(hi, lo)})`));
     }
     tree.slots.set(i, slotFor(ctx, tree, own, i, offsetBytes, where));
@@ -56,7 +57,7 @@ function drop(ctx: RepairContext, tree: TreePlan, i: number, where: string, rule
 
 /** Claims the L2 table at `offsetBytes` for this tree, or marks it for copying when it is not free to claim. */
 function slotFor(ctx: RepairContext, tree: TreePlan, own: Set<number>, i: number, offsetBytes: number, where: string) {
-  const k = offsetBytes / ctx.clusterSizeBytes;
+  const k = offsetToClusterIndex(ctx.geometry, offsetBytes);
   const scan = ctx.claims.scan(k, k);
   if (scan.refcountStructure) noteRefcountAlias(ctx, scan, where, offsetBytes, 'L2 table', guestRangeOf(ctx, tree, i, null, 'same bytes'));
   let mustCopy = false;

@@ -8,8 +8,10 @@
  */
 import { decodeCompressedDescriptor } from '../../spec/format/compressed-descriptor.js';
 import { isFormatError } from '../../spec/format/format-error.js';
-import { COPIED_HI_BIT } from '../../spec/format/l1-entry.js';
-import { ClusterType, clusterTypeOf, l2HostOffsetBytes, L2_RESERVED_HI_MASK, L2_RESERVED_LO_MASK } from '../../spec/format/l2-entry.js';
+import { clusterIndexToOffset, offsetToClusterIndex } from '../../spec/format/geometry.js';
+import { hasCopied, withCopied } from '../../spec/format/l1-entry.js';
+import { ClusterType, clusterTypeOf, l2EntryHi, l2EntryLo, l2HostOffsetBytes } from '../../spec/format/l2-entry.js';
+import { withoutL2ReservedHi, withoutL2ReservedLo, withoutZeroFlag } from '../../spec/format/l2-entry-edits.js';
 import { L2Violation } from '../../spec/invariants/l2-violations.js';
 import { l2EntryViolations } from '../../spec/invariants/mapping.js';
 import { beyondEndOfFile } from '../../spec/invariants/overlap.js';
@@ -66,7 +68,7 @@ export function planL2Entry(ctx: RepairContext, at: EntryAt, e: EntryWords): Ent
   const cs = ctx.clusterSizeBytes;
   const offsetBytes = l2HostOffsetBytes(e.hi, e.lo);
   if (beyondEndOfFile(offsetBytes, cs, ctx.image.fileSizeBytes, cs)) return drop(ctx, at, e, 'AL-4', `cluster at 0x${offsetBytes.toString(16)} lies past the end of the file (it read as zeros)`, true);
-  const k = offsetBytes / cs;
+  const k = offsetToClusterIndex(ctx.geometry, offsetBytes);
   const alias = aliasOf(ctx, at, k, k);
   if (alias === null) {
     ctx.claims.claimData(k, DataClaim.whole);
@@ -74,15 +76,15 @@ export function planL2Entry(ctx: RepairContext, at: EntryAt, e: EntryWords): Ent
     return flags;
   }
   if (type === ClusterType.zeroAlloc) {
-    e.hi = 0;
-    e.lo = 1;
+    e.hi = l2EntryHi(0, false);
+    e.lo = l2EntryLo(0, true);
     ctx.records.push(repairRecord('entry-dropped', 'AL-2', entryWhere(at), `preallocated zero cluster at 0x${offsetBytes.toString(16)} also belongs to ${alias}; the entry keeps reading zeros without it`, { guestRange: range(ctx, at, 'same bytes') }));
     return EntryChange.refs;
   }
   const copyOffset = copyDataCluster(ctx, at.slot.sourceOffsetBytes, at.entryIndex, offsetBytes);
-  e.hi = (e.hi & COPIED_HI_BIT) | Math.floor(copyOffset / 4294967296);
-  e.lo = copyOffset >>> 0;
-  ctx.dataTally.addCluster(copyOffset / cs);
+  e.hi = l2EntryHi(copyOffset, hasCopied(e.hi));
+  e.lo = l2EntryLo(copyOffset, false);
+  ctx.dataTally.addCluster(offsetToClusterIndex(ctx.geometry, copyOffset));
   ctx.records.push(repairRecord('cluster-copied', 'AL-2', entryWhere(at), `data cluster at 0x${offsetBytes.toString(16)} also belongs to ${alias}; copied to 0x${copyOffset.toString(16)} and relinked, so neither owner can change what the other reads`, { guestRange: range(ctx, at, 'same bytes') }));
   return EntryChange.refs;
 }
@@ -90,7 +92,7 @@ export function planL2Entry(ctx: RepairContext, at: EntryAt, e: EntryWords): Ent
 /** Who else owns clusters [first, last]: metadata, or another entry of this tree; null when nobody. */
 function aliasOf(ctx: RepairContext, at: EntryAt, first: number, last: number, compressed = false): string | null {
   const scan = ctx.claims.scan(first, last);
-  if (scan.refcountStructure) noteRefcountAlias(ctx, scan, entryWhere(at), first * ctx.clusterSizeBytes, compressed ? 'compressed data' : 'data cluster', range(ctx, at, 'same bytes'));
+  if (scan.refcountStructure) noteRefcountAlias(ctx, scan, entryWhere(at), clusterIndexToOffset(ctx.geometry, first), compressed ? 'compressed data' : 'data cluster', range(ctx, at, 'same bytes'));
   if (scan.owner !== ClaimKind.none) return claimKindName(scan.owner);
   for (let k = first; k <= last; k++) {
     const claim = ctx.claims.dataClaimOf(k);
@@ -103,7 +105,7 @@ function planCompressed(ctx: RepairContext, at: EntryAt, e: EntryWords, mask: nu
   if ((mask & DROPPING) !== 0) return drop(ctx, at, e, 'CMP-1', 'compressed entry the format forbids here (external data file, subcluster bitmap or offset bits at or above 2^56)', false);
   let change: EntryChange = EntryChange.none;
   if ((mask & L2Violation.compressedCopied) !== 0) {
-    e.hi &= ~COPIED_HI_BIT;
+    e.hi = withCopied(e.hi, false);
     ctx.records.push(repairRecord('copied-flag-fixed', 'CMP-1', entryWhere(at), 'COPIED cleared on a compressed cluster'));
     change = EntryChange.flags;
   }
@@ -111,18 +113,18 @@ function planCompressed(ctx: RepairContext, at: EntryAt, e: EntryWords, mask: nu
   const d = decodeCompressedDescriptor(e.hi, e.lo, ctx.image.clusterBits);
   if (beyondEndOfFile(d.hostOffsetBytes, d.sizeBytes, ctx.image.fileSizeBytes, cs)) return drop(ctx, at, e, 'AL-4', `compressed data at 0x${d.hostOffsetBytes.toString(16)} lies past the end of the file`, false);
   if (!decompresses(ctx, e, at)) return drop(ctx, at, e, 'CMP-4', 'the compressed stream does not decompress to one cluster (it could not be read)', false);
-  const first = Math.floor(d.hostOffsetBytes / cs);
-  const last = Math.floor((d.hostOffsetBytes + d.sizeBytes - 1) / cs);
+  const first = offsetToClusterIndex(ctx.geometry, d.hostOffsetBytes);
+  const last = offsetToClusterIndex(ctx.geometry, d.hostOffsetBytes + d.sizeBytes - 1);
   const alias = aliasOf(ctx, at, first, last, true);
   if (alias === null) {
     for (let k = first; k <= last; k++) if (ctx.claims.dataClaimOf(k) === DataClaim.none) ctx.claims.claimData(k, DataClaim.compressed);
-    ctx.dataTally.addRange(d.hostOffsetBytes, d.sizeBytes, cs);
+    ctx.dataTally.add(d.hostOffsetBytes, d.sizeBytes);
     return change;
   }
   const copy = copyCompressedStream(ctx, at.slot.sourceOffsetBytes, at.entryIndex, d);
   e.hi = copy.hi;
   e.lo = copy.lo;
-  ctx.dataTally.addRange(copy.offsetBytes, d.sizeBytes, cs);
+  ctx.dataTally.add(copy.offsetBytes, d.sizeBytes);
   ctx.records.push(repairRecord('cluster-copied', 'AL-2', entryWhere(at), `compressed data at 0x${d.hostOffsetBytes.toString(16)} overlaps ${alias}; copied to 0x${copy.offsetBytes.toString(16)} and relinked`, { guestRange: range(ctx, at, 'same bytes') }));
   return EntryChange.refs;
 }
@@ -146,16 +148,16 @@ function clearFlags(ctx: RepairContext, at: EntryAt, e: EntryWords, mask: number
     change = EntryChange.flags;
   };
   if ((mask & L2Violation.reserved) !== 0) {
-    e.hi &= ~L2_RESERVED_HI_MASK;
-    e.lo &= ~L2_RESERVED_LO_MASK;
+    e.hi = withoutL2ReservedHi(e.hi);
+    e.lo = withoutL2ReservedLo(e.lo);
     note('L2-3', 'reserved bits cleared');
   }
   if ((mask & L2Violation.zeroFlagExtended) !== 0) {
-    e.lo &= ~1;
+    e.lo = withoutZeroFlag(e.lo);
     note('L2-3', 'unused bit 0 of an extended L2 entry cleared');
   }
   if ((mask & L2Violation.copiedWithoutCluster) !== 0) {
-    e.hi &= ~COPIED_HI_BIT;
+    e.hi = withCopied(e.hi, false);
     note('L2-4', 'COPIED cleared on an entry that maps no cluster');
   }
   if ((mask & L2Violation.allocWithoutCluster) !== 0) {
@@ -186,8 +188,8 @@ function drop(ctx: RepairContext, at: EntryAt, e: EntryWords, rule: string, why:
     e.lo = 0;
     e.blo = 0;
   } else {
-    e.hi = 0;
-    e.lo = zeroFlag ? 1 : 0;
+    e.hi = l2EntryHi(0, false);
+    e.lo = l2EntryLo(0, zeroFlag);
   }
   const readsAfter = droppedReads(ctx, zeroFlag);
   const same = readZerosBefore && readsAfter === 'zeros';

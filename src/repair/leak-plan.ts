@@ -5,6 +5,7 @@
  * flags that the lowering makes wrong or right, it hands over to the full planner, which then
  * edits in place, as qemu-img does when that is safe.
  */
+import { clusterIndexToOffset, type Geometry } from '../../spec/format/geometry.js';
 import { finding, type Finding } from '../../spec/invariants/finding.js';
 import type { BlockDevice } from '../storage/block-device.js';
 import { toByteSource } from '../storage/to-byte-source.js';
@@ -15,7 +16,6 @@ import { featureBitsWrite } from './header-switch.js';
 import { withoutDirtyAndCorrupt } from './repaired-features.js';
 import { openForRepair } from './open-for-repair.js';
 import { refcountEdits } from './refcount-edits.js';
-import { RefTally } from './ref-tally.js';
 import type { Judgement } from './repair-judge.js';
 import type { RepairPlan } from './repair-plan.js';
 import { writeEpoch } from './write-plan.js';
@@ -26,7 +26,7 @@ const COPIED_RULES = new Set(['L1-3', 'L2-2']);
 export function planLeakRepair(device: BlockDevice, before: Judgement): PlannedRepair {
   const c = computeReferences(toByteSource(device), new FindingSink());
   if (c === null || !c.complete) return { ok: false, findings: before.findings.filter((f) => f.kind === 'check-error') };
-  const refused = zeroRefcountReferenced((k) => c.expected.countOf(k), c.onDisk.saturated, c.image.fileClusterCount, c.image.clusterSizeBytes);
+  const refused = zeroRefcountReferenced((k) => c.expected.countOf(k), c.onDisk.saturated, c.image.fileClusterCount, c.image.meta.geometry);
   if (refused !== null) return { ok: false, findings: [refused] };
   if (before['check-errors'] === 0 && before.corruptions === copiedCorruptions(before)) {
     const full = planFullRepair(device);
@@ -35,12 +35,9 @@ export function planLeakRepair(device: BlockDevice, before: Judgement): PlannedR
   const opened = openForRepair(device);
   if (!opened.ok) return opened;
   const ctx = opened.ctx;
-  const tally = new RefTally(c.image.fileClusterCount);
-  for (let k = 0; k < c.image.fileClusterCount; k++) {
-    const n = c.expected.countOf(k);
-    if (n > 0) tally.addCluster(k, n);
-  }
-  const edits = refcountEdits(ctx, tally, false);
+  // The walk's counts over the file's own clusters: a leak repair never looks past the end.
+  const counts = { clusterCount: c.image.fileClusterCount, countOf: (k: number) => c.expected.countOf(k) };
+  const edits = refcountEdits(ctx, counts, false);
   const lower = writeEpoch('lower refcounts', 'refcounts only fall to their reference counts: no crash state has fewer');
   const bits = writeEpoch('clear dirty and corrupt', 'the lowered refcounts are durable (LAZY-4)');
   if (edits !== null) {
@@ -59,10 +56,10 @@ export function planLeakRepair(device: BlockDevice, before: Judgement): PlannedR
 }
 
 /** The check error for a referenced cluster whose stored refcount is 0, or null when there is none. */
-function zeroRefcountReferenced(countOf: (k: number) => number, stored: Uint8Array, clusterCount: number, clusterSizeBytes: number): Finding | null {
+function zeroRefcountReferenced(countOf: (k: number) => number, stored: Uint8Array, clusterCount: number, g: Geometry): Finding | null {
   for (let k = 0; k < clusterCount; k++) {
     if (stored[k] !== 0 || countOf(k) === 0) continue;
-    return finding('RC-6', 'check-error', `cluster ${k} @0x${(k * clusterSizeBytes).toString(16)}`, 'a referenced cluster has refcount 0: need a refcount rebuild: use -r all (a leak repair cannot raise refcounts without risking an allocation on top of live data)');
+    return finding('RC-6', 'check-error', `cluster ${k} @0x${clusterIndexToOffset(g, k).toString(16)}`, 'a referenced cluster has refcount 0: need a refcount rebuild: use -r all (a leak repair cannot raise refcounts without risking an allocation on top of live data)');
   }
   return null;
 }

@@ -6,6 +6,7 @@
  * content is copied to fresh clusters when the repair writes its new structures.
  */
 import { hex } from '../../spec/format/bounded-reader.js';
+import { offsetToClusterIndex } from '../../spec/format/geometry.js';
 import { beyondEndOfFile } from '../../spec/invariants/overlap.js';
 import { bitmapExtentsOf } from './bitmap-extents.js';
 import { ClaimKind, claimKindName } from './cluster-claims.js';
@@ -42,15 +43,14 @@ export function claimMetadata(ctx: RepairContext, trees: TreePlan[]): void {
 }
 
 function claimRange(ctx: RepairContext, offsetBytes: number, sizeBytes: number, kind: ClaimKind): void {
-  const cs = ctx.clusterSizeBytes;
-  ctx.claims.claimMeta(Math.floor(offsetBytes / cs), Math.floor((offsetBytes + sizeBytes - 1) / cs), kind);
+  ctx.claims.claimMeta(offsetToClusterIndex(ctx.geometry, offsetBytes), offsetToClusterIndex(ctx.geometry, offsetBytes + sizeBytes - 1), kind);
 }
 
 /** Why a table at [offsetBytes, +sizeBytes) cannot keep its place, or null; notes a rebuild when it hits the refcount structures. */
 function conflict(ctx: RepairContext, offsetBytes: number, sizeBytes: number): { rule: string; text: string } | null {
   const cs = ctx.clusterSizeBytes;
   if (beyondEndOfFile(offsetBytes, sizeBytes, ctx.image.fileSizeBytes, cs)) return { rule: 'AL-4', text: `runs a cluster or more past the end of the file (${ctx.image.fileSizeBytes} bytes)` };
-  const scan = ctx.claims.scan(Math.floor(offsetBytes / cs), Math.floor((offsetBytes + sizeBytes - 1) / cs));
+  const scan = ctx.claims.scan(offsetToClusterIndex(ctx.geometry, offsetBytes), offsetToClusterIndex(ctx.geometry, offsetBytes + sizeBytes - 1));
   noteRefcountAlias(ctx, scan, `table @${hex(offsetBytes)}`, offsetBytes, 'a table');
   if (scan.owner === ClaimKind.none) return null;
   return { rule: scan.owner === ClaimKind.header ? 'AL-3' : 'AL-2', text: `overlaps ${claimKindName(scan.owner)}` };

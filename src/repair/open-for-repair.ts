@@ -16,6 +16,7 @@ import { toByteSource } from '../storage/to-byte-source.js';
 import { bitmapStage } from '../../spec/walk/bitmap-stage.js';
 import { checkImageOf } from '../../spec/walk/check-image-context.js';
 import { checkLimits } from '../../spec/walk/check-limits.js';
+import { ExpectedRefcounts } from '../../spec/walk/expected-refcounts.js';
 import { FindingSink } from '../../spec/walk/finding-sink.js';
 import { OnDiskRefcounts } from '../../spec/walk/on-disk-refcounts.js';
 import { openStage } from '../../spec/walk/open-stage.js';
@@ -24,13 +25,12 @@ import { snapshotContextOf } from '../../spec/walk/snapshot-stage.js';
 import { clustersReferencedBeyondEnd } from './beyond-end-collector.js';
 import { ClusterAllocator } from './cluster-allocator.js';
 import { ClusterClaims } from './cluster-claims.js';
-import { RefTally } from './ref-tally.js';
 import { surveyRefcountStructure } from './refcount-structure.js';
 import type { RepairContext } from './repair-context.js';
 import { onlySnapshotFieldErrors, withoutSnapshotFields } from './snapshot-fields-fallback.js';
 import { salvageSnapshots } from './snapshot-salvage.js';
 
-export type OpenForRepair = { ok: true; ctx: RepairContext } | { ok: false; findings: Finding[] };
+type OpenForRepair = { ok: true; ctx: RepairContext } | { ok: false; findings: Finding[] };
 
 /** Reads the image on `device` and builds the repair context. Throws only what the device throws. */
 export function openForRepair(device: BlockDevice): OpenForRepair {
@@ -52,7 +52,7 @@ export function openForRepair(device: BlockDevice): OpenForRepair {
   if (!bitmapStage(image, sink)) return { ok: false, findings: sink.findings.filter((f) => f.kind === 'check-error') };
   const h = meta.header;
   const real = fallback ? decodeHeader(raw.read(0, meta.header.headerLengthBytes)) : h;
-  const snapshots = salvageSnapshots(raw, real.snapshotsOffset, real.snapshotCount, snapshotContextOf(image), meta.geometry.virtualSizeBytes);
+  const snapshots = salvageSnapshots(raw, real.snapshotsOffset, real.snapshotCount, snapshotContextOf(image), meta.geometry);
   image.snapshots = snapshots.kept.map((s) => decodeSnapshotTable(bytesSource(s.raw), 0, 1)[0]);
   image.snapshotTable = fallback ? { offsetBytes: 0, sizeBytes: 0 } : { offsetBytes: image.snapshotTable.offsetBytes, sizeBytes: snapshots.oldTableBytes };
   const reftable = new TableView(readReftable(image));
@@ -73,7 +73,7 @@ export function openForRepair(device: BlockDevice): OpenForRepair {
     refcounts,
     claims,
     allocator: new ClusterAllocator(image.fileClusterCount, () => clustersReferencedBeyondEnd(image, reftable)),
-    dataTally: new RefTally(image.fileClusterCount),
+    dataTally: ExpectedRefcounts.growing(image.clusterBits, image.fileClusterCount),
     records: [...snapshots.records],
     staged: [],
     rebuildReasons: [...refcounts.unusableReasons],

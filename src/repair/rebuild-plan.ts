@@ -15,11 +15,12 @@
  */
 import { hex } from '../../spec/format/bounded-reader.js';
 import { headerFieldOffsets } from '../../spec/format/header.js';
+import { hasCopied, l1EntryHi, l1EntryLo } from '../../spec/format/l1-entry.js';
+import { ExpectedRefcounts } from '../../spec/walk/expected-refcounts.js';
 import { normalizeL1Copied } from './copied-plan.js';
 import { addL2Tables, tallyFinalReferences } from './final-references.js';
 import { currentHeaderFields, headerSwitchWrite } from './header-switch.js';
 import { repairedAutoclear, withoutDirtyAndCorrupt } from './repaired-features.js';
-import { RefTally } from './ref-tally.js';
 import { buildRefcountStructures } from './refcount-rebuild.js';
 import { stageNew, type RepairContext } from './repair-context.js';
 import type { RepairPlan } from './repair-plan.js';
@@ -30,10 +31,9 @@ import { writeEpoch } from './write-plan.js';
 
 /** Plans the rebuild of everything `trees` change. */
 export function planRebuild(ctx: RepairContext, trees: TreePlan[]): RepairPlan {
-  const cs = ctx.clusterSizeBytes;
   placeL2Tables(ctx, trees);
-  const l2Refs = new RefTally(0);
-  for (const tree of trees) addL2Tables(l2Refs, tree, cs);
+  const l2Refs = ExpectedRefcounts.growing(ctx.image.clusterBits, 0);
+  for (const tree of trees) addL2Tables(l2Refs, tree, ctx.image.clusterBits);
   normalizeL1Copied(ctx, trees[0], (k) => l2Refs.countOf(k));
   placeL1Tables(ctx, trees);
   const snapshotTable = placeSnapshotTable(ctx, trees);
@@ -75,8 +75,7 @@ function placeL2Tables(ctx: RepairContext, trees: TreePlan[]): void {
       let offsetBytes = placed.get(key);
       if (offsetBytes === undefined) placed.set(key, (offsetBytes = stageNew(ctx, content)));
       slot.finalOffsetBytes = offsetBytes;
-      const hi = tree.l1.hi(slot.l1Index);
-      tree.l1.setHalves(slot.l1Index, (hi & 0xff000000) | Math.floor(offsetBytes / 4294967296), offsetBytes >>> 0);
+      tree.l1.setHalves(slot.l1Index, l1EntryHi(offsetBytes, hasCopied(tree.l1.hi(slot.l1Index))), l1EntryLo(offsetBytes));
     }
   }
 }

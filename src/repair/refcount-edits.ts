@@ -6,13 +6,14 @@
  * count above the width): then the structures must be rebuilt.
  */
 import { hex } from '../../spec/format/bounded-reader.js';
+import { clusterIndexToOffset, clusterIndexToRefblockIndex, clusterIndexToReftableIndex } from '../../spec/format/geometry.js';
 import { setRefcount } from '../../spec/format/refcount-block.js';
+import type { ExpectedRefcounts } from '../../spec/walk/expected-refcounts.js';
 import { UNREADABLE } from '../../spec/walk/on-disk-refcounts.js';
 import type { RepairContext } from './repair-context.js';
 import { repairRecord, type RepairRecord } from './repair-record.js';
-import type { RefTally } from './ref-tally.js';
 
-export interface RefcountEdits {
+interface RefcountEdits {
   /** Refcount block offset -> content with the raises only. */
   raised: Map<number, Uint8Array>;
   /** Refcount block offset -> final content. */
@@ -23,17 +24,17 @@ export interface RefcountEdits {
 }
 
 /**
- * The edits that make the stored refcounts equal `tally`, or null when they cannot be made in place.
+ * The edits that make the stored refcounts equal `tally` (over its `clusterCount` clusters, at
+ * least the file's), or null when they cannot be made in place.
  * `naiveIncrement` is the MUT-16 mutant switch (tests only; see repair-mutants.ts).
  */
-export function refcountEdits(ctx: RepairContext, tally: RefTally, allowRaise = true, naiveIncrement = false): RefcountEdits | null {
+export function refcountEdits(ctx: RepairContext, tally: Pick<ExpectedRefcounts, 'countOf' | 'clusterCount'>, allowRaise = true, naiveIncrement = false): RefcountEdits | null {
   const out: RefcountEdits = { raised: new Map(), lowered: new Map(), raisedCount: 0, loweredCount: 0, records: [] };
-  const perBlock = ctx.geometry.refblockEntryCount;
-  const end = Math.max(ctx.image.fileClusterCount, tally.clusterEnd);
+  const end = Math.max(ctx.image.fileClusterCount, tally.clusterCount);
   const runs = new RunRecorder(ctx, out.records);
   for (let c = 0; c < end; c++) {
     const want = tally.countOf(c);
-    const blockOffset = ctx.refcounts.refblockOffsets[Math.floor(c / perBlock)] ?? 0;
+    const blockOffset = ctx.refcounts.refblockOffsets[clusterIndexToReftableIndex(ctx.geometry, c)] ?? 0;
     if (blockOffset === 0) {
       // A referenced cluster without a block reads refcount 0: raising it needs a new block, and the
       // old structures have no place for one that is sure to be free of live data (QEMU f307b255):
@@ -45,7 +46,7 @@ export function refcountEdits(ctx: RepairContext, tally: RefTally, allowRaise = 
     const stored = storedRefcount(ctx, c);
     if (stored === UNREADABLE) return null;
     if (stored === want || (want > stored && !allowRaise)) continue;
-    const index = c % perBlock;
+    const index = clusterIndexToRefblockIndex(ctx.geometry, c);
     const final = blockOf(ctx, out.lowered, blockOffset);
     setRefcount(final, index, ctx.geometry.refcountOrder, want);
     if (want > stored) {
@@ -97,7 +98,8 @@ class RunRecorder {
   flush(): void {
     if (this.first < 0) return;
     const n = this.last - this.first + 1;
-    const where = n === 1 ? `cluster ${this.first} @${hex(this.first * this.ctx.clusterSizeBytes)}` : `clusters ${this.first}..${this.last} @${hex(this.first * this.ctx.clusterSizeBytes)}`;
+    const at = hex(clusterIndexToOffset(this.ctx.geometry, this.first));
+    const where = n === 1 ? `cluster ${this.first} @${at}` : `clusters ${this.first}..${this.last} @${at}`;
     const what = this.up ? 'refcount raised to the number of references (it was too low)' : 'refcount lowered to the number of references (leaked)';
     this.out.push(repairRecord(this.up ? 'refcount-raised' : 'refcount-lowered', 'RC-6', where, `${what}; first: ${this.sample}`, { count: n }));
     this.first = -1;

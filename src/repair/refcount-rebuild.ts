@@ -4,11 +4,15 @@
  * themselves, and filled from the final reference counts. Stages their content; the header switch
  * makes them live.
  */
+import { clusterCountToSize, clusterIndexToOffset, sizeToClusterCount } from '../../spec/format/geometry.js';
 import { setRefcount } from '../../spec/format/refcount-block.js';
+import { clusterCountToRefblockCount, refcountIndexToClusterIndex } from '../../spec/format/refcount-geometry.js';
+import { encodeRefcountTableEntry } from '../../spec/format/refcount-table-entry.js';
+import { TableView } from '../../spec/format/table-view.js';
+import type { ExpectedRefcounts } from '../../spec/walk/expected-refcounts.js';
 import type { RepairContext } from './repair-context.js';
-import type { RefTally } from './ref-tally.js';
 
-export interface NewRefcountStructures {
+interface NewRefcountStructures {
   reftableOffsetBytes: number;
   reftableClusters: number;
   refblockCount: number;
@@ -17,16 +21,15 @@ export interface NewRefcountStructures {
 }
 
 /** Places, fills and stages new refcount structures for `tally` (which gains their own references). */
-export function buildRefcountStructures(ctx: RepairContext, tally: RefTally): NewRefcountStructures {
-  const cs = ctx.clusterSizeBytes;
-  const perBlock = ctx.geometry.refblockEntryCount;
+export function buildRefcountStructures(ctx: RepairContext, tally: ExpectedRefcounts): NewRefcountStructures {
+  const g = ctx.geometry;
   const refblocks: number[] = [];
   let reftableStart = -1;
   let reftableClusters = 0;
   for (;;) {
-    const end = Math.max(tally.clusterEnd, ctx.allocator.endIndex, ctx.image.fileClusterCount);
-    const blocksNeeded = Math.ceil(end / perBlock);
-    const tableClustersNeeded = Math.max(1, Math.ceil((blocksNeeded * 8) / cs));
+    const end = Math.max(tally.clusterCount, ctx.allocator.endIndex, ctx.image.fileClusterCount);
+    const blocksNeeded = clusterCountToRefblockCount(g, end);
+    const tableClustersNeeded = Math.max(1, sizeToClusterCount(g, blocksNeeded * 8));
     if (refblocks.length >= blocksNeeded && reftableClusters >= tableClustersNeeded) break;
     while (refblocks.length < blocksNeeded) refblocks.push(ctx.allocator.allocRun(1));
     if (reftableClusters < tableClustersNeeded) {
@@ -37,20 +40,20 @@ export function buildRefcountStructures(ctx: RepairContext, tally: RefTally): Ne
   }
   for (const k of refblocks) tally.addCluster(k);
   for (let k = reftableStart; k < reftableStart + reftableClusters; k++) tally.addCluster(k);
-  const reftable = new Uint8Array(reftableClusters * cs);
-  const reftableView = new DataView(reftable.buffer);
+  const reftable = new TableView(new Uint8Array(clusterCountToSize(g, reftableClusters)));
   let overflowing = 0;
   refblocks.forEach((k, b) => {
-    const block = new Uint8Array(cs);
-    for (let i = 0; i < perBlock; i++) {
-      const n = tally.countOf(b * perBlock + i);
+    const block = new Uint8Array(g.clusterSizeBytes);
+    for (let i = 0; i < g.refblockEntryCount; i++) {
+      const n = tally.countOf(refcountIndexToClusterIndex(g, b, i));
       if (n === 0) continue;
-      if (n > ctx.geometry.refcountMax) overflowing++;
-      setRefcount(block, i, ctx.geometry.refcountOrder, Math.min(n, ctx.geometry.refcountMax));
+      if (n > g.refcountMax) overflowing++;
+      setRefcount(block, i, g.refcountOrder, Math.min(n, g.refcountMax));
     }
-    ctx.staged.push({ offsetBytes: k * cs, data: block });
-    reftableView.setBigUint64(b * 8, BigInt(k * cs));
+    ctx.staged.push({ offsetBytes: clusterIndexToOffset(g, k), data: block });
+    reftable.setWord(b, encodeRefcountTableEntry(clusterIndexToOffset(g, k)));
   });
-  ctx.staged.push({ offsetBytes: reftableStart * cs, data: reftable });
-  return { reftableOffsetBytes: reftableStart * cs, reftableClusters, refblockCount: refblocks.length, overflowing };
+  const reftableOffsetBytes = clusterIndexToOffset(g, reftableStart);
+  ctx.staged.push({ offsetBytes: reftableOffsetBytes, data: reftable.bytes });
+  return { reftableOffsetBytes, reftableClusters, refblockCount: refblocks.length, overflowing };
 }

@@ -4,6 +4,9 @@
  * Claims their clusters under their own kinds (see ClusterClaims).
  */
 import { hex } from '../../spec/format/bounded-reader.js';
+import { isClusterAligned, offsetToClusterIndex } from '../../spec/format/geometry.js';
+import { limits } from '../../spec/format/limits.js';
+import { decodeRefcountTableEntry } from '../../spec/format/refcount-table-entry.js';
 import type { TableView } from '../../spec/format/table-view.js';
 import type { CheckImage } from '../../spec/walk/check-image-context.js';
 import { ClaimKind, type ClusterClaims } from './cluster-claims.js';
@@ -17,14 +20,15 @@ export interface RefcountStructure {
 
 /** Surveys the refcount table `reftable` (as read, see readReftable) and claims its clusters. */
 export function surveyRefcountStructure(image: CheckImage, reftable: TableView, claims: ClusterClaims): RefcountStructure {
-  const cs = image.clusterSizeBytes;
+  const g = image.meta.geometry;
+  const cs = g.clusterSizeBytes;
   const out: RefcountStructure = { refblockOffsets: [], unusableReasons: [] };
   const tableBytes = image.reftable.entryCount * 8;
   const tableStart = image.reftable.offsetBytes;
   if (tableBytes === 0) out.unusableReasons.push('the header gives the refcount table 0 clusters (HDR-9)');
   else if (tableStart + tableBytes - image.fileSizeBytes >= cs) out.unusableReasons.push(`the refcount table at ${hex(tableStart)} runs past the end of the file (AL-4)`);
   else if (tableStart < cs) out.unusableReasons.push('the refcount table overlaps the header cluster (AL-3)');
-  if (tableBytes > 0) claims.claimMeta(Math.floor(tableStart / cs), Math.floor((tableStart + tableBytes - 1) / cs), ClaimKind.refcountTable);
+  if (tableBytes > 0) claims.claimMeta(offsetToClusterIndex(g, tableStart), offsetToClusterIndex(g, tableStart + tableBytes - 1), ClaimKind.refcountTable);
   const seen = new Set<number>();
   for (let i = 0; i < reftable.wordCount; i++) {
     const hi = reftable.hi(i);
@@ -36,8 +40,8 @@ export function surveyRefcountStructure(image: CheckImage, reftable: TableView, 
       out.unusableReasons.push(`reftable[${i}]: ${why}`);
       continue;
     }
-    const offsetBytes = hi * 4294967296 + ((lo & 0xfffffe00) >>> 0);
-    const k = offsetBytes / cs;
+    const offsetBytes = decodeRefcountTableEntry(hi, lo).refblockOffsetBytes;
+    const k = offsetToClusterIndex(g, offsetBytes);
     seen.add(k);
     out.refblockOffsets[i] = offsetBytes;
     claims.claimMeta(k, k, ClaimKind.refcountBlock);
@@ -47,14 +51,16 @@ export function surveyRefcountStructure(image: CheckImage, reftable: TableView, 
 
 /** What makes a reftable entry unusable (RC-1, AL-1, AL-3, AL-4, AL-2), or null. */
 function refblockProblem(image: CheckImage, hi: number, lo: number, tableStart: number, tableBytes: number, seen: Set<number>): string | null {
-  const cs = image.clusterSizeBytes;
-  if ((lo & 0x1ff) !== 0) return 'reserved bits set (RC-1)';
-  if (hi >= 0x200000) return 'refcount block offset beyond any file (RC-1)';
-  const offsetBytes = hi * 4294967296 + ((lo & 0xfffffe00) >>> 0);
-  if (offsetBytes % cs !== 0) return `refcount block offset ${hex(offsetBytes)} is not cluster-aligned (RC-1)`;
+  const g = image.meta.geometry;
+  const cs = g.clusterSizeBytes;
+  const entry = decodeRefcountTableEntry(hi, lo);
+  if (entry.reservedBitsSet) return 'reserved bits set (RC-1)';
+  const offsetBytes = entry.refblockOffsetBytes;
+  if (offsetBytes > limits.safeOffsetBytesMax) return 'refcount block offset beyond any file (RC-1)';
+  if (!isClusterAligned(g, offsetBytes)) return `refcount block offset ${hex(offsetBytes)} is not cluster-aligned (RC-1)`;
   if (offsetBytes >= image.fileSizeBytes) return `refcount block at ${hex(offsetBytes)} lies past the end of the file (AL-4)`;
   if (offsetBytes < cs) return 'refcount block in the header cluster (AL-3)';
   if (offsetBytes + cs > tableStart && offsetBytes < tableStart + tableBytes) return 'refcount block inside the refcount table (AL-2)';
-  if (seen.has(offsetBytes / cs)) return `refcount block at ${hex(offsetBytes)} is named twice (AL-2)`;
+  if (seen.has(offsetToClusterIndex(g, offsetBytes))) return `refcount block at ${hex(offsetBytes)} is named twice (AL-2)`;
   return null;
 }

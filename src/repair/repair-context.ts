@@ -5,14 +5,14 @@
  * to write, and the records of every change.
  */
 import type { ByteSource } from '../../spec/format/byte-source.js';
-import type { Geometry } from '../../spec/format/geometry.js';
+import { clusterCountToSize, clusterIndexToOffset, sizeToClusterCount, type Geometry } from '../../spec/format/geometry.js';
 import type { TableView } from '../../spec/format/table-view.js';
 import type { BlockDevice } from '../storage/block-device.js';
 import type { CheckImage } from '../../spec/walk/check-image-context.js';
+import type { ExpectedRefcounts } from '../../spec/walk/expected-refcounts.js';
 import type { OnDiskRefcounts } from '../../spec/walk/on-disk-refcounts.js';
 import type { ClusterAllocator } from './cluster-allocator.js';
 import type { ClusterClaims } from './cluster-claims.js';
-import type { RefTally } from './ref-tally.js';
 import type { RefcountStructure } from './refcount-structure.js';
 import type { RepairRecord } from './repair-record.js';
 import type { SnapshotSalvage } from './snapshot-salvage.js';
@@ -33,8 +33,8 @@ export interface RepairContext {
   readonly refcounts: RefcountStructure;
   readonly claims: ClusterClaims;
   readonly allocator: ClusterAllocator;
-  /** References of data and compressed clusters in the repaired image, per L1 tree walk. */
-  readonly dataTally: RefTally;
+  /** References of data and compressed clusters in the repaired image, per L1 tree walk (growing, uncapped). */
+  readonly dataTally: ExpectedRefcounts;
   readonly records: RepairRecord[];
   /** Content of fresh clusters (copies, new tables), written before the switch. */
   readonly staged: WriteStep[];
@@ -54,9 +54,9 @@ export function readOld(ctx: RepairContext, offsetBytes: number, lengthBytes: nu
 }
 
 /** Allocates `count` fresh clusters for `data` (padded with zeros to whole clusters) and stages it. */
-export function stageNew(ctx: RepairContext, data: Uint8Array, count = Math.max(1, Math.ceil(data.length / ctx.clusterSizeBytes))): number {
-  const offsetBytes = ctx.allocator.allocRun(count) * ctx.clusterSizeBytes;
-  const padded = new Uint8Array(count * ctx.clusterSizeBytes);
+export function stageNew(ctx: RepairContext, data: Uint8Array, count = Math.max(1, sizeToClusterCount(ctx.geometry, data.length))): number {
+  const offsetBytes = clusterIndexToOffset(ctx.geometry, ctx.allocator.allocRun(count));
+  const padded = new Uint8Array(clusterCountToSize(ctx.geometry, count));
   padded.set(data.subarray(0, padded.length));
   ctx.staged.push({ offsetBytes, data: padded });
   return offsetBytes;

@@ -4,7 +4,7 @@
  */
 export type RepairMode = 'leaks' | 'all';
 
-export const REPAIR_MODES: readonly RepairMode[] = ['leaks', 'all'];
+const REPAIR_MODES: readonly RepairMode[] = ['leaks', 'all'];
 
 /** True for "leaks" and "all". */
 export function isRepairMode(value: string): value is RepairMode {

@@ -15,7 +15,6 @@ export const repairMutants = {
    */
   naiveIncrement: 'repair-naive-increment',
 } as const;
-export type RepairMutant = (typeof repairMutants)[keyof typeof repairMutants];
 
 /** The plan as the mutants in `mutants` would write it (the plan itself when none applies). */
 export function mutatedPlan(plan: WritePlan, mutants: readonly string[]): WritePlan {

@@ -4,7 +4,7 @@
  */
 
 /** What kind of change a record describes. */
-export type RepairAction =
+type RepairAction =
   | 'refcount-lowered'
   | 'refcount-raised'
   | 'refcounts-rebuilt'

@@ -8,6 +8,7 @@
  */
 import { bytesSource, type ByteSource } from '../../spec/format/byte-source.js';
 import { BoundedReader, hex } from '../../spec/format/bounded-reader.js';
+import { isClusterAligned, type Geometry } from '../../spec/format/geometry.js';
 import { limits } from '../../spec/format/limits.js';
 import { decodeSnapshotTable } from '../../spec/format/snapshot-table.js';
 import { snapshotVmStateFindings, type SnapshotContext } from '../../spec/invariants/snapshots.js';
@@ -17,7 +18,7 @@ const FIXED_BYTES = 40;
 /** vm_state_size_large, disk_size, icount: the extra data fields QEMU knows (SN-3). */
 const KNOWN_EXTRA_BYTES = 24;
 
-export interface SalvagedSnapshot {
+interface SalvagedSnapshot {
   /** Index in the original table. */
   originalIndex: number;
   /** The entry as it will be written, padding included; the L1 offset is patched on relocation. */
@@ -38,14 +39,14 @@ export interface SnapshotSalvage {
 }
 
 /**
- * Reads `count` entries at `offsetBytes` (both from the header) and salvages them.
- * @param virtualSizeBytes the disk size written into a fixed entry's disk_size field
+ * Reads `count` entries at `tableOffset` (both from the header) and salvages them.
+ * @param g the image's geometry; its virtual size is written into a fixed entry's disk_size field
  */
-export function salvageSnapshots(source: ByteSource, tableOffset: bigint, count: number, ctx: SnapshotContext, virtualSizeBytes: number): SnapshotSalvage {
+export function salvageSnapshots(source: ByteSource, tableOffset: bigint, count: number, ctx: SnapshotContext, g: Geometry): SnapshotSalvage {
   const out: SnapshotSalvage = { kept: [], records: [], changed: false, oldTableBytes: 0 };
   if (count === 0) return out;
-  if (tableOffset % BigInt(ctx.clusterSizeBytes) !== 0n || tableOffset > BigInt(source.sizeBytes)) {
-    const why = tableOffset % BigInt(ctx.clusterSizeBytes) !== 0n ? 'the table offset is not cluster-aligned (HDR-7), so the table cannot be found' : 'the table lies past the end of the file';
+  if (!isClusterAligned(g, tableOffset) || tableOffset > BigInt(source.sizeBytes)) {
+    const why = !isClusterAligned(g, tableOffset) ? 'the table offset is not cluster-aligned (HDR-7), so the table cannot be found' : 'the table lies past the end of the file';
     dropRest(out, 0, count, Number(tableOffset), why);
     return out;
   }
@@ -64,7 +65,7 @@ export function salvageSnapshots(source: ByteSource, tableOffset: bigint, count:
     }
     out.oldTableBytes = pos + decoded.storedSizeBytes - offsetBytes;
     pos += decoded.storedSizeBytes;
-    salvageOne(out, decoded, ctx, virtualSizeBytes, source.sizeBytes);
+    salvageOne(out, decoded, ctx, g, source.sizeBytes);
   }
   return out;
 }
@@ -121,13 +122,13 @@ function decodeRaw(source: ByteSource, pos: number, index: number): RawEntry {
   };
 }
 
-function salvageOne(out: SnapshotSalvage, e: RawEntry, ctx: SnapshotContext, virtualSizeBytes: number, fileSizeBytes: number): void {
+function salvageOne(out: SnapshotSalvage, e: RawEntry, ctx: SnapshotContext, g: Geometry, fileSizeBytes: number): void {
   const view = new DataView(e.fixed.buffer, e.fixed.byteOffset, e.fixed.byteLength);
   const l1Offset = view.getBigUint64(0);
   const l1EntryCount = view.getUint32(8);
   const label = `snapshot[${e.index}] (id ${JSON.stringify(e.id)}, name ${JSON.stringify(e.name)})`;
   // SN-4: the L1 table is cluster-aligned and within QEMU's 32 MiB, else none of it can be trusted.
-  if (l1Offset % BigInt(ctx.clusterSizeBytes) !== 0n || l1EntryCount > limits.l1SizeBytesMax / 8) {
+  if (!isClusterAligned(g, l1Offset) || l1EntryCount > limits.l1SizeBytesMax / 8) {
     out.changed = true;
     out.records.push(repairRecord('snapshot-dropped', 'SN-4', label, `snapshot dropped: its L1 table (${hex(l1Offset)}, ${l1EntryCount} entries) is unaligned or too large, so none of its mappings can be trusted`));
     return;
@@ -145,9 +146,9 @@ function salvageOne(out: SnapshotSalvage, e: RawEntry, ctx: SnapshotContext, vir
     out.records.push(repairRecord('snapshot-fixed', 'QIMPL-SN-EXTRA', label, `extra data of ${view.getUint32(36)} bytes cut to its ${extra.length} known bytes`));
   }
   if (ctx.version >= 3 && extra.length < 16) {
-    extra = fixedExtraData(extra, view.getUint32(32), virtualSizeBytes);
+    extra = fixedExtraData(extra, view.getUint32(32), g.virtualSizeBytes);
     out.changed = true;
-    out.records.push(repairRecord('snapshot-fixed', 'SN-3', label, `v3 entry had ${e.extra.length} bytes of extra data; now 16 (vm_state_size_large, disk_size ${virtualSizeBytes})`));
+    out.records.push(repairRecord('snapshot-fixed', 'SN-3', label, `v3 entry had ${e.extra.length} bytes of extra data; now 16 (vm_state_size_large, disk_size ${g.virtualSizeBytes})`));
   }
   const raw = encodeRaw(e, extra);
   if (dropUnreachableVmState(raw, e.index, ctx)) {

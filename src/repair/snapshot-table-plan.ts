@@ -3,6 +3,7 @@
  * entries (raw bytes, with the L1 offsets of moved L1 tables patched) in fresh clusters, or no
  * table at all when no snapshot is kept.
  */
+import { joinSnapshotEntries, withSnapshotL1TableOffset } from '../../spec/format/snapshot-table.js';
 import type { Extent } from '../../spec/walk/check-image-context.js';
 import { stageNew, type RepairContext } from './repair-context.js';
 import type { TreePlan } from './tree-plan.js';
@@ -12,18 +13,11 @@ export function placeSnapshotTable(ctx: RepairContext, trees: readonly TreePlan[
   const kept = ctx.snapshots.kept;
   if (!ctx.snapshotTableRewrite) return { extent: ctx.image.snapshotTable, count: ctx.image.header.snapshotCount };
   if (kept.length === 0) return { extent: { offsetBytes: 0, sizeBytes: 0 }, count: 0 };
-  const parts = kept.map((s, i) => {
-    const raw = s.raw.slice();
-    const tree = trees.find((t) => t.snapshotSlot === i);
-    if (tree !== undefined) new DataView(raw.buffer).setBigUint64(0, BigInt(tree.l1FinalOffsetBytes));
-    return raw;
-  });
-  const sizeBytes = parts.reduce((n, p) => n + p.length, 0);
-  const table = new Uint8Array(sizeBytes);
-  let pos = 0;
-  for (const p of parts) {
-    table.set(p, pos);
-    pos += p.length;
-  }
-  return { extent: { offsetBytes: stageNew(ctx, table), sizeBytes }, count: kept.length };
+  const table = joinSnapshotEntries(
+    kept.map((s, i) => {
+      const tree = trees.find((t) => t.snapshotSlot === i);
+      return tree === undefined ? s.raw : withSnapshotL1TableOffset(s.raw, tree.l1FinalOffsetBytes);
+    }),
+  );
+  return { extent: { offsetBytes: stageNew(ctx, table), sizeBytes: table.length }, count: kept.length };
 }

@@ -1,5 +1,5 @@
 /**
- * Issue 4, item 3 (REP-4): after a repair, a later write through one of two aliases must not
+ * REP-4: after a repair, a later write through one of two aliases must not
  * change what the other reads. qemu-img check -r all resolves an alias by raising the refcount to 2;
  * when the other owner is the refcount table, QEMU keeps updating that table in place, so a guest
  * write anywhere else silently changes the aliased guest cluster, while qemu-img check reports no
@@ -21,7 +21,7 @@ async function guestCluster(p: string, index: number, clusterSizeBytes: number):
   return readFileSync(raw).subarray(index * clusterSizeBytes, (index + 1) * clusterSizeBytes);
 }
 
-describe.concurrent('writes after a repair of aliased clusters (issue 4 item 3)', () => {
+describe.concurrent('writes after a repair of aliased clusters change only what their own owner reads', () => {
   it('guest data aliasing the refcount table: stable after crashcow -r all; qemu-img -r all lets a later write change it', async () => {
     const p = tmp.path('reftable.qcow2');
     await qemuImgOk(['create', '-q', '-f', 'qcow2', '-o', 'cluster_size=512', p, '1M']);

@@ -1,6 +1,6 @@
 /**
- * Damage cases for the repair tests (issue 4, item 5): the damage kinds of issue 2 item 8, each on
- * a real qemu-img image. `lost` names the guest clusters whose data the damage itself destroyed
+ * Damage cases for the repair tests: refcount, mapping, table, snapshot and feature-bit damage, each
+ * on a real qemu-img image. `lost` names the guest clusters whose data the damage itself destroyed
  * (the repair may not bring them back, everything else must read exactly as before the damage);
  * `qemuAfter` is the exit code of `qemu-img check` after `qemu-img check -r all` on a copy, as
  * observed with qemu-img 7.2: anything but 0 means qemu-img's repair leaves errors.

@@ -1,5 +1,5 @@
 /**
- * Issue 4, item 4: the repair is crash-safe. Each repair is recorded through src/storage's
+ * The repair is crash-safe. Each repair is recorded through src/storage's
  * RecordingDevice; the crash-state generator then gives the states a crash may leave around every
  * flush (just before and just after, each one's pending writes kept, dropped or torn by sector).
  * From every state, a second repair must end with an image crashcow check finds clean (exit 0) and
@@ -79,7 +79,7 @@ function crashFailures(damaged: Uint8Array, expectedGuest: Uint8Array, mutants: 
   return { states, failures };
 }
 
-describe('a crash at any point of a repair, then a second repair, ends clean with the guest view intact (issue 4 item 4)', () => {
+describe('a crash at any point of a repair, then a second repair, ends clean with the guest view intact', () => {
   it.each(cases.map((c, i) => [c.name, c, i] as const))('%s', async (_name, c, i) => {
     const damaged = await damagedBytes(c, i);
     const clean = MemoryDevice.from(damaged);

@@ -1,5 +1,5 @@
 /**
- * Issue 4, item 5: on damaged images made from real qemu-img images, `crashcow check -r all`
+ * On damaged images made from real qemu-img images, `crashcow check -r all`
  * leaves an image that both qemu-img check and crashcow check find clean (exit 0), and every guest
  * cluster the damage did not destroy reads exactly what `qemu-img convert -O raw` read from the
  * original. The same damage repaired by `qemu-img check -r all` (on a copy) is checked too: where
@@ -43,7 +43,7 @@ function differingClusters(a: Uint8Array, b: Uint8Array, clusterSizeBytes: numbe
   return out;
 }
 
-describe.concurrent('crashcow check -r all on damaged images (issue 4 item 5)', () => {
+describe.concurrent('crashcow check -r all on damaged images ends clean and keeps the undamaged guest data', () => {
   it.each(cases.map((c, i) => [`${c.name}${c.qemuAfter !== 0 ? ' (qemu-img -r all leaves errors)' : ''}`, c, i] as const))('%s', async (_name, c, i) => {
     const p = tmp.path(`r${i}.qcow2`);
     const copy = tmp.path(`r${i}.qemu.qcow2`);

@@ -1,5 +1,5 @@
 /**
- * Issue 4, item 1: `crashcow check -r leaks` frees leaked clusters (refcount above references) and
+ * `crashcow check -r leaks` (REP-1) frees leaked clusters (refcount above references) and
  * refuses, with a clear check error and exit code 1 like qemu-img, what needs more: a referenced
  * cluster with refcount 0. It never touches corruptions it may not fix (they remain, exit 2).
  */
@@ -27,7 +27,7 @@ async function leaksRepair(p: string) {
   return { ...run, report: JSON.parse(run.stdout) };
 }
 
-describe.concurrent('crashcow check -r leaks (issue 4 item 1)', () => {
+describe.concurrent('crashcow check -r leaks frees leaked clusters and refuses what needs a rebuild', () => {
   it('frees a leaked cluster and a refcount above its references; qemu-img agrees the result is clean', async () => {
     const { p } = await damaged('leak', plain(), async (path, l) => {
       l.setStoredRefcount(l.clusterOf(l.dataOffset(0, 2)), 3);

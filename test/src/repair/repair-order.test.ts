@@ -1,7 +1,7 @@
 /**
- * The declared write order of both repair strategies, as a RecordingDevice sees it (issue 4 item
- * 4): in place, unlinks, raises, lowers, COPIED sets and the feature bits each in their own flush
- * epoch, in that order; a rebuild writes only past the old end of the file, then switches with one
+ * The declared write order of both repair strategies, as a RecordingDevice sees it: in place,
+ * unlinks, raises, lowers, COPIED sets and the feature bits each in their own flush epoch, in that
+ * order; a rebuild writes only past the old end of the file, then switches with one
  * write inside the first sector.
  */
 import { readFileSync } from 'node:fs';
