@@ -6,7 +6,7 @@
  */
 import type { Command } from '../command.js';
 
-export interface CommandEntry {
+interface CommandEntry {
   name: string;
   load: () => Promise<Command>;
 }

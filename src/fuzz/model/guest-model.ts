@@ -26,7 +26,7 @@ export interface OpEffect {
   virtualSizeBytes: number;
 }
 
-export interface GuestModelOptions {
+interface GuestModelOptions {
   virtualSizeBytes: number;
   clusterSizeBytes: number;
   /** Guest bytes the backing file covers (0 without one); a multiple of 512. */

@@ -7,7 +7,7 @@
 import { execa } from 'execa';
 import { qemuImgOk, qemuIo } from '../../../helpers/qemu.js';
 
-export interface ImageCase {
+interface ImageCase {
   name: string;
   /** Builds the image (and anything it names) in `dir`; returns the top image's absolute path. */
   build(dir: string): Promise<string>;

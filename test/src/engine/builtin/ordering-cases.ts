@@ -10,7 +10,7 @@ import { lookupCluster } from '../../../../src/engine/builtin/cluster-lookup.js'
 import type { MutantName } from '../../../../src/engine/mutants.js';
 import { durableBefore, findOp, flushBetween, touches, type RecordSpec, type Recorded } from './record.js';
 
-export interface OrderingCase {
+interface OrderingCase {
   mutant: MutantName;
   rule: string;
   /** What must hold, in words. */
