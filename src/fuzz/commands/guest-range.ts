@@ -4,7 +4,9 @@
  * up whatever the cluster size; turned into bytes when the command runs.
  */
 import fc from 'fast-check';
+import { clusterCountToSize, clusterIndexToOffset, offsetToClusterStart } from '../../../spec/format/geometry.js';
 import { SECTOR_SIZE_BYTES } from '../content/content-tag.js';
+import { clusterGeometryOf } from '../model/cluster-geometry.js';
 
 export interface GuestRangeSpec {
   cluster: number;
@@ -59,8 +61,9 @@ export function bulkRangeArb(): fc.Arbitrary<BulkRangeSpec> {
  * bulk write of at most 2 MiB reached it in none of 60 growth runs at seed 1.
  */
 export function bulkBytesOf(spec: BulkRangeSpec, clusterSizeBytes: number, virtualSizeBytes: number, reach = false): { offsetBytes: number; lengthBytes: number } {
-  const offsetBytes = Math.floor(((spec.cluster * clusterSizeBytes) % virtualSizeBytes) / clusterSizeBytes) * clusterSizeBytes;
-  const wanted = Math.min(spec.clusters * clusterSizeBytes, BULK_BYTES_MAX) + (reach ? GROWTH_BULK_BYTES : 0);
+  const g = clusterGeometryOf(clusterSizeBytes);
+  const offsetBytes = offsetToClusterStart(g, clusterIndexToOffset(g, spec.cluster) % virtualSizeBytes);
+  const wanted = Math.min(clusterCountToSize(g, spec.clusters), BULK_BYTES_MAX) + (reach ? GROWTH_BULK_BYTES : 0);
   return { offsetBytes, lengthBytes: Math.min(wanted, virtualSizeBytes - offsetBytes) };
 }
 
