@@ -1,5 +1,5 @@
 /**
- * Repair property (issue 4; RC-6, AL-2, AL-4, L1-2, L2-2, L2-3, SN-1..SN-4, FEAT-1/2): random
+ * Repair property (RC-6, AL-2, AL-4, L1-2, L2-2, L2-3, SN-1..SN-4, FEAT-1/2): random
  * damage to small qemu-img images, then `-r all`, always ends with an image that crashcow check and
  * qemu-img check both find clean, and every guest cluster the damage did not hit reads as before.
  * Seeded; CRASHCOW_PROPERTY_RUNS raises the number of runs, CRASHCOW_PROPERTY_SEED replays one.

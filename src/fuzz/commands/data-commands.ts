@@ -93,7 +93,8 @@ export class DiscardLastWriteCommand extends OpCommand {
 /**
  * Clusters a DiscardLastWriteCommand frees at most: every cluster of an ordinary write (three and
  * a part at most), only the start of a bulk one (freeing thousands of 512-byte clusters of the
- * growth profile made its crashes, and their shrinking, cost minutes).
+ * growth profile would put thousands of crash points into one epoch, and each crash there, and
+ * the shrinking of its failures, would judge states across all of them).
  */
 export const DISCARD_LAST_WRITE_CLUSTERS_MAX = 4;
 

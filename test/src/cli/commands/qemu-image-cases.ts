@@ -1,8 +1,10 @@
 /**
  * The cross-check table: qcow2 images made at test time by real qemu-img / qemu-io, one per
- * feature of issue 2 item 7, each with patterned writes at varied (also unaligned) offsets so a
- * wrong mapping shows up as wrong bytes. The map, convert and info tests run every case against
- * qemu-img. Virtual sizes stay small (4-64 MiB) so the whole table builds in seconds.
+ * image feature crashcow reads (versions, cluster sizes, refcount widths, extended L2, lazy
+ * refcounts, preallocation, compression, backing chains, snapshots, resizes, bitmaps, external
+ * data files), each with patterned writes at varied (also unaligned) offsets so a wrong mapping
+ * shows up as wrong bytes. The map, convert and info tests run every case against qemu-img.
+ * Virtual sizes stay small (4-64 MiB) so the whole table builds in seconds.
  */
 import { execa } from 'execa';
 import { qemuImgOk, qemuIo } from '../../../helpers/qemu.js';
