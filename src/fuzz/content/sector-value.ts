@@ -18,7 +18,7 @@ export type SectorValue = string;
 export const ZERO_VALUE: SectorValue = 'z';
 
 /** One run of a sector value: bytes [fromBytes, toBytes) of the sector come from `source`. */
-export interface ValuePiece {
+interface ValuePiece {
   fromBytes: number;
   toBytes: number;
   source: number;
