@@ -4,7 +4,7 @@
  * refcounts, L2-2 by lockstep), with a case that does not fail on the unmutated engine. Lazy-mode
  * mutants run with the engine's documented lazy findings passed over (P4 [GD-1], P4 [GD-2]).
  * Without the growth profile: none of these mutants needs it, and shrinking a failure of one of
- * its runs (thousands of crash points per bulk write) took minutes.
+ * its runs would judge states across thousands of crash points per bulk write.
  */
 import { describe, expect, it } from 'vitest';
 import type { MutantName } from '../src/engine/mutants.js';

@@ -5,6 +5,7 @@
  * truncation. Locations are read from the image itself, so every mutation hits live structures.
  */
 import fc from 'fast-check';
+import { l1EntryL2OffsetBytes } from '../spec/format/l1-entry.js';
 
 /** Header fields: byte offset and width. */
 const headerFields = [
@@ -95,10 +96,15 @@ function clusterSize(view: DataView): number {
   return bits >= 9 && bits <= 21 ? 2 ** bits : 65536;
 }
 
+/**
+ * The offset in the 8-byte pointer at `at` (a header field or a table entry), read as an L1
+ * entry's offset field (bits 9..55) so that flag and reserved bits never move it; null when it
+ * lies outside the file.
+ */
 function readOffset(view: DataView, at: number): number | null {
   if (at < 0 || at + 8 > view.byteLength) return null;
-  const v = view.getBigUint64(at) & 0x00fffffffffffe00n;
-  return v < BigInt(view.byteLength) ? Number(v) : null;
+  const offsetBytes = l1EntryL2OffsetBytes(view.getUint32(at), view.getUint32(at + 4));
+  return offsetBytes < view.byteLength ? offsetBytes : null;
 }
 
 /** Where the mutated entry lives, following the image's own pointers (null when they lead outside). */

@@ -8,6 +8,8 @@ import { mkdtempSync, openSync, rmSync, writeSync, closeSync, readFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { l1EntryL2OffsetBytes } from '../spec/format/l1-entry.js';
+import { encodeL2Entry } from '../spec/format/l2-entry.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'crashcow-sample-'));
@@ -38,6 +40,17 @@ function u64(path: string, offset: number): bigint {
   return readFileSync(path).readBigUInt64BE(offset);
 }
 
+function u32(path: string, offset: number): number {
+  return readFileSync(path).readUInt32BE(offset);
+}
+
+/** Points the first L2 entry of the first L2 table at the refcount table, with COPIED set. */
+function pointFirstL2EntryAtReftable(path: string): void {
+  const l1OffsetBytes = Number(u64(path, 40));
+  const l2OffsetBytes = l1EntryL2OffsetBytes(u32(path, l1OffsetBytes), u32(path, l1OffsetBytes + 4));
+  poke64(path, l2OffsetBytes, encodeL2Entry({ hostOffsetBytes: Number(u64(path, 48)), copied: true }));
+}
+
 const samples: Sample[] = [
   { name: 'fresh v3, 64 KiB clusters', make: (f) => img('create', '-f', 'qcow2', f, '64M') },
   { name: 'v2 (compat 0.10) with data', make: async (f) => { await img('create', '-f', 'qcow2', '-o', 'compat=0.10', f, '64M'); await io(f, 'write -P 0xa1 0 1M', 'write -P 0xa2 5M 300k'); } },
@@ -46,7 +59,7 @@ const samples: Sample[] = [
   { name: 'extended L2 subclusters', make: async (f) => { await img('create', '-f', 'qcow2', '-o', 'extended_l2=on', f, '16M'); await io(f, 'write -P 4 4k 6k', 'write -z 64k 8k'); } },
   { name: 'lazy refcounts, crashed (dirty)', make: async (f) => { await img('create', '-f', 'qcow2', '-o', 'lazy_refcounts=on', f, '16M'); await execa('qemu-io', ['-f', 'qcow2', f, '-c', 'write -P 5 0 1M', '-c', 'sigraise 9'], { reject: false }); } },
   { name: 'damaged: leaked cluster', make: async (f) => { await img('create', '-f', 'qcow2', '-o', 'cluster_size=64k', f, '16M'); await io(f, 'write -P 6 0 64k', 'discard 0 64k'); const rb = Number(u64(f, Number(u64(f, 48)))); const b = Buffer.alloc(2); b.writeUInt16BE(1); const fd = openSync(f, 'r+'); writeSync(fd, b, 0, 2, rb + 2 * 5); closeSync(fd); } },
-  { name: 'damaged: L2 entry into reftable', make: async (f) => { await img('create', '-f', 'qcow2', f, '16M'); await io(f, 'write -P 7 0 64k'); const l2 = Number(u64(f, Number(u64(f, 40))) & 0x00fffffffffffe00n); poke64(f, l2, 0x8000000000000000n | u64(f, 48)); } },
+  { name: 'damaged: L2 entry into reftable', make: async (f) => { await img('create', '-f', 'qcow2', f, '16M'); await io(f, 'write -P 7 0 64k'); pointFirstL2EntryAtReftable(f); } },
 ];
 
 async function checkWith(bin: 'crashcow' | 'qemu-img', path: string): Promise<{ code: number; json: Record<string, unknown> }> {

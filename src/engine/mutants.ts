@@ -3,7 +3,7 @@
  * place the broken rule is declared (grep for its name), so the fuzzer and the ordering tests can
  * prove they catch exactly that bug. Names, rules and MUT ids follow ../shared/QCOW2-FACTS.md §2, §4.
  */
-export interface MutantSpec {
+interface MutantSpec {
   name: string;
   /** One line: what the mutant does differently. */
   description: string;

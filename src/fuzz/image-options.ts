@@ -4,7 +4,7 @@
  */
 import type { CacheMode, CreateOptions } from '../engine/engine.js';
 
-export interface BackingOptions {
+interface BackingOptions {
   format: 'qcow2' | 'raw';
   /** Guest bytes the backing file covers, a multiple of the cluster size. */
   sizeBytes: number;

@@ -23,7 +23,7 @@ function hostFileOf(name: string, source: ByteSource): HostFile {
 }
 
 /** The backing layer (qcow2 or raw) of a backing device. */
-export function backingLayerOf(backing: BackingDevice): GuestLayer {
+function backingLayerOf(backing: BackingDevice): GuestLayer {
   const source = toByteSource(backing.device);
   if (backing.format === 'raw') return new RawLayer(hostFileOf('backing', source));
   const meta = readImageMeta(source);

@@ -8,7 +8,7 @@ import type { HoleMap, HostFile } from '../../spec/semantics/layer.js';
 import { FileByteSource } from '../io/file-byte-source.js';
 import { seekDataHoleMap } from './seek-data-holes.js';
 
-export interface OpenedHostFile {
+interface OpenedHostFile {
   hostFile: HostFile;
   source: FileByteSource;
   /** Bytes allocated on disk (st_blocks * 512), what qemu-img calls actual-size. */

@@ -25,7 +25,7 @@ export interface SnapshotInfo {
   icount?: number;
 }
 
-export interface Qcow2SpecificInfo {
+interface Qcow2SpecificInfo {
   compat: '0.10' | '1.1';
   'compression-type': 'zlib' | 'zstd';
   'refcount-bits': number;

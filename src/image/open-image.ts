@@ -24,7 +24,7 @@ import { ImageError } from './image-error.js';
 /** CRASHCOW: longest backing chain followed below the top image (a guard against runaway chains). */
 export const BACKING_CHAIN_DEPTH_MAX = 64;
 
-export interface OpenImageOptions {
+interface OpenImageOptions {
   /** Refuse to open any file whose name comes from an image header. */
   noFollow?: boolean;
   /** Budget for cached L2 tables per image, in bytes. */

@@ -2,11 +2,11 @@
  * The registry of crashcow commands, in the order `crashcow help` lists them.
  *
  * Each command module is imported only when that command runs: a `crashcow check` must not pay
- * for loading the engine, the fuzzer and the storage layer (about 300 ms of start-up).
+ * for loading the engine, the fuzzer and the storage layer, which would make most of its start-up.
  */
 import type { Command } from '../command.js';
 
-export interface CommandEntry {
+interface CommandEntry {
   name: string;
   load: () => Promise<Command>;
 }

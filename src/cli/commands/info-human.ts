@@ -45,7 +45,7 @@ function snapshotTable(snapshots: SnapshotInfo[]): string[] {
 }
 
 /** "4 MiB", "364 KiB", "1.5 GiB", "512 B". */
-export function humanSize(bytes: number): string {
+function humanSize(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
   let value = bytes;
   let unit = 0;

@@ -35,7 +35,7 @@ export const mapCommand: Command = {
 };
 
 /** The JSON of one extent, keys in qemu-img's order. */
-export function extentJson(e: MapExtent): string {
+function extentJson(e: MapExtent): string {
   const fields = { start: e.start, length: e.length, depth: e.depth, present: e.present, zero: e.zero, data: e.data };
   return JSON.stringify(e.offset === undefined ? fields : { ...fields, offset: e.offset });
 }

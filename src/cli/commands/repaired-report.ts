@@ -11,7 +11,7 @@ import type { RepairMode } from '../../repair/repair-mode.js';
 import type { RepairRecord } from '../../repair/repair-record.js';
 import { FileDevice } from '../../storage/file-device.js';
 
-export type RepairedReport = CheckReport & { repairs: RepairRecord[] };
+type RepairedReport = CheckReport & { repairs: RepairRecord[] };
 
 /** Repairs the image file at `path` in place, judged by the checker. Throws the OS error when it cannot be opened read-write. */
 export function repairFile(path: string, mode: RepairMode): RepairResult {

@@ -23,7 +23,7 @@ import { UsageError } from '../usage-error.js';
 type Outcome = 'reproduces' | 'passes' | 'diverged' | 'invalid';
 
 /** The exit code of a replay in which a case diverged (see the module comment). */
-export const EXIT_DIVERGED = 3;
+const EXIT_DIVERGED = 3;
 
 interface Replayed {
   path: string;

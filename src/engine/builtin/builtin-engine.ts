@@ -26,7 +26,7 @@ import { resizeImage } from './resize.js';
 const BUILTIN_ENGINE_VERSION = '0.1.0';
 
 /** Settings that are not per-open: snapshot clock and cache sizes. */
-export type BuiltinEngineSettings = Pick<StateOptions, 'clock' | 'l2CacheTables' | 'refblockCacheTables'>;
+type BuiltinEngineSettings = Pick<StateOptions, 'clock' | 'l2CacheTables' | 'refblockCacheTables'>;
 
 interface Opened {
   device: BlockDevice;

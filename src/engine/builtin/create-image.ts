@@ -4,6 +4,7 @@
  * The virtual size is set afterwards by a resize on the opened image, as QEMU does.
  */
 import { compressionTypes, compatibleBits, incompatibleBits } from '../../../spec/format/feature-bits.js';
+import { clusterIndexToOffset, geometryFromHeader } from '../../../spec/format/geometry.js';
 import { encodeHeader, type Header } from '../../../spec/format/header.js';
 import { encodeFeatureNameTable, encodeHeaderExtensions, extensionTypes } from '../../../spec/format/header-extensions.js';
 import { limits } from '../../../spec/format/limits.js';
@@ -54,15 +55,19 @@ export function createImage(device: BlockDevice, opts: CreateOptions): void {
     compressionType: o.zstd ? compressionTypes.zstd : compressionTypes.deflate,
     additionalFields: new Uint8Array(7),
   };
+  const g = geometryFromHeader(header);
+  // Cluster 0 holds the header, cluster 1 the refcount table, cluster 2 its one refcount block.
+  const reftableOffsetBytes = clusterIndexToOffset(g, 1);
+  const refblockOffsetBytes = clusterIndexToOffset(g, 2);
   const cluster0 = layoutCluster0(header, opts, cs);
   const refblock = new Uint8Array(cs);
   for (let c = 0; c < 3; c++) setRefcount(refblock, c, header.refcountOrder, 1);
   const reftable = new Uint8Array(cs);
-  new DataView(reftable.buffer).setBigUint64(0, encodeRefcountTableEntry(2 * cs)); // the refcount block at cluster 2
+  new DataView(reftable.buffer, reftable.byteOffset, reftable.byteLength).setBigUint64(0, encodeRefcountTableEntry(refblockOffsetBytes));
   device.truncate(0);
   device.write(0, cluster0);
-  device.write(cs, reftable);
-  device.write(2 * cs, refblock);
+  device.write(reftableOffsetBytes, reftable);
+  device.write(refblockOffsetBytes, refblock);
   device.flush();
 }
 

@@ -7,7 +7,7 @@ import { limits } from '../../../spec/format/limits.js';
 import type { CreateOptions } from '../engine.js';
 import { EngineError } from '../engine-error.js';
 
-export interface CheckedCreateOptions {
+interface CheckedCreateOptions {
   version: 2 | 3;
   clusterSizeBytes: number;
   refcountBits: number;

@@ -17,7 +17,7 @@ const headerFieldGroups = {
   autoclear: { offsetBytes: headerFieldOffsets.autoclearFeatures, lengthBytes: 8 },
 } as const;
 
-export type HeaderFieldGroup = keyof typeof headerFieldGroups;
+type HeaderFieldGroup = keyof typeof headerFieldGroups;
 
 const SECTOR_BYTES = 512;
 

@@ -19,7 +19,7 @@ export interface GuestReader {
 }
 
 /** The active L1 table, held whole in memory. */
-export interface L1State {
+interface L1State {
   offsetBytes: number;
   /** l1_size: entries in use. */
   entryCount: number;
@@ -28,14 +28,14 @@ export interface L1State {
 }
 
 /** The refcount table, held whole in memory as decoded refblock offsets. */
-export interface ReftableState {
+interface ReftableState {
   offsetBytes: number;
   clusterCount: number;
   /** Refblock offset per reftable index; 0 = no block (all its refcounts are 0). */
   blockOffsets: number[];
 }
 
-export interface AllocState {
+interface AllocState {
   /** No allocatable cluster lies below this cluster index (a search hint). */
   freeClusterHint: number;
   /** First cluster index past every allocated cluster and the end of the file. */

@@ -9,7 +9,7 @@
  */
 import { execa, type ResultPromise } from 'execa';
 
-export interface LaunchResult {
+interface LaunchResult {
   exitCode: number;
   stdout: string;
   stderr: string;

@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { COMMAND_NOT_FOUND_EXIT, ProcessLauncher } from './process-launcher.js';
 import { QemuMissingError } from './qemu-missing-error.js';
 
-export interface QemuImgResult {
+interface QemuImgResult {
   exitCode: number;
   stdout: string;
   stderr: string;

@@ -12,7 +12,7 @@ export type IoCommand =
   | { kind: 'flush' };
 
 /** A command line that did not parse: `line` is what qemu-io prints, `stream` where. */
-export interface IoParseFailure {
+interface IoParseFailure {
   kind: 'parse-error';
   line: string;
   stream: 'stdout' | 'stderr';

@@ -5,7 +5,7 @@
 const SUFFIX_EXPONENT: Record<string, number> = { b: 0, k: 1, m: 2, g: 3, t: 4, p: 5, e: 6 };
 
 /** Why a size did not parse, as qemu-io words it. */
-export type SizeParseFailure = 'invalid' | 'too-large';
+type SizeParseFailure = 'invalid' | 'too-large';
 
 /**
  * The size in bytes, or a failure: 'invalid' for anything that is not a non-negative number with a

@@ -10,7 +10,7 @@ import { errnoText, isEngineError } from '../engine-error.js';
 import type { IoCommand } from './io-command.js';
 import { formatSize } from './parse-size.js';
 
-export interface IoOutcome {
+interface IoOutcome {
   ok: boolean;
   stdout: string[];
   stderr: string[];

@@ -8,7 +8,7 @@
 import { splitmix32 } from '../../storage/prng.js';
 
 /** Runs per fast-check batch. */
-export const RUNS_PER_BATCH = 10;
+const RUNS_PER_BATCH = 10;
 
 export interface CampaignPlan {
   masterSeed: number;
@@ -19,7 +19,7 @@ export interface CampaignPlan {
   jobCount: number;
 }
 
-export interface BatchRef {
+interface BatchRef {
   index: number;
   /** fast-check's seed for it. */
   seed: number;
@@ -27,7 +27,7 @@ export interface BatchRef {
 }
 
 /** The fast-check seed of batch `index`. */
-export function batchSeed(masterSeed: number, index: number): number {
+function batchSeed(masterSeed: number, index: number): number {
   return splitmix32((masterSeed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0) | 0;
 }
 

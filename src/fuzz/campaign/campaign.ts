@@ -19,7 +19,7 @@ import type { FuzzFinding } from './fuzz-finding.js';
 import { runJob } from './fuzz-job.js';
 import type { CampaignMessage, WorkerMessage } from './fuzz-worker.js';
 
-export interface SavedFinding {
+interface SavedFinding {
   property: string;
   rules: string[];
   caseFile: string;
@@ -31,7 +31,7 @@ export interface CampaignResult {
   findings: SavedFinding[];
 }
 
-export interface CampaignHooks {
+interface CampaignHooks {
   corpusDir: string;
   onProgress?: (stats: RunStats) => void;
   onFinding?: (f: SavedFinding) => void;
@@ -42,7 +42,7 @@ export interface CampaignHooks {
  * short-lived buffers; a worker's default young generation makes scavenges take much of a job's
  * time (`npm run bench:fuzz` shows the effect of changing it).
  */
-export const JOB_YOUNG_GENERATION_MB = 96;
+const JOB_YOUNG_GENERATION_MB = 96;
 
 export class Campaign {
   private stopped = false;
@@ -154,7 +154,7 @@ export class Campaign {
 }
 
 /** "builtin-refcount-after-l2-p1-l2-2_rc-6-s1-b0.json" */
-export function caseFileName(c: FuzzCase, masterSeed: number, batchIndex: number): string {
+function caseFileName(c: FuzzCase, masterSeed: number, batchIndex: number): string {
   const parts = [c.engine.name, ...c.engine.mutants, c.violation.property, c.violation.rules.join('_') || 'none', `s${masterSeed}`, `b${batchIndex}`];
   return parts.join('-').toLowerCase().replace(/[^a-z0-9_.-]+/g, '-') + '.json';
 }

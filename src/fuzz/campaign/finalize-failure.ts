@@ -12,7 +12,7 @@ import type { FuzzTarget } from '../target/fuzz-target.js';
 import type { Violation } from '../violation.js';
 import type { BatchFailure } from './property-batch.js';
 
-export interface FinalizeConfig {
+interface FinalizeConfig {
   target: FuzzTarget;
   mutants: readonly string[];
   statesPerCrash: number;

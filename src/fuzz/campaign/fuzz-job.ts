@@ -14,7 +14,7 @@ import { findingOf, type FuzzFinding } from './fuzz-finding.js';
 import { runBatch } from './property-batch.js';
 
 /** What a job gets besides the campaign's settings: its index, target and the campaign's hooks. */
-export interface JobContext {
+interface JobContext {
   jobIndex: number;
   target: FuzzTarget;
   shouldStop: () => boolean;

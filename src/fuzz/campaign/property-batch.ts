@@ -16,7 +16,7 @@ import { newRunStats, sumStats, type RunStats } from '../runner/run-stats.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
 import { violationSignature } from '../violation.js';
 
-export interface BatchConfig {
+interface BatchConfig {
   target: FuzzTarget;
   fixed: FixedImageOptions;
   statesPerCrash: number;
@@ -43,7 +43,7 @@ export interface BatchFailure {
   path: string;
 }
 
-export interface BatchResult {
+interface BatchResult {
   failure: BatchFailure | null;
   /** The sum of the batch's runs' counters (shrinking runs in `shrinkRuns`). */
   stats: RunStats;

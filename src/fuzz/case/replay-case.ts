@@ -9,7 +9,7 @@ import type { Violation } from '../violation.js';
 import type { FuzzCase } from './fuzz-case.js';
 import { replayToState } from './replay-to-state.js';
 
-export interface ReplayResult {
+interface ReplayResult {
   reproduced: boolean;
   /** The violation the replay met, if any (it may differ from the recorded one). */
   violation: Violation | null;

@@ -15,7 +15,7 @@ import type { RunOutcome } from '../runner/run-outcome.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
 import { InvalidCaseError, type FuzzCase } from './fuzz-case.js';
 
-export type ReplayedState =
+type ReplayedState =
   | { kind: 'state'; crash: CrashEvidence }
   | { kind: 'ended'; outcome: RunOutcome }
   | { kind: 'diverged'; reason: string };

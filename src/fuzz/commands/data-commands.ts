@@ -1,4 +1,6 @@
 /** Commands that change guest data: write, write-zeroes (with or without unmap) and discard. */
+import { clusterCountToSize, clusterIndexToOffset, offsetToClusterStart, sizeToClusterCount } from '../../../spec/format/geometry.js';
+import { clusterGeometryOf } from '../model/cluster-geometry.js';
 import type { FuzzOp } from '../model/fuzz-op.js';
 import type { FuzzRun } from '../runner/fuzz-run.js';
 import { bulkBytesOf, rangeBytesOf, type BulkRangeSpec, type GuestRangeSpec } from './guest-range.js';
@@ -75,9 +77,10 @@ export class DiscardLastWriteCommand extends OpCommand {
 
   protected ops(run: FuzzRun): FuzzOp[] {
     const last = lastWrite(run)!;
-    const cs = run.settings.options.clusterSizeBytes;
-    const offsetBytes = Math.floor(last.offsetBytes / cs) * cs;
-    const end = Math.min(Math.ceil((last.offsetBytes + last.lengthBytes) / cs) * cs, offsetBytes + DISCARD_LAST_WRITE_CLUSTERS_MAX * cs, run.model.virtualSizeBytes);
+    const g = clusterGeometryOf(run.settings.options.clusterSizeBytes);
+    const offsetBytes = offsetToClusterStart(g, last.offsetBytes);
+    const lastEnd = clusterCountToSize(g, sizeToClusterCount(g, last.offsetBytes + last.lengthBytes));
+    const end = Math.min(lastEnd, offsetBytes + clusterIndexToOffset(g, DISCARD_LAST_WRITE_CLUSTERS_MAX), run.model.virtualSizeBytes);
     const write: FuzzOp = { kind: 'write', ...rangeOf(run, this.spec), writeId: run.takeWriteId() };
     return end > offsetBytes ? [{ kind: 'discard', offsetBytes, lengthBytes: end - offsetBytes }, write] : [write];
   }
@@ -90,7 +93,8 @@ export class DiscardLastWriteCommand extends OpCommand {
 /**
  * Clusters a DiscardLastWriteCommand frees at most: every cluster of an ordinary write (three and
  * a part at most), only the start of a bulk one (freeing thousands of 512-byte clusters of the
- * growth profile made its crashes, and their shrinking, cost minutes).
+ * growth profile would put thousands of crash points into one epoch, and each crash there, and
+ * the shrinking of its failures, would judge states across all of them).
  */
 export const DISCARD_LAST_WRITE_CLUSTERS_MAX = 4;
 

@@ -24,8 +24,8 @@ const MIB = 1 << 20;
  * disk, where a refcount block covers 32 KiB and the first refcount table 2 MiB. Its bulk writes
  * always pass 2 MiB (bulkBytesOf), so a run with one reaches refcount-table growth (ORD-7), which
  * the other options almost never do. Built-in engine only: QEMU recovers each crash state in a
- * process of its own, and an epoch of thousands of 512-byte cluster writes would hold a QEMU run
- * for many minutes. The cost: the crash after such a write judges a thousand states or more of
+ * process of its own, and an epoch of thousands of 512-byte cluster writes would start a process
+ * for each of thousands of crash states. The cost: the crash after such a write judges a thousand states or more of
  * a 4,000-cluster image, each far slower to judge than the states of other runs, so growth runs
  * must stay rare enough not to take most of a campaign's CPU, yet common enough that a short
  * campaign reaches reftable growth (the reftable-switch-early mutant) early; `npm run bench:fuzz`

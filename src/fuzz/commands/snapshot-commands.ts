@@ -9,7 +9,7 @@ import type { FuzzOp } from '../model/fuzz-op.js';
 import type { FuzzRun } from '../runner/fuzz-run.js';
 import { OpCommand } from './op-command.js';
 
-export type SnapshotAction = 'create' | 'apply' | 'delete';
+type SnapshotAction = 'create' | 'apply' | 'delete';
 
 export class SnapshotCommand extends OpCommand {
   constructor(

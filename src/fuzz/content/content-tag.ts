@@ -70,7 +70,7 @@ function writeChunk(view: DataView, at: number, seed: number, writeId: number, c
 }
 
 /** What one 16-byte chunk read back is. */
-export type ChunkOrigin =
+type ChunkOrigin =
   | { kind: 'zero' }
   | { kind: 'tag'; writeId: number; chunkIndex: number }
   | { kind: 'unknown' };

@@ -1,39 +1,8 @@
 /**
- * Reading a guest sector back: its value key when every 16-byte chunk is zeros or a tag written
- * for exactly this position (fast path of the durability judge), and otherwise a description of
- * where its bytes came from, for the smallest witness of a violation.
+ * Reading a guest sector back: a description of where its bytes came from, chunk by chunk, for
+ * the smallest witness of a violation.
  */
-import { CHUNK_MAGIC, CHUNK_SIZE_BYTES, CHUNKS_PER_SECTOR, chunkCheck, decodeChunk } from './content-tag.js';
-import { valueOfPieces, ZERO_SOURCE, type SectorValue, type ValuePiece } from './sector-value.js';
-
-function u32le(b: Uint8Array, at: number): number {
-  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
-}
-
-/**
- * The value key of the sector at `at` in `bytes` (guest sector `sectorIndex`), or null when a chunk
- * is neither zeros nor this seed's tag for its own position (a cut chunk, foreign or unknown bytes).
- */
-export function decodeSectorValue(bytes: Uint8Array, at: number, sectorIndex: number, seed: number): SectorValue | null {
-  const firstChunk = sectorIndex * CHUNKS_PER_SECTOR;
-  const pieces: ValuePiece[] = [];
-  for (let c = 0; c < CHUNKS_PER_SECTOR; c++) {
-    const p = at + c * CHUNK_SIZE_BYTES;
-    const w0 = u32le(bytes, p);
-    const w1 = u32le(bytes, p + 4);
-    const w2 = u32le(bytes, p + 8);
-    const w3 = u32le(bytes, p + 12);
-    let source: number;
-    if ((w0 | w1 | w2 | w3) === 0) source = ZERO_SOURCE;
-    else if (w0 === CHUNK_MAGIC && w2 === firstChunk + c && w3 === chunkCheck(seed, w1, w2)) source = w1;
-    else return null;
-    const from = c * CHUNK_SIZE_BYTES;
-    const last = pieces[pieces.length - 1];
-    if (last && last.source === source) last.toBytes = from + CHUNK_SIZE_BYTES;
-    else pieces.push({ fromBytes: from, toBytes: from + CHUNK_SIZE_BYTES, source });
-  }
-  return valueOfPieces(pieces);
-}
+import { CHUNK_SIZE_BYTES, CHUNKS_PER_SECTOR, decodeChunk } from './content-tag.js';
 
 /**
  * Where the bytes of a sector came from, as runs of chunks: "write #7", "zeros", "write #3's bytes

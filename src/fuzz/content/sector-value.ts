@@ -18,7 +18,7 @@ export type SectorValue = string;
 export const ZERO_VALUE: SectorValue = 'z';
 
 /** One run of a sector value: bytes [fromBytes, toBytes) of the sector come from `source`. */
-export interface ValuePiece {
+interface ValuePiece {
   fromBytes: number;
   toBytes: number;
   source: number;
@@ -48,7 +48,7 @@ export function valuePieces(value: SectorValue): ValuePiece[] {
 }
 
 /** The canonical key of pieces covering [0, 512) in order. */
-export function valueOfPieces(pieces: readonly ValuePiece[]): SectorValue {
+function valueOfPieces(pieces: readonly ValuePiece[]): SectorValue {
   const merged: ValuePiece[] = [];
   for (const p of pieces) {
     if (p.toBytes <= p.fromBytes) continue;

@@ -15,8 +15,6 @@ export type FuzzOp =
   | { kind: 'reopen' }
   | { kind: 'crash' };
 
-export type FuzzOpKind = FuzzOp['kind'];
-
 /** Ops after which everything before them is durable (a flush, or a close that flushes). */
 export function isBarrier(op: FuzzOp): boolean {
   return op.kind === 'flush' || op.kind === 'reopen';

@@ -9,6 +9,8 @@
  */
 import { BACKING_WRITE_ID, SECTOR_SIZE_BYTES } from '../content/content-tag.js';
 import { patchValue, wholeValue, ZERO_SOURCE, ZERO_VALUE, type SectorValue } from '../content/sector-value.js';
+import { clusterCountToSize, offsetToClusterStart, sizeToClusterCount, type Geometry } from '../../../spec/format/geometry.js';
+import { clusterGeometryOf } from './cluster-geometry.js';
 import type { FuzzOp } from './fuzz-op.js';
 
 /** Candidate values per sector; absent sectors hold their base value. */
@@ -26,7 +28,7 @@ export interface OpEffect {
   virtualSizeBytes: number;
 }
 
-export interface GuestModelOptions {
+interface GuestModelOptions {
   virtualSizeBytes: number;
   clusterSizeBytes: number;
   /** Guest bytes the backing file covers (0 without one); a multiple of 512. */
@@ -37,9 +39,11 @@ export class GuestModel {
   values: SectorMap = new Map();
   virtualSizeBytes: number;
   readonly snapshots = new Map<string, SnapshotModel>();
+  private readonly geometry: Geometry;
 
   constructor(readonly options: GuestModelOptions) {
     this.virtualSizeBytes = options.virtualSizeBytes;
+    this.geometry = clusterGeometryOf(options.clusterSizeBytes);
   }
 
   /** The base value of a sector: backing data where the backing file reaches, else zeros. */
@@ -112,10 +116,10 @@ export class GuestModel {
    * range reaches the end (QEMU's qcow2_co_pdiscard takes that one too, and so does the engine).
    */
   private discard(offsetBytes: number, lengthBytes: number, effect: SectorMap): void {
-    const cs = this.options.clusterSizeBytes;
-    const from = Math.ceil(offsetBytes / cs) * cs;
+    const g = this.geometry;
+    const from = clusterCountToSize(g, sizeToClusterCount(g, offsetBytes));
     const end = offsetBytes + lengthBytes;
-    const to = end >= this.virtualSizeBytes ? this.virtualSizeBytes : Math.floor(end / cs) * cs;
+    const to = end >= this.virtualSizeBytes ? this.virtualSizeBytes : offsetToClusterStart(g, end);
     for (let s = from / SECTOR_SIZE_BYTES; s * SECTOR_SIZE_BYTES < to; s++) {
       this.set(s, [...this.candidates(s), ZERO_VALUE, this.baseValue(s)], effect);
     }

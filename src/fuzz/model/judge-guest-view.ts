@@ -41,7 +41,7 @@ export interface GuestMismatch {
   sizeBytes?: number;
 }
 
-export interface JudgeResult {
+interface JudgeResult {
   mismatch: GuestMismatch | null;
   /** For sectors with several candidates, the one found (when collectObserved). */
   observed: Map<number, SectorValue>;

@@ -36,7 +36,7 @@ import { stateVerdictMemo } from './state-verdict-memo.js';
  * this many groups: a repair of a clean image changes nothing (the repair's own idempotence tests
  * hold it to that), so judging it on every such state would only cost time.
  */
-export const CLEAN_REPAIR_STRIDE = 8;
+const CLEAN_REPAIR_STRIDE = 8;
 
 /** A recovery as it ran on a group's first state. */
 interface SharedRecovery {

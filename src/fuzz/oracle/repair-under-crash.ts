@@ -19,9 +19,9 @@ import { judgeRecovered, type CrashJudgeContext } from './judge-crash-state.js';
 import { judgeData } from './judge-data.js';
 
 /** Crash states inside one recovery, at most. */
-export const P5_STATES_PER_RECOVERY = 3;
+const P5_STATES_PER_RECOVERY = 3;
 
-export interface RecoveryUnderTest {
+interface RecoveryUnderTest {
   how: string;
   /** True when the recovery must leave a clean image (a repair), not just an uncorrupted one. */
   full: boolean;

@@ -9,7 +9,7 @@ import { CHUNK_MAGIC, CHUNK_SIZE_BYTES } from '../content/content-tag.js';
 import type { CrashPointModel } from '../../storage/crash-states/crash-point-model.js';
 import type { CrashState } from '../../storage/crash-states/crash-state.js';
 
-export interface GroupLayout {
+interface GroupLayout {
   /** Touched-sector positions (into the model's codes) that form the key. */
   keyPositions: Int32Array;
   /** Host sector indexes, ascending, in which states of one group may differ. */

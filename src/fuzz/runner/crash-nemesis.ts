@@ -28,7 +28,7 @@ export function chooseCrashStates(segmentBase: BlockDevice, ops: readonly Storag
 export const STATES_PER_POINT_MIN = 2;
 
 /** States judged per crash at most, whatever the number of crash points. */
-export const STATES_PER_CRASH_CAP = 4096;
+const STATES_PER_CRASH_CAP = 4096;
 
 /**
  * And at most this many times the crash's budget: a bulk write in 512-byte clusters makes

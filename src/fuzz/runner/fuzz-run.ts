@@ -24,7 +24,7 @@ import { recoverAfterCrash } from './recover-after-crash.js';
 import type { RunOutcome } from './run-outcome.js';
 import { newRunStats, sumStats, type RunStats } from './run-stats.js';
 
-export interface FuzzRunSettings {
+interface FuzzRunSettings {
   target: FuzzTarget;
   options: FuzzImageOptions;
   /** Seed of the written content and of crash-state sampling. */

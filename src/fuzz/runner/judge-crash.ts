@@ -11,7 +11,7 @@ import type { CrashJudgeContext } from '../oracle/judge-crash-state.js';
 import type { Violation } from '../violation.js';
 import type { RunStats } from './run-stats.js';
 
-export interface CrashVerdict {
+interface CrashVerdict {
   /** The first state that broke a property, with the violation (its stage names the state). */
   failing: { state: CrashState; violation: Violation } | null;
   stats: Pick<RunStats, 'crashPoints' | 'crashStates' | 'stateGroups' | 'unknownRecoveries'>;

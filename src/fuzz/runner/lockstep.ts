@@ -13,7 +13,7 @@ import type { GuestModel } from '../model/guest-model.js';
 import type { BackingDevice } from '../spec-view.js';
 import { ruleSet, type Violation } from '../violation.js';
 
-export interface LockstepInput {
+interface LockstepInput {
   source: ByteSource;
   backing: BackingDevice | undefined;
   model: GuestModel;

@@ -13,7 +13,7 @@ import type { Violation } from '../violation.js';
 /** Judges a candidate state: its violation of any property, or null. */
 export type StateJudge = (state: CrashState) => Promise<Violation | null>;
 
-export interface ShrunkState {
+interface ShrunkState {
   state: CrashState;
   violation: Violation;
   /** Candidate states judged. */
@@ -21,7 +21,7 @@ export interface ShrunkState {
 }
 
 /** Judge calls at most. */
-export const SHRINK_ATTEMPTS_MAX = 400;
+const SHRINK_ATTEMPTS_MAX = 400;
 
 /** Shrinks `state` (which broke `violation.property`) as far as the budget allows. */
 export async function shrinkSurvivors(state: CrashState, violation: Violation, judge: StateJudge, attemptsMax = SHRINK_ATTEMPTS_MAX): Promise<ShrunkState> {

@@ -112,7 +112,7 @@ export class BuiltinTarget implements FuzzTarget {
 }
 
 /** The engine's target for a device with the run's backing file. */
-export function targetOf(device: BlockDevice, backing: BackingDevice | undefined): ImageTarget {
+function targetOf(device: BlockDevice, backing: BackingDevice | undefined): ImageTarget {
   return backing ? { device, openBacking: () => backing.device } : { device };
 }
 

@@ -15,7 +15,7 @@ export type EngineName = 'builtin' | 'qemu';
  * in this many: the engine's dirty open runs the same repair (its hook), and P5 on that recovery
  * crashes inside it on every group.
  */
-export const BUILTIN_DIRTY_REPAIR_P5_STRIDE = 4;
+const BUILTIN_DIRTY_REPAIR_P5_STRIDE = 4;
 
 /** @throws Error for the QEMU engine when qemu-io or qemu-img cannot be run (a setup error) */
 export async function makeTarget(engine: EngineName, mutants: readonly MutantName[] = []): Promise<FuzzTarget> {

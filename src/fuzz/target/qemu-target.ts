@@ -26,7 +26,7 @@ import { QemuSession } from './qemu-session.js';
 import { SetupError } from './setup-error.js';
 
 /** P5 on `qemu-img check -r all` for one group of crash states in this many (a process per state). */
-export const QEMU_IMG_P5_STRIDE = 4;
+const QEMU_IMG_P5_STRIDE = 4;
 
 export class QemuTarget implements FuzzTarget {
   readonly engineName = 'qemu';

@@ -7,7 +7,7 @@ import { CrashStateView } from './crash-state-view.js';
 import { encodeStateId } from './state-id.js';
 
 /** How much of one operation since the last flush a state shows. */
-export interface OpOutcome {
+interface OpOutcome {
   opIndex: number;
   /** Sectors it changed that show its content (or a later one) in the state. */
   sectorsLanded: number;

@@ -22,12 +22,12 @@ export interface CrashStatesIndex {
 }
 
 /** Where a crash happens: after operations [0, opIndex), i.e. after log entries [0, entriesApplied). */
-export interface CrashPointRef {
+interface CrashPointRef {
   opIndex: number;
   entriesApplied: number;
 }
 
-export interface CrashPointEntry extends CrashPointRef {
+interface CrashPointEntry extends CrashPointRef {
   /** Distinct states at this point, capped at 2^53 - 1 when the space is larger. */
   stateCount: number;
   stateCountExact: boolean;
@@ -36,7 +36,7 @@ export interface CrashPointEntry extends CrashPointRef {
   exhaustive: boolean;
 }
 
-export interface CrashStateEntry {
+interface CrashStateEntry {
   file: string;
   id: string;
   origin: string;

@@ -6,7 +6,7 @@
 import type { CrashPointModel, VersionCodes } from './crash-point-model.js';
 
 /** What the strategies need about a model, computed once per model. */
-export interface SamplingContext {
+interface SamplingContext {
   /** Indexes (into model.pending) of FUA writes: they always land, whole. */
   fua: number[];
   /** Every other operation that touches sectors or sets the size. */

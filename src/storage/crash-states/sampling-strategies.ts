@@ -8,7 +8,7 @@ import type { Prng } from '../prng.js';
 import type { CrashPointModel, VersionCodes } from './crash-point-model.js';
 import { allButPartOf, applyInOrder, contextOf } from './sampling-context.js';
 
-export interface SamplingStrategy {
+interface SamplingStrategy {
   name: string;
   /** Relative frequency among applicable strategies. */
   weight: number;

@@ -11,7 +11,7 @@ import { FormatError } from '../../../spec/format/format-error.js';
 import type { VersionCodes } from './crash-point-model.js';
 
 /** What an id names, before it is matched against a model. */
-export interface ParsedStateId {
+interface ParsedStateId {
   crashPoint: number;
   sectorSizeBytes: number;
   sizeCode: number;

@@ -5,7 +5,7 @@ import { writeImageFile } from '../image-file.js';
 import type { CrashPlan } from './crash-plan.js';
 import { EntryMap, type CrashStatesIndex } from './crash-states-index.js';
 
-export interface WriteCrashStatesOptions {
+interface WriteCrashStatesOptions {
   plan: CrashPlan;
   outDir: string;
   /** Log entry of each operation, and the log's entry count (for index.json). */

@@ -1,14 +1,15 @@
 /**
  * The cross-check table: qcow2 images made at test time by real qemu-img / qemu-io, one per
- * feature (cluster sizes, refcount widths, extended L2, compression, backing chains, snapshots,
- * external data files ...), each with patterned writes at varied (also unaligned) offsets so a
- * wrong mapping shows up as wrong bytes. The map, convert and info tests run every case against
- * qemu-img. Virtual sizes stay small (4-64 MiB) so the whole table builds in seconds.
+ * image feature crashcow reads (versions, cluster sizes, refcount widths, extended L2, lazy
+ * refcounts, preallocation, compression, backing chains, snapshots, resizes, bitmaps, external
+ * data files), each with patterned writes at varied (also unaligned) offsets so a wrong mapping
+ * shows up as wrong bytes. The map, convert and info tests run every case against qemu-img.
+ * Virtual sizes stay small (4-64 MiB) so the whole table builds in seconds.
  */
 import { execa } from 'execa';
 import { qemuImgOk, qemuIo } from '../../../helpers/qemu.js';
 
-export interface ImageCase {
+interface ImageCase {
   name: string;
   /** Builds the image (and anything it names) in `dir`; returns the top image's absolute path. */
   build(dir: string): Promise<string>;

@@ -6,6 +6,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasCopied } from '../../../../spec/format/l1-entry.js';
+import { l2HostClusterIndex } from '../../../../spec/format/l2-entry.js';
+import { TableView } from '../../../../spec/format/table-view.js';
 import { BuiltinEngine } from '../../../../src/engine/builtin/builtin-engine.js';
 import type { BuiltinImage } from '../../../../src/engine/builtin/builtin-image.js';
 import type { MutantName } from '../../../../src/engine/mutants.js';
@@ -66,11 +69,12 @@ export function unexplainedErrors(stderr: string): string[] {
     if (!line.startsWith('ERROR')) return false;
     const m = /^ERROR OFLAG_COPIED (?:L2|data) cluster: (?:l1_index=\d+ l1_entry|l2_entry)=([0-9a-f]+) refcount=(\d+)/.exec(line);
     if (!m) return true;
-    const entry = BigInt('0x' + m[1]);
-    const copied = (entry >> 63n) === 1n;
+    const entry = new TableView(new Uint8Array(8));
+    entry.setWord(0, BigInt('0x' + m[1]));
+    const copied = hasCopied(entry.hi(0));
     const refcount = Number(m[2]);
     if (!copied && refcount === 1) return false;
-    const cluster = Number((entry & 0x00fffffffffffe00n) / BigInt(CS));
+    const cluster = l2HostClusterIndex(entry.hi(0), entry.lo(0), Math.log2(CS));
     return !(copied && refcount >= 2 && leaked.get(cluster) === 1);
   });
 }

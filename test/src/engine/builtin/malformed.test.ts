@@ -6,7 +6,10 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeCompressedDescriptor } from '../../../../spec/format/compressed-descriptor.js';
 import { isFormatError } from '../../../../spec/format/format-error.js';
+import { l1EntryL2OffsetBytes } from '../../../../spec/format/l1-entry.js';
+import { TableView } from '../../../../spec/format/table-view.js';
 import { BuiltinEngine } from '../../../../src/engine/builtin/builtin-engine.js';
 import { isEngineError } from '../../../../src/engine/engine-error.js';
 import { MemoryDevice } from '../../../../src/storage/memory-device.js';
@@ -31,6 +34,17 @@ beforeAll(async () => {
   await qemuIo(t.path('v2.qcow2'), ['write -P 4 0 64k']);
   v2 = new Uint8Array(readFileSync(t.path('v2.qcow2')));
 });
+
+/** The 8-byte table entry at byte `at` of `bytes`, as a one-entry table. */
+function entryAt(bytes: Uint8Array, at: number): TableView {
+  return new TableView(bytes.subarray(at, at + 8));
+}
+
+/** Offset of the L2 table the L1 entry at byte `at` points at. */
+function l2OffsetAt(bytes: Uint8Array, at: number): number {
+  const e = entryAt(bytes, at);
+  return l1EntryL2OffsetBytes(e.hi(0), e.lo(0));
+}
 
 /** Patches a big-endian field of `bytes` (a copy) and returns a device holding it. */
 function patched(bytes: Uint8Array, offset: number, value: bigint, width: 4 | 8): MemoryDevice {
@@ -70,14 +84,14 @@ describe('malformed images', () => {
   it('names the rule for damaged tables and data', async () => {
     const l1 = Number(u64At(pristine, 40));
     expect(await ruleOf(patched(pristine, l1, u64At(pristine, l1) + 512n, 8))).toBe('L1-2');
-    const l2 = Number(u64At(pristine, l1) & 0x00fffffffffffe00n);
+    const l2 = l2OffsetAt(pristine, l1);
     expect(await ruleOf(patched(pristine, l2, u64At(pristine, l2) + 512n, 8))).toBe('L2-3');
     const v2l1 = Number(u64At(v2, 40));
-    const v2l2 = Number(u64At(v2, v2l1) & 0x00fffffffffffe00n);
+    const v2l2 = l2OffsetAt(v2, v2l1);
     expect(await ruleOf(patched(v2, v2l2, 1n, 8))).toBe('L2-6');
     const cl1 = Number(u64At(compressed, 40));
-    const cl2 = Number(u64At(compressed, cl1) & 0x00fffffffffffe00n);
-    const stream = Number(u64At(compressed, cl2) & ((1n << 54n) - 1n));
+    const cl2 = l2OffsetAt(compressed, cl1);
+    const stream = decodeCompressedDescriptor(entryAt(compressed, cl2).hi(0), entryAt(compressed, cl2).lo(0), 16).hostOffsetBytes;
     expect(await ruleOf(patched(compressed, stream, 0xffffffffffffffffn, 8))).toBe('CMP-4');
   });
 

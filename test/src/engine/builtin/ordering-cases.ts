@@ -4,13 +4,14 @@
  * each mutant must break its own.
  */
 import type { StorageOp } from '../../../../spec/semantics/storage-contract.js';
+import { hasCopied } from '../../../../spec/format/l1-entry.js';
 import { getRefcount } from '../../../../spec/format/refcount-block.js';
 import { l1L2Offset } from '../../../../src/engine/builtin/l1-table.js';
 import { lookupCluster } from '../../../../src/engine/builtin/cluster-lookup.js';
 import type { MutantName } from '../../../../src/engine/mutants.js';
 import { durableBefore, findOp, flushBetween, touches, type RecordSpec, type Recorded } from './record.js';
 
-export interface OrderingCase {
+interface OrderingCase {
   mutant: MutantName;
   rule: string;
   /** What must hold, in words. */
@@ -129,7 +130,7 @@ export const orderingCases: OrderingCase[] = [
     rule: 'L2-2',
     claim: 'after a snapshot, the shared cluster has COPIED clear in the active L2 table',
     spec: { setup: (i) => i.write(0, fill(CS, 1)), act: (i) => (i.snapshotCreate('s'), i.flush()) },
-    holds: (r) => (lookupCluster(r.image.state, 0).hi & 0x80000000) === 0,
+    holds: (r) => !hasCopied(lookupCluster(r.image.state, 0).hi),
   },
   {
     mutant: 'header-rewrite-in-place',

@@ -5,6 +5,7 @@
  * area show data from before the shrink (corpus/builtin-resize-*.json).
  */
 import { describe, expect, it } from 'vitest';
+import { offsetIntoCluster } from '../../../../spec/format/geometry.js';
 import { lookupCluster } from '../../../../src/engine/builtin/cluster-lookup.js';
 import { l1L2Offset } from '../../../../src/engine/builtin/l1-table.js';
 import { durableBefore, record, touches } from './record.js';
@@ -29,7 +30,7 @@ describe('builtin resize', () => {
     expect([...r.image.read(CUT - 512, 512)].every((b) => b === 5)).toBe(true);
     const tailHost = lookupCluster(r.image.state, CUT).hostOffsetBytes;
     const grow = r.ops.findLastIndex(writesSize);
-    const zeroed = r.ops.findIndex((op) => touches(op, tailHost + (CUT % CS), 512));
+    const zeroed = r.ops.findIndex((op) => touches(op, tailHost + offsetIntoCluster(r.image.state.g, CUT), 512));
     expect(zeroed).toBeGreaterThanOrEqual(0);
     expect(r.ops.slice(zeroed, grow).some((op) => op.kind === 'flush'), 'the zeros are flushed before the size is committed').toBe(true);
   });

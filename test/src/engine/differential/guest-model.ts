@@ -5,7 +5,7 @@
  * flags, -u frees; v2 without backing discards) and snapshots. Clusters whose allocation state the
  * model cannot predict are marked uncertain and never get compressed writes.
  */
-export const enum Alloc {
+const enum Alloc {
   none = 0,
   data = 1,
   compressed = 2,

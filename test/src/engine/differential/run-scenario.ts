@@ -11,7 +11,7 @@ import { parseIoCommand } from '../../../../src/engine/script/io-command.js';
 import { runIoCommand } from '../../../../src/engine/script/run-io-command.js';
 import { createOptionString, type Scenario, type Step } from './scenario.js';
 
-export interface StepOutcome {
+interface StepOutcome {
   exitCode: number;
   lines: string[];
 }

@@ -66,7 +66,7 @@ export function scenarioArb(maxSteps = 24): fc.Arbitrary<Scenario> {
 }
 
 /** Guest content of a backing file made by its fill commands (all `write -P p off len`). */
-export function backingContent(b: BackingSpec): Uint8Array {
+function backingContent(b: BackingSpec): Uint8Array {
   const out = new Uint8Array(b.sizeBytes);
   for (const cmd of b.fills) {
     const [, , p, off, len] = cmd.split(' ').map(Number);
@@ -76,7 +76,7 @@ export function backingContent(b: BackingSpec): Uint8Array {
 }
 
 /** Concrete steps for raw choices, simulated on the guest model. */
-export function materialize(image: ImageSpec, cacheMode: Scenario['cacheMode'], raw: RawStep[]): Scenario {
+function materialize(image: ImageSpec, cacheMode: Scenario['cacheMode'], raw: RawStep[]): Scenario {
   const backingBytes = image.backing ? backingContent(image.backing) : undefined;
   const model = new GuestModel(image.sizeBytes, backingBytes, image.clusterSizeBytes, image.compat === '1.1');
   const steps: Step[] = [];
