@@ -1,11 +1,14 @@
 /**
  * Real qemu-img / qemu-io for tests (never a mock). Images are made at test time in a temp dir.
- * If the binaries are missing the first call fails loudly with what to install.
+ * CRASHCOW_QEMU_DIR chooses the folder holding them, as it does for crashcow itself (so a test run
+ * can judge another QEMU build); without it they are found on PATH. If the binaries are missing the
+ * first call fails loudly with what to install.
  */
 import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { qemuDirOf } from '../../src/engine/qemu/qemu-binaries.js';
 
 export interface RunResult {
   exitCode: number;
@@ -13,7 +16,14 @@ export interface RunResult {
   stderr: string;
 }
 
-async function run(bin: string, args: string[], cwd?: string): Promise<RunResult> {
+/** The command that runs `name`: its path in CRASHCOW_QEMU_DIR when that is set, else the bare name (PATH). */
+export function qemuBinary(name: 'qemu-img' | 'qemu-io'): string {
+  const dir = qemuDirOf(undefined);
+  return dir === null ? name : join(dir, name);
+}
+
+async function run(name: 'qemu-img' | 'qemu-io', args: string[], cwd?: string): Promise<RunResult> {
+  const bin = qemuBinary(name);
   try {
     const r = await execa(bin, args, { reject: false, cwd, encoding: 'utf8', stripFinalNewline: false });
     if (r.failed && r.exitCode === undefined) throw r;
