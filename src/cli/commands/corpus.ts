@@ -11,7 +11,7 @@
  * that cannot run (2 wins over 1, 1 over 4).
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import { isFormatError } from '../../../spec/format/format-error.js';
 import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import { asRecorded, BUILTIN_VERSION_KEY, expectationFor, versionKeyOf, withExpectations, type ReplayVerdict } from '../../fuzz/case/case-expectations.js';
@@ -141,11 +141,18 @@ function humanTable(rows: readonly Row[], columns: readonly Column[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: readonly string[]): string => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
   const out = [line(header), ...body.map(line)];
-  for (const c of columns) if (c.qemu) out.push(`${c.key}: ${c.qemu.versionLine} (${c.qemu.dir ?? 'PATH'})`);
+  for (const c of columns) if (c.qemu) out.push(`${c.key}: ${c.qemu.versionLine} (${shownDir(c.qemu.dir)})`);
   const cells = body.flatMap((b) => b.slice(1));
   if (cells.some((cell) => cell.endsWith('!'))) out.push('!: not what the case records for this version');
   if (cells.some((cell) => cell.endsWith('?'))) out.push('?: the case has no record for this version (--record writes one)');
   return out.join('\n') + '\n';
+}
+
+/** A QEMU folder as the table names it: relative to the working folder when inside it, "PATH" for none. */
+function shownDir(dir: string | null): string {
+  if (dir === null) return 'PATH';
+  const inside = relative(process.cwd(), dir);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : dir;
 }
 
 function jsonOf(rows: readonly Row[], columns: readonly Column[]): unknown {
