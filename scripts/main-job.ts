@@ -5,11 +5,17 @@
  * defect (a corpus/ case that still fails with the same engine, property and rules) or as new.
  * Exit 0 when nothing new was found, 1 when a new finding was saved, 2 when a campaign could not
  * run (its error is printed). MAIN_JOB_SECONDS sets each campaign's time (default 30),
- * MAIN_JOB_SEED the master seed (default 1).
+ * MAIN_JOB_SEED the master seed (default 1). `--qemu DIR` (`npm start -- --qemu DIR`; default
+ * CRASHCOW_QEMU_DIR, else PATH) chooses the QEMU; it is checked before anything runs (exit 2 naming
+ * the path when it cannot run), and a finding counts as known when a corpus case records it as
+ * failing on that QEMU's version.
  */
 import { execa } from 'execa';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { qemuDirOf, resolveQemuBinaries, type QemuBinaries } from '../src/engine/qemu/qemu-binaries.js';
+import { isQemuMissingError } from '../src/engine/qemu/qemu-missing-error.js';
+import { BUILTIN_VERSION_KEY, versionKeyOf } from '../src/fuzz/case/case-expectations.js';
 import { knownDefects } from '../src/fuzz/case/known-defects.js';
 import { violationSignature } from '../src/fuzz/violation.js';
 
@@ -22,6 +28,7 @@ const outDir = join('fuzz-findings', `main-job-${new Date().toISOString().replac
 interface Summary {
   engine: string;
   engineVersion: string;
+  qemu?: { versionLine: string; img: string; io: string };
   runs: number;
   crashStates: number;
   statesPerSecond: number;
@@ -31,24 +38,51 @@ interface Summary {
 /** A finding's identity, as the campaign dedupes it, per engine. */
 const keyOf = (engine: string, signature: string) => `${engine} ${signature}`;
 
-/** The corpus cases that record an engine defect still present (expectation "fails", no mutant), by engine and signature. */
-function corpusDefects(): Map<string, string> {
+/**
+ * The corpus cases that record an engine defect still present on the version each engine runs
+ * (recorded as failing there, no mutant), by engine and signature.
+ */
+function corpusDefects(qemu: QemuBinaries): Map<string, string> {
   const known = new Map<string, string>();
-  for (const d of knownDefects(corpusDir)) if (d.mutants.length === 0) known.set(keyOf(d.engine, d.signature), `corpus/${basename(d.file)}`);
+  for (const [engine, versionKey] of [['builtin', BUILTIN_VERSION_KEY], ['qemu', versionKeyOf(qemu.versionLine)]] as const) {
+    for (const d of knownDefects(corpusDir, versionKey)) if (d.engine === engine && d.mutants.length === 0) known.set(keyOf(d.engine, d.signature), `corpus/${basename(d.file)}`);
+  }
   return known;
 }
 
-async function campaign(engine: 'builtin' | 'qemu'): Promise<Summary | string> {
-  process.stderr.write(`\n== ${engine}: crashcow fuzz --engine ${engine} --seed ${seed} --time ${seconds} --jobs 2 --corpus ${outDir}/${engine}\n`);
-  const r = await execa('node', [cli, 'fuzz', '--engine', engine, '--seed', String(seed), '--time', String(seconds), '--jobs', '2', '--corpus', join(outDir, engine), '--output', 'json'], { reject: false, stderr: 'inherit' });
+/** `--qemu DIR` or `--qemu=DIR` from the command line, undefined without one, null for anything else. */
+function qemuFlag(argv: readonly string[]): string | undefined | null {
+  if (argv.length === 0) return undefined;
+  if (argv.length === 1 && argv[0].startsWith('--qemu=')) return argv[0].slice('--qemu='.length);
+  if (argv.length === 2 && argv[0] === '--qemu') return argv[1];
+  return null;
+}
+
+async function campaign(engine: 'builtin' | 'qemu', qemu: QemuBinaries): Promise<Summary | string> {
+  const qemuArgs = engine === 'qemu' && qemu.dir !== null ? ['--qemu', qemu.dir] : [];
+  process.stderr.write(`\n== ${engine}: crashcow fuzz --engine ${engine} ${qemuArgs.map((a) => a + ' ').join('')}--seed ${seed} --time ${seconds} --jobs 2 --corpus ${outDir}/${engine}\n`);
+  const r = await execa('node', [cli, 'fuzz', '--engine', engine, ...qemuArgs, '--seed', String(seed), '--time', String(seconds), '--jobs', '2', '--corpus', join(outDir, engine), '--output', 'json'], { reject: false, stderr: 'inherit' });
   if (r.exitCode === 2 || r.exitCode === undefined || r.exitCode > 2) return `crashcow fuzz --engine ${engine} could not run (exit ${r.exitCode})`;
   return JSON.parse(String(r.stdout)) as Summary;
 }
 
 async function main(): Promise<number> {
-  const known = corpusDefects();
+  const dir = qemuFlag(process.argv.slice(2));
+  if (dir === null) {
+    process.stderr.write(`crashcow main job: unexpected arguments "${process.argv.slice(2).join(' ')}"; usage: npm start [-- --qemu DIR]\n`);
+    return 2;
+  }
+  let qemu: QemuBinaries;
+  try {
+    qemu = await resolveQemuBinaries(qemuDirOf(dir));
+  } catch (err) {
+    if (!isQemuMissingError(err)) throw err;
+    process.stderr.write(`crashcow main job: ${err.message}\n`);
+    return 2;
+  }
+  const known = corpusDefects(qemu);
   const results: Array<Summary | string> = [];
-  for (const engine of ['builtin', 'qemu'] as const) results.push(await campaign(engine));
+  for (const engine of ['builtin', 'qemu'] as const) results.push(await campaign(engine, qemu));
   const lines = [``, `crashcow main job: a ${seconds}-second crash campaign per engine, seed ${seed}, 2 jobs`, `${'engine'.padEnd(8)} ${'runs'.padStart(6)} ${'crash states'.padStart(13)} ${'states/s'.padStart(9)} ${'findings'.padStart(8)}  version`];
   let newCount = 0;
   let failed = 0;
@@ -60,6 +94,7 @@ async function main(): Promise<number> {
       continue;
     }
     lines.push(`${r.engine.padEnd(8)} ${String(r.runs).padStart(6)} ${String(r.crashStates).padStart(13)} ${String(r.statesPerSecond).padStart(9)} ${String(r.findings.length).padStart(8)}  ${r.engineVersion}`);
+    if (r.qemu) lines.push(`${''.padEnd(48)}${r.qemu.versionLine} (${r.qemu.io})`);
     for (const f of r.findings) {
       const k = known.get(keyOf(r.engine, violationSignature(f as Parameters<typeof violationSignature>[0])));
       const where = relative(process.cwd(), f.caseFile);

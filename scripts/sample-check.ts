@@ -1,7 +1,9 @@
 /**
  * `npm run sample-check`: makes sample images with qemu-img (clean, with snapshots,
  * compressed, lazy-refcount dirty, deliberately damaged), checks each with crashcow and with
- * qemu-img, and prints a table. Exit 0 when every verdict agrees with qemu-img's, 1 otherwise.
+ * qemu-img, and prints a table. Exit 0 when every verdict agrees with qemu-img's, 1 otherwise, 2
+ * when the QEMU chosen cannot run. `--qemu DIR` (`npm run sample-check -- --qemu DIR`; default
+ * CRASHCOW_QEMU_DIR, else PATH) chooses the qemu-img and qemu-io that make and check the images.
  */
 import { execa } from 'execa';
 import { mkdtempSync, openSync, rmSync, writeSync, closeSync, readFileSync } from 'node:fs';
@@ -10,8 +12,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { l1EntryL2OffsetBytes } from '../spec/format/l1-entry.js';
 import { encodeL2Entry } from '../spec/format/l2-entry.js';
+import { qemuDirOf, resolveQemuBinaries, type QemuBinaries } from '../src/engine/qemu/qemu-binaries.js';
+import { isQemuMissingError } from '../src/engine/qemu/qemu-missing-error.js';
 
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const qemu = await chosenQemu(process.argv.slice(2));
 const dir = mkdtempSync(join(tmpdir(), 'crashcow-sample-'));
 const p = (name: string) => join(dir, name);
 
@@ -24,8 +29,24 @@ async function sh(bin: string, args: string[]): Promise<void> {
   const r = await execa(bin, args, { reject: false });
   if (r.exitCode !== 0) throw new Error(`${bin} ${args.join(' ')}: ${r.stderr}`);
 }
-const img = (...args: string[]) => sh('qemu-img', args);
-const io = (path: string, ...cmds: string[]) => sh('qemu-io', ['-f', 'qcow2', path, ...cmds.flatMap((c) => ['-c', c])]);
+const img = (...args: string[]) => sh(qemu.img, args);
+const io = (path: string, ...cmds: string[]) => sh(qemu.io, ['-f', 'qcow2', path, ...cmds.flatMap((c) => ['-c', c])]);
+
+/** The QEMU of `--qemu DIR` (else CRASHCOW_QEMU_DIR, else PATH); exits 2 with the reason when it cannot run. */
+async function chosenQemu(argv: readonly string[]): Promise<QemuBinaries> {
+  const flag = argv.length === 2 && argv[0] === '--qemu' ? argv[1] : argv.length === 1 && argv[0].startsWith('--qemu=') ? argv[0].slice(7) : undefined;
+  if (argv.length > 0 && flag === undefined) {
+    process.stderr.write(`sample check: unexpected arguments "${argv.join(' ')}"; usage: npm run sample-check [-- --qemu DIR]\n`);
+    process.exit(2);
+  }
+  try {
+    return await resolveQemuBinaries(qemuDirOf(flag));
+  } catch (err) {
+    if (!isQemuMissingError(err)) throw err;
+    process.stderr.write(`sample check: ${err.message}\n`);
+    process.exit(2);
+  }
+}
 
 /** Overwrites 8 bytes at `offset` with a big-endian u64. */
 function poke64(path: string, offset: number, value: bigint): void {
@@ -57,7 +78,7 @@ const samples: Sample[] = [
   { name: 'snapshots and COW', make: async (f) => { await img('create', '-f', 'qcow2', f, '64M'); await io(f, 'write -P 1 0 2M'); await img('snapshot', '-c', 's1', f); await io(f, 'write -P 2 64k 128k'); } },
   { name: 'refcount_bits=1, 4 KiB clusters', make: async (f) => { await img('create', '-f', 'qcow2', '-o', 'refcount_bits=1,cluster_size=4k', f, '16M'); await io(f, 'write -P 3 0 1M', 'discard 256k 256k'); } },
   { name: 'extended L2 subclusters', make: async (f) => { await img('create', '-f', 'qcow2', '-o', 'extended_l2=on', f, '16M'); await io(f, 'write -P 4 4k 6k', 'write -z 64k 8k'); } },
-  { name: 'lazy refcounts, crashed (dirty)', make: async (f) => { await img('create', '-f', 'qcow2', '-o', 'lazy_refcounts=on', f, '16M'); await execa('qemu-io', ['-f', 'qcow2', f, '-c', 'write -P 5 0 1M', '-c', 'sigraise 9'], { reject: false }); } },
+  { name: 'lazy refcounts, crashed (dirty)', make: async (f) => { await img('create', '-f', 'qcow2', '-o', 'lazy_refcounts=on', f, '16M'); await execa(qemu.io, ['-f', 'qcow2', f, '-c', 'write -P 5 0 1M', '-c', 'sigraise 9'], { reject: false }); } },
   { name: 'damaged: leaked cluster', make: async (f) => { await img('create', '-f', 'qcow2', '-o', 'cluster_size=64k', f, '16M'); await io(f, 'write -P 6 0 64k', 'discard 0 64k'); const rb = Number(u64(f, Number(u64(f, 48)))); const b = Buffer.alloc(2); b.writeUInt16BE(1); const fd = openSync(f, 'r+'); writeSync(fd, b, 0, 2, rb + 2 * 5); closeSync(fd); } },
   { name: 'damaged: L2 entry into reftable', make: async (f) => { await img('create', '-f', 'qcow2', f, '16M'); await io(f, 'write -P 7 0 64k'); pointFirstL2EntryAtReftable(f); } },
 ];
@@ -65,7 +86,7 @@ const samples: Sample[] = [
 async function checkWith(bin: 'crashcow' | 'qemu-img', path: string): Promise<{ code: number; json: Record<string, unknown> }> {
   const r = bin === 'crashcow'
     ? await execa(process.execPath, [cli, 'check', '--output', 'json', path], { reject: false })
-    : await execa('qemu-img', ['check', '--output=json', path], { reject: false });
+    : await execa(qemu.img, ['check', '--output=json', path], { reject: false });
   let json: Record<string, unknown> = {};
   try { json = JSON.parse(r.stdout) as Record<string, unknown>; } catch { /* an image qemu-img cannot open prints no JSON */ }
   return { code: r.exitCode ?? -1, json };
@@ -75,7 +96,7 @@ const verdict = (code: number) => ['clean', 'check error', 'corruptions', 'leaks
 const n = (j: Record<string, unknown>, k: string) => (typeof j[k] === 'number' ? (j[k] as number) : 0);
 
 async function main(): Promise<number> {
-  process.stdout.write(`crashcow sample check: ${samples.length} images made by qemu-img in ${dir}\n\n`);
+  process.stdout.write(`crashcow sample check: ${samples.length} images made by qemu-img in ${dir}\n${qemu.versionLine} (${qemu.img})\n\n`);
   process.stdout.write(`${'image'.padEnd(36)} ${'crashcow'.padEnd(22)} ${'qemu-img'.padEnd(22)} agree\n`);
   let disagreements = 0;
   for (const [i, sample] of samples.entries()) {

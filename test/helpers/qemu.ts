@@ -1,11 +1,15 @@
 /**
  * Real qemu-img / qemu-io for tests (never a mock). Images are made at test time in a temp dir.
- * If the binaries are missing the first call fails loudly with what to install.
+ * CRASHCOW_QEMU_DIR chooses the folder holding them, as it does for crashcow itself (so a test run
+ * can judge another QEMU build); without it they are found on PATH. If the binaries are missing the
+ * first call fails loudly with what to install.
  */
 import { execa } from 'execa';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { qemuDirOf } from '../../src/engine/qemu/qemu-binaries.js';
 
 export interface RunResult {
   exitCode: number;
@@ -13,7 +17,14 @@ export interface RunResult {
   stderr: string;
 }
 
-async function run(bin: string, args: string[], cwd?: string): Promise<RunResult> {
+/** The command that runs `name`: its path in CRASHCOW_QEMU_DIR when that is set, else the bare name (PATH). */
+export function qemuBinary(name: 'qemu-img' | 'qemu-io'): string {
+  const dir = qemuDirOf(undefined);
+  return dir === null ? name : join(dir, name);
+}
+
+async function run(name: 'qemu-img' | 'qemu-io', args: string[], cwd?: string): Promise<RunResult> {
+  const bin = qemuBinary(name);
   try {
     const r = await execa(bin, args, { reject: false, cwd, encoding: 'utf8', stripFinalNewline: false });
     if (r.failed && r.exitCode === undefined) throw r;
@@ -104,4 +115,25 @@ export async function qemuInfo(image: string, extra: string[] = []): Promise<Rec
 export function tempDir(prefix = 'crashcow-test-'): { dir: string; path: (name: string) => string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The folder on PATH that holds qemu-io: what `--qemu DIR` names for the system's QEMU. @throws when there is none */
+export function pathQemuDir(): string {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir !== '' && existsSync(join(dir, 'qemu-io')) && existsSync(join(dir, 'qemu-img'))) return dir;
+  }
+  throw new Error('qemu-io not found on PATH: install qemu-utils (apt-get install qemu-utils)');
+}
+
+/**
+ * The folder of the second QEMU build that scripts/qemu-get.sh unpacks into .qemu/ (QEMU 10 from
+ * Debian backports; fetched on first use, reused after), or why there is none (no network, not
+ * Debian 12). Tests that need it skip with that reason.
+ */
+export async function qemuGetDir(): Promise<{ dir: string } | { reason: string }> {
+  const script = fileURLToPath(new URL('../../scripts/qemu-get.sh', import.meta.url));
+  const r = await execa('sh', [script], { reject: false, encoding: 'utf8', timeout: 300_000 });
+  const dir = r.stdout.trim().split('\n').at(-1) ?? '';
+  if (r.exitCode === 0 && dir !== '' && existsSync(join(dir, 'qemu-io'))) return { dir };
+  return { reason: `scripts/qemu-get.sh exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-2).join(' / ')}` };
 }

@@ -2,10 +2,13 @@
  * `crashcow fuzz`: runs a crash-consistency campaign against an engine and saves each finding as
  * a replayable case. Thin: parses flags, runs src/fuzz's Campaign, prints a live progress line on
  * stderr and a summary (human or one JSON object) on stdout. Exit 0 without findings, 1 with
- * findings saved, 2 for a usage or setup error (missing qemu-io for --engine qemu).
+ * findings saved, 2 for a usage or setup error (for --engine qemu: qemu-io or qemu-img missing
+ * or unusable in `--qemu DIR`, CRASHCOW_QEMU_DIR or PATH, named in the message).
  */
 import { constants } from 'node:os';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
+import { type QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
+import { BUILTIN_VERSION_KEY, versionKeyOf } from '../../fuzz/case/case-expectations.js';
 import { Campaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
 import { isCaseReadError } from '../../fuzz/case/fuzz-case.js';
 import { knownDefects, knownFor, type KnownDefect } from '../../fuzz/case/known-defects.js';
@@ -17,11 +20,12 @@ import { propertyTitles, type PropertyName } from '../../fuzz/violation.js';
 import type { Command } from '../command.js';
 import { flagChoice, flagInt, flagValue, parseArgs, type ParsedArgs } from '../parse-args.js';
 import { UsageError } from '../usage-error.js';
+import { qemuFlagValue, resolveQemuOrReport } from '../qemu-flag.js';
 
 const USAGE =
-  'crashcow fuzz --engine builtin|qemu [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N]';
+  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N]';
 
-const FLAGS = ['engine', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits'];
+const FLAGS = ['engine', 'qemu', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits'];
 const REPEATABLE = new Set(['mutant', 'known']);
 
 export const fuzzCommand: Command = {
@@ -31,7 +35,11 @@ export const fuzzCommand: Command = {
   async run(argv) {
     const args = parseArgs(argv, FLAGS.map((name) => ({ name, takesValue: true, repeatable: REPEATABLE.has(name) })));
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument "${args.positionals[0]}"`);
-    const { settings, corpusDir, output, timeSeconds } = settingsOf(args);
+    const engine = flagChoice(args, 'engine', ['builtin', 'qemu'] as const, 'builtin');
+    if (engine !== 'qemu' && qemuFlagValue(args) !== undefined) throw new UsageError('--qemu applies to --engine qemu only');
+    const qemu = engine === 'qemu' ? await resolveQemuOrReport('fuzz', qemuFlagValue(args)) : undefined;
+    if (qemu === null) return 2;
+    const { settings, corpusDir, output, timeSeconds } = settingsOf(args, qemu);
     const startMs = Date.now();
     const campaign = new Campaign(
       { ...settings, deadlineMs: timeSeconds === null ? null : startMs + timeSeconds * 1000 },
@@ -65,7 +73,7 @@ export const fuzzCommand: Command = {
     const elapsedS = (Date.now() - startMs) / 1000;
     const statesPerSecond = Math.round(result.stats.crashStates / Math.max(elapsedS, 1e-3));
     if (output === 'json') {
-      const summary = { engine: settings.engine, engineVersion: result.engineVersion, seed: settings.plan.masterSeed, runs: result.stats.runs, crashStates: result.stats.crashStates, statesPerSecond, findings: result.findings, knownRepeats: result.stats.knownRepeats };
+      const summary = { engine: settings.engine, engineVersion: result.engineVersion, ...(result.qemu ? { qemu: qemuSummaryOf(result.qemu) } : {}), seed: settings.plan.masterSeed, runs: result.stats.runs, crashStates: result.stats.crashStates, statesPerSecond, findings: result.findings, knownRepeats: result.stats.knownRepeats };
       process.stdout.write(JSON.stringify(summary) + '\n');
     } else {
       process.stdout.write(humanSummary(settings, result, statesPerSecond, elapsedS));
@@ -74,7 +82,12 @@ export const fuzzCommand: Command = {
   },
 };
 
-function settingsOf(args: ParsedArgs): { settings: Omit<CampaignSettings, 'deadlineMs'>; corpusDir: string; output: 'human' | 'json'; timeSeconds: number | null } {
+/** The QEMU binaries as the JSON summary shows them. */
+function qemuSummaryOf(q: QemuBinaries): { versionLine: string; img: string; io: string } {
+  return { versionLine: q.versionLine, img: q.img, io: q.io };
+}
+
+function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { settings: Omit<CampaignSettings, 'deadlineMs'>; corpusDir: string; output: 'human' | 'json'; timeSeconds: number | null } {
   const engine = flagChoice(args, 'engine', ['builtin', 'qemu'] as const, 'builtin');
   const mutants = (args.flags.get('mutant') ?? []).map((m) => {
     if (!isMutantName(m)) throw new UsageError(`unknown mutant "${m}"; run 'crashcow mutants' for the list`);
@@ -108,11 +121,12 @@ function settingsOf(args: ParsedArgs): { settings: Omit<CampaignSettings, 'deadl
     settings: {
       engine,
       mutants,
+      ...(qemu ? { qemu } : {}),
       plan: { masterSeed: seed, totalRuns: runs, shardIndex, shardCount, jobCount },
       fixed,
       statesPerCrash,
       maxCommands,
-      known: knownSignatures(args.flags.get('known') ?? [], engine, mutants),
+      known: knownSignatures(args.flags.get('known') ?? [], engine, mutants, qemu ? versionKeyOf(qemu.versionLine) : BUILTIN_VERSION_KEY),
     },
     corpusDir: flagValue(args, 'corpus') ?? 'fuzz-findings',
     output: flagChoice(args, 'output', ['human', 'json'] as const, 'human'),
@@ -120,13 +134,16 @@ function settingsOf(args: ParsedArgs): { settings: Omit<CampaignSettings, 'deadl
   };
 }
 
-/** The signatures of the still-failing cases in the `--known` directories that this campaign's engine and mutants made. */
-function knownSignatures(dirs: readonly string[], engine: string, mutants: readonly string[]): string[] {
+/**
+ * The signatures of the cases in the `--known` directories that this campaign's engine and mutants
+ * made and that still fail on its version (`versionKey`; see knownDefects).
+ */
+function knownSignatures(dirs: readonly string[], engine: string, mutants: readonly string[], versionKey: string): string[] {
   const out = new Set<string>();
   for (const dir of dirs) {
     let defects: KnownDefect[];
     try {
-      defects = knownDefects(dir);
+      defects = knownDefects(dir, versionKey);
     } catch (err) {
       if (!isCaseReadError(err)) throw err;
       throw new UsageError(`--known ${dir}: ${(err as Error).message}`);
@@ -164,6 +181,7 @@ function progress(stats: RunStats, startMs: number, final = false): void {
 function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult, statesPerSecond: number, elapsedS: number): string {
   const lines = [
     `engine: ${s.engine} (${r.engineVersion})`,
+    ...(r.qemu ? [`qemu: ${r.qemu.versionLine} (${r.qemu.io}, ${r.qemu.img})`] : []),
     `seed: ${s.plan.masterSeed}${s.plan.shardCount > 1 ? ` shard ${s.plan.shardIndex + 1}/${s.plan.shardCount}` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
     `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}${s.known && s.known.length > 0 ? ` (${s.known.length} known from --known: ${s.known.join(' ')})` : ''}`,
     r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}`,

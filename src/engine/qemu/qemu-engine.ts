@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { CreateOptions, Engine, EngineImage, ImageTarget, OpenOptions } from '../engine.js';
 import { EngineError } from '../engine-error.js';
-import { qemuVersionLine, runQemuImg } from './qemu-img-run.js';
+import { resolveQemuBinaries, type QemuBinaries } from './qemu-binaries.js';
+import { runQemuImg } from './qemu-img-run.js';
 import { QemuImage } from './qemu-image.js';
 import { QemuIoProcess } from './qemu-io-process.js';
 import type { QemuOpenSpec } from './qemu-open-spec.js';
@@ -16,13 +17,19 @@ import type { QemuOpenSpec } from './qemu-open-spec.js';
 export class QemuEngine implements Engine {
   readonly name = 'qemu';
 
-  private constructor(readonly engineVersion: string) {}
+  /** "qemu-io 7.2.22 (Debian ...)": the binaries' version line without the word "version". */
+  readonly engineVersion: string;
 
-  /** Finds qemu-io and qemu-img and reads the version. @throws QemuMissingError */
-  static async create(): Promise<QemuEngine> {
-    const io = await qemuVersionLine('qemu-io');
-    await qemuVersionLine('qemu-img');
-    return new QemuEngine(io.replace(/^qemu-io version /, 'qemu-io '));
+  private constructor(readonly binaries: QemuBinaries) {
+    this.engineVersion = binaries.versionLine.replace(/^qemu-io version /, 'qemu-io ');
+  }
+
+  /**
+   * QEMU as `binaries` runs it; without them, qemu-io and qemu-img are found in CRASHCOW_QEMU_DIR,
+   * else on PATH, and their version is read. @throws QemuMissingError
+   */
+  static async create(binaries?: QemuBinaries): Promise<QemuEngine> {
+    return new QemuEngine(binaries ?? (await resolveQemuBinaries()));
   }
 
   async create(target: ImageTarget, opts: CreateOptions): Promise<void> {
@@ -36,16 +43,16 @@ export class QemuEngine implements Engine {
     if (opts.backingFile) args.push('-b', opts.backingFile, '-F', opts.backingFormat ?? 'raw');
     args.push(path);
     if (opts.virtualSizeBytes !== undefined) args.push(String(opts.virtualSizeBytes));
-    const r = await runQemuImg(args, dirname(resolve(path)));
+    const r = await runQemuImg(this.binaries.img, args, dirname(resolve(path)));
     if (r.exitCode !== 0) throw new EngineError('EINVAL', `qemu-img create: ${r.stderr.trim()}`);
   }
 
   async open(target: ImageTarget, opts: OpenOptions = {}): Promise<EngineImage> {
     const path = resolve(pathOf(target));
-    const info = await runQemuImg(['info', '--output=json', '-U', path]);
+    const info = await runQemuImg(this.binaries.img, ['info', '--output=json', '-U', path]);
     if (info.exitCode !== 0) throw new EngineError('EIO', `qemu-img info: ${info.stderr.trim()}`);
     const size = Number((JSON.parse(info.stdout) as { 'virtual-size': number })['virtual-size']);
-    const io = await QemuIoProcess.start(dirname(path));
+    const io = await QemuIoProcess.start(this.binaries, dirname(path));
     try {
       return await QemuImage.open(io, { imagePath: path, cacheMode: opts.cacheMode ?? 'writethrough', readOnly: opts.readOnly }, size, true);
     } catch (err) {
@@ -56,7 +63,7 @@ export class QemuEngine implements Engine {
 
   /** Opens an image as `spec` says (blklogwrites included) in a new qemu-io process running in `cwd`. */
   async openSpec(spec: QemuOpenSpec, virtualSizeBytes: number, cwd: string): Promise<{ image: QemuImage; io: QemuIoProcess }> {
-    const io = await QemuIoProcess.start(cwd);
+    const io = await QemuIoProcess.start(this.binaries, cwd);
     try {
       return { image: await QemuImage.open(io, spec, virtualSizeBytes, false), io };
     } catch (err) {

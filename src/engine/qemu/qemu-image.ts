@@ -117,7 +117,7 @@ export class QemuImage implements EngineImage {
     this.spec = { ...this.spec, logAppend: this.spec.logPath !== undefined };
     const opts = imageOptsOf(this.spec);
     const full = args.includes('@') ? args.map((a) => (a === '@' ? opts : a)) : [...args, '--image-opts', opts];
-    const r = await runQemuImg(full, this.io.cwd);
+    const r = await runQemuImg(this.io.binaries.img, full, this.io.cwd);
     const reopen = openCommandOf(this.spec);
     throwIfFailed(reopen, await this.io.command(reopen));
     if (r.exitCode !== 0) throw new EngineError(/not found|does not exist/i.test(r.stderr) ? 'ENOENT' : 'EIO', `qemu-img ${args[0]}: ${r.stderr.trim()}`);

@@ -5,7 +5,8 @@
  * files are size-limited as the launcher's are (FILE_SIZE_LIMIT_PRELUDE).
  */
 import { execa, type ResultPromise } from 'execa';
-import { FILE_SIZE_LIMIT_PRELUDE } from './process-launcher.js';
+import { FILE_SIZE_LIMIT_PRELUDE, shellQuote } from './process-launcher.js';
+import type { QemuBinaries } from './qemu-binaries.js';
 import { QemuMissingError } from './qemu-missing-error.js';
 
 const PROMPT = 'qemu-io> ';
@@ -19,6 +20,8 @@ export class QemuIoProcess {
   private constructor(
     private readonly child: ResultPromise,
     readonly cwd: string,
+    /** The binaries this process came from; the images it opens run the same qemu-img offline. */
+    readonly binaries: QemuBinaries,
   ) {
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
@@ -31,15 +34,16 @@ export class QemuIoProcess {
     });
   }
 
-  /** Starts qemu-io in `cwd` and waits for its first prompt. @throws QemuMissingError */
-  static async start(cwd: string): Promise<QemuIoProcess> {
-    const script = `command -v qemu-io >/dev/null || exit 127; ${FILE_SIZE_LIMIT_PRELUDE}; exec qemu-io 2>&1`;
+  /** Starts `binaries.io` in `cwd` and waits for its first prompt. @throws QemuMissingError */
+  static async start(binaries: QemuBinaries, cwd: string): Promise<QemuIoProcess> {
+    const io = shellQuote(binaries.io);
+    const script = `command -v ${io} >/dev/null || exit 127; ${FILE_SIZE_LIMIT_PRELUDE}; exec ${io} 2>&1`;
     const child = execa('sh', ['-c', script], { cwd, stdin: 'pipe', stdout: 'pipe', stderr: 'ignore', buffer: false, reject: false });
-    const p = new QemuIoProcess(child, cwd);
+    const p = new QemuIoProcess(child, cwd, binaries);
     try {
       await p.nextPrompt();
     } catch {
-      throw new QemuMissingError('qemu-io');
+      throw new QemuMissingError(binaries.io);
     }
     return p;
   }

@@ -1,5 +1,6 @@
 /** What a campaign needs, in a form that crosses to worker threads (plain data). */
 import type { MutantName } from '../../engine/mutants.js';
+import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import type { FixedImageOptions } from '../commands/image-options-arb.js';
 import type { EngineName } from '../target/make-target.js';
 import type { CampaignPlan } from './campaign-plan.js';
@@ -7,6 +8,11 @@ import type { CampaignPlan } from './campaign-plan.js';
 export interface CampaignSettings {
   engine: EngineName;
   mutants: MutantName[];
+  /**
+   * The QEMU build every job of a QEMU campaign runs (plain data, so each worker thread spawns the
+   * same binaries); absent: CRASHCOW_QEMU_DIR, else PATH.
+   */
+  qemu?: QemuBinaries;
   plan: CampaignPlan;
   /** Epoch milliseconds after which no new run starts (a time budget), or null. */
   deadlineMs: number | null;

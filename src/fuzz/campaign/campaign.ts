@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import type { FuzzCase } from '../case/fuzz-case.js';
 import { writeCase } from '../case/fuzz-case.js';
 import { newRunStats, sumStats, type RunStats } from '../runner/run-stats.js';
@@ -27,6 +28,8 @@ interface SavedFinding {
 
 export interface CampaignResult {
   engineVersion: string;
+  /** The QEMU binaries the campaign ran, with their version line (QEMU campaigns only). */
+  qemu?: QemuBinaries;
   stats: RunStats;
   findings: SavedFinding[];
 }
@@ -66,10 +69,11 @@ export class Campaign {
   /** Runs the campaign. @throws Error when the engine cannot be set up (missing qemu-io) */
   async run(): Promise<CampaignResult> {
     const s = this.settings;
-    const probe = await makeTarget(s.engine, s.mutants);
-    const engineVersion = probe.engineVersion;
-    const total = s.plan.jobCount === 1 ? await this.runInProcess(probe) : (await probe.dispose(), await this.runWorkers());
-    return { engineVersion, stats: this.withSaved(total), findings: [...this.saved] };
+    const probe = await makeTarget(s.engine, s.mutants, s.qemu);
+    const { engineVersion, qemuBinaries: qemu } = probe;
+    // Workers spawn the binaries the probe found, even when the campaign was given none.
+    const total = s.plan.jobCount === 1 ? await this.runInProcess(probe) : (await probe.dispose(), await this.runWorkers(qemu));
+    return { engineVersion, ...(qemu ? { qemu } : {}), stats: this.withSaved(total), findings: [...this.saved] };
   }
 
   private async runInProcess(target: Awaited<ReturnType<typeof makeTarget>>): Promise<RunStats> {
@@ -90,8 +94,8 @@ export class Campaign {
     }
   }
 
-  private runWorkers(): Promise<RunStats> {
-    const s = this.settings;
+  private runWorkers(qemu: QemuBinaries | undefined): Promise<RunStats> {
+    const s: CampaignSettings = qemu ? { ...this.settings, qemu } : this.settings;
     const latest: RunStats[] = [];
     const sum = (): RunStats => latest.reduce(sumStats, newRunStats());
     const jobs = Array.from({ length: s.plan.jobCount }, (_, jobIndex) => {

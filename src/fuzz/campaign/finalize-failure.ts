@@ -1,10 +1,11 @@
 /**
  * finalizeFailure: turns a batch's failing run outcome (fast-check's shrunk counterexample) into a
- * case. For a crash-state failure the state the run recorded is shrunk (shrinkSurvivors), judged
+ * case (recorded as failing on the target's version). For a crash-state failure the state the run recorded is shrunk (shrinkSurvivors), judged
  * against the same recorded crash: no engine workload runs again. The case records the engine, the
  * image, the operations, the state id with its surviving, torn and dropped writes, the violation
  * and the seeds. A lockstep failure (no crash state) is recorded as it is.
  */
+import { versionKeyOf } from '../case/case-expectations.js';
 import type { CaseCrash, FuzzCase } from '../case/fuzz-case.js';
 import { evidenceJudge, type CrashEvidence } from '../runner/crash-evidence.js';
 import { shrinkSurvivors } from '../shrink/shrink-survivors.js';
@@ -22,9 +23,10 @@ interface FinalizeConfig {
 /** The case of a failure; `replay` is filled in by whoever saves it. */
 export async function finalizeFailure(failure: BatchFailure, cfg: FinalizeConfig): Promise<FuzzCase> {
   const { outcome } = failure;
+  const versionLine = cfg.target.qemuBinaries?.versionLine;
   const base: FuzzCase = {
     schemaVersion: 1,
-    engine: { name: cfg.target.engineName, version: cfg.target.engineVersion, mutants: [...cfg.mutants] },
+    engine: { name: cfg.target.engineName, version: cfg.target.engineVersion, ...(versionLine ? { versionLine } : {}), mutants: [...cfg.mutants] },
     image: failure.options,
     contentSeed: failure.contentSeed,
     statesPerCrash: cfg.statesPerCrash,
@@ -33,7 +35,7 @@ export async function finalizeFailure(failure: BatchFailure, cfg: FinalizeConfig
     violation: outcome.violation,
     seed: { campaign: cfg.campaignSeed >>> 0, fastCheck: failure.fastCheckSeed, path: failure.path },
     replay: '',
-    expectation: 'fails',
+    expectations: { [versionKeyOf(cfg.target.engineVersion)]: 'fails' },
   };
   if (!outcome.crash) return base;
   const shrunk = await shrinkRecordedState(outcome.crash, outcome.violation);

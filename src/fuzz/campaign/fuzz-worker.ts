@@ -35,7 +35,7 @@ port.on('message', (m: CampaignMessage) => {
 let latest = newRunStats();
 const post = (m: WorkerMessage): void => port.postMessage(m);
 const timer = setInterval(() => post({ type: 'stats', stats: latest }), 500);
-const target = await makeTarget(settings.engine, settings.mutants);
+const target = await makeTarget(settings.engine, settings.mutants, settings.qemu);
 try {
   latest = await runJob(settings, {
     jobIndex,

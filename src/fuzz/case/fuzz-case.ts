@@ -8,6 +8,7 @@ import caseSchema from '../../../spec/schemas/case.schema.json' with { type: 'js
 import type { FuzzImageOptions } from '../image-options.js';
 import type { FuzzOp } from '../model/fuzz-op.js';
 import type { Violation } from '../violation.js';
+import type { ReplayVerdict } from './case-expectations.js';
 
 export interface CaseCrash {
   stateId: string;
@@ -22,7 +23,8 @@ export interface FuzzCase {
   schemaVersion: 1;
   name?: string;
   note?: string;
-  engine: { name: 'builtin' | 'qemu'; version: string; mutants: string[] };
+  /** `versionLine`: QEMU's `qemu-io --version` first line, for cases saved since it is recorded. */
+  engine: { name: 'builtin' | 'qemu'; version: string; versionLine?: string; mutants: string[] };
   image: FuzzImageOptions;
   contentSeed: number;
   statesPerCrash: number;
@@ -31,7 +33,10 @@ export interface FuzzCase {
   violation: Violation;
   seed: { campaign: number; fastCheck: number; path: string };
   replay: string;
-  expectation: 'fails' | 'passes';
+  /** The older single record: what the case does on the version of `engine.version` (case-expectations.ts). */
+  expectation?: 'fails' | 'passes';
+  /** What the case does per version key ("builtin", "7.2.22", "10.0.2"); see case-expectations.ts. */
+  expectations?: Record<string, ReplayVerdict>;
 }
 
 /** A case file that is not valid JSON or breaks the schema. */

@@ -6,6 +6,7 @@
  */
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import type { EngineImage, RepairHook } from '../../engine/engine.js';
+import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import type { FuzzImageOptions } from '../image-options.js';
 import type { BackingDevice } from '../spec-view.js';
@@ -76,6 +77,8 @@ export interface Repairer {
 export interface FuzzTarget {
   readonly engineName: 'builtin' | 'qemu';
   readonly engineVersion: string;
+  /** The qemu-img and qemu-io the target runs, with their version line (the QEMU target only). */
+  readonly qemuBinaries?: QemuBinaries;
   readonly repairers: readonly Repairer[];
   /** Creates the run's image (and backing file, filled with write 0's content) and opens it. */
   startSession(options: FuzzImageOptions, contentSeed: number): Promise<FuzzSession>;

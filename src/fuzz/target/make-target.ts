@@ -4,6 +4,7 @@
  * `qemu-img check -r all`.
  */
 import type { MutantName } from '../../engine/mutants.js';
+import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import { BuiltinTarget } from './builtin-target.js';
 import { crashcowRepairer, crashcowRepairHook } from './crashcow-repairer.js';
 import type { FuzzTarget } from './fuzz-target.js';
@@ -17,9 +18,12 @@ export type EngineName = 'builtin' | 'qemu';
  */
 const BUILTIN_DIRTY_REPAIR_P5_STRIDE = 4;
 
-/** @throws Error for the QEMU engine when qemu-io or qemu-img cannot be run (a setup error) */
-export async function makeTarget(engine: EngineName, mutants: readonly MutantName[] = []): Promise<FuzzTarget> {
+/**
+ * `qemu` chooses the QEMU build for the QEMU engine (default: CRASHCOW_QEMU_DIR, else PATH).
+ * @throws SetupError for the QEMU engine when qemu-io or qemu-img cannot be run
+ */
+export async function makeTarget(engine: EngineName, mutants: readonly MutantName[] = [], qemu?: QemuBinaries): Promise<FuzzTarget> {
   if (engine === 'builtin') return new BuiltinTarget({ mutants, repairHook: crashcowRepairHook, repairers: [crashcowRepairer(mutants, BUILTIN_DIRTY_REPAIR_P5_STRIDE)] });
   const { QemuTarget } = await import('./qemu-target.js');
-  return QemuTarget.create({ repairers: [crashcowRepairer()] });
+  return QemuTarget.create({ repairers: [crashcowRepairer()], qemu });
 }

@@ -8,6 +8,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import { QemuEngine, qemuTempDir } from '../../engine/qemu/qemu-engine.js';
 import { QemuIoProcess } from '../../engine/qemu/qemu-io-process.js';
 import { isQemuMissingError } from '../../engine/qemu/qemu-missing-error.js';
@@ -49,10 +50,17 @@ export class QemuTarget implements FuzzTarget {
     return this.engine.engineVersion;
   }
 
-  /** @throws SetupError when qemu-io or qemu-img is missing */
-  static async create(opts: { repairers: readonly Repairer[] }): Promise<QemuTarget> {
+  get qemuBinaries(): QemuBinaries {
+    return this.engine.binaries;
+  }
+
+  /**
+   * QEMU as `opts.qemu` runs it (default: CRASHCOW_QEMU_DIR, else PATH).
+   * @throws SetupError when qemu-io or qemu-img is missing or unusable
+   */
+  static async create(opts: { repairers: readonly Repairer[]; qemu?: QemuBinaries }): Promise<QemuTarget> {
     try {
-      return new QemuTarget(await QemuEngine.create(), qemuTempDir(), opts.repairers);
+      return new QemuTarget(await QemuEngine.create(opts.qemu), qemuTempDir(), opts.repairers);
     } catch (err) {
       if (isQemuMissingError(err)) throw new SetupError(err.message);
       throw err;
@@ -73,7 +81,7 @@ export class QemuTarget implements FuzzTarget {
   async recover(state: BlockDevice, backing: BackingDevice | undefined): Promise<RecoveryRun> {
     this.useBacking(backing);
     const spec = this.scratch('recover', state, 'writethrough');
-    this.recoveryIo ??= await QemuIoProcess.start(this.dir);
+    this.recoveryIo ??= await QemuIoProcess.start(this.engine.binaries, this.dir);
     const reader = new LogReader(join(this.dir, spec.logPath!), state.sizeBytes);
     try {
       const open = openCommandOf(spec);
@@ -111,7 +119,7 @@ export class QemuTarget implements FuzzTarget {
   private async qemuImgRepair(state: BlockDevice): Promise<RecoveryRun> {
     const spec = this.scratch('repair', state, 'writethrough');
     const reader = new LogReader(join(this.dir, spec.logPath!), state.sizeBytes);
-    const r = await runQemuImg(['check', '-r', 'all', '--output=json', '--image-opts', imageOptsOf(spec)], this.dir);
+    const r = await runQemuImg(this.engine.binaries.img, ['check', '-r', 'all', '--output=json', '--image-opts', imageOptsOf(spec)], this.dir);
     reader.sync();
     const run: RecoveryRun = { device: this.fileDevice(spec.imagePath), ops: reader.ops };
     if (r.exitCode !== 0 && r.exitCode !== 2 && r.exitCode !== 3) run.failure = { message: `exit ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`, rule: 'CHK-1' };

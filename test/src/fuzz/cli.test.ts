@@ -71,7 +71,7 @@ describe('crashcow fuzz', () => {
     expect(asRecorded.exitCode).toBe(0);
     expect(asRecorded.stdout).toContain('2 case(s): 2 as recorded, 0 not');
     const flipped = join(dir, 'flipped.json');
-    writeFileSync(flipped, JSON.stringify({ ...JSON.parse(readFileSync(fixed, 'utf8')), expectation: 'fails' }));
+    writeFileSync(flipped, JSON.stringify({ ...JSON.parse(readFileSync(fixed, 'utf8')), expectations: { builtin: 'fails' } }));
     const differs = await crashcow(['replay', '--expect', failing, flipped]);
     expect(differs.exitCode).toBe(1);
     expect(differs.stdout).toContain(`${flipped}: NOT AS RECORDED: expected to fail, it passes`);
@@ -104,9 +104,18 @@ describe('crashcow fuzz', () => {
     expect(expect1.exitCode).toBe(1);
     expect(expect1.stdout).toContain(`${diverged}: NOT AS RECORDED: expected to fail, it diverged`);
     expect(expect1.stdout).toContain('2 case(s): 1 as recorded, 1 not');
+    // The older single `expectation: passes` accepts a diverged replay; a per-version record says which it is.
     const divergedPasses = join(dir, 'diverged-passes.json');
-    writeFileSync(divergedPasses, JSON.stringify({ ...recorded, expectation: 'passes', crash: { ...recorded.crash, stateId: 'c99.g9.z0' } }));
+    writeFileSync(divergedPasses, JSON.stringify({ ...recorded, expectations: undefined, expectation: 'passes', crash: { ...recorded.crash, stateId: 'c99.g9.z0' } }));
     expect((await crashcow(['replay', '--expect', divergedPasses])).exitCode).toBe(0);
+    const recordedPasses = join(dir, 'diverged-recorded-passes.json');
+    writeFileSync(recordedPasses, JSON.stringify({ ...recorded, expectations: { builtin: 'passes' }, crash: { ...recorded.crash, stateId: 'c99.g9.z0' } }));
+    const notPasses = await crashcow(['replay', '--expect', recordedPasses]);
+    expect(notPasses.exitCode).toBe(1);
+    expect(notPasses.stdout).toContain(`${recordedPasses}: NOT AS RECORDED: expected to pass, it diverged (version builtin)`);
+    const recordedDiverges = join(dir, 'diverged-recorded.json');
+    writeFileSync(recordedDiverges, JSON.stringify({ ...recorded, expectations: { builtin: 'diverges' }, crash: { ...recorded.crash, stateId: 'c99.g9.z0' } }));
+    expect((await crashcow(['replay', '--expect', recordedDiverges])).exitCode).toBe(0);
   });
 
   it('--known DIR: a failure a still-failing case there records is a repeat, neither shrunk nor saved', async () => {
