@@ -5,17 +5,13 @@
  * The merged runs must be exactly the unsharded plan's, each batch once, with each finding once.
  */
 import Ajv from 'ajv';
-import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SHARD_VARIABLES } from '../../../../src/cli/shard-of.js';
 import { jobBatches } from '../../../../src/fuzz/campaign/campaign-plan.js';
 import { crashcow } from '../../../helpers/crashcow-cli.js';
 
-const mainJs = fileURLToPath(new URL('../../../../dist/src/cli/main.js', import.meta.url));
 const mergeSchema = JSON.parse(readFileSync(new URL('../../../../spec/schemas/merge-summary.schema.json', import.meta.url), 'utf8'));
 const validMerge = new Ajv({ allErrors: true, strict: true }).compile(mergeSchema);
 
@@ -32,17 +28,11 @@ const SHARDS: Array<{ env: Record<string, string>; flags: string[]; source: RegE
   { env: {}, flags: ['--shard', '4/4'], source: /^--shard 4\/4$/ },
 ];
 
-/** This process's environment without any shard variable, plus `extra`. */
-function envWith(extra: Record<string, string>): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { ...process.env };
-  for (const name of SHARD_VARIABLES) delete env[name];
-  return { ...env, ...extra };
-}
-
+/** Shard `n` as its own process, with only its system's variables (crashcow() leaves out the others). */
 function fuzzShard(n: number): Promise<{ exitCode: number; stderr: string }> {
   const s = SHARDS[n - 1];
   const args = ['fuzz', '--engine', 'builtin', '--mutant', 'refcount-after-l2', '--seed', String(SEED), '--runs', String(RUNS), '--lazy-refcounts', 'off', '--states-per-crash', '16', '--max-commands', '12', '--corpus', join(dir, `shard-${n}`, 'cases'), '--summary', join(dir, `shard-${n}`, 'summary.json'), ...s.flags];
-  return execa(process.execPath, [mainJs, ...args], { env: envWith(s.env), extendEnv: false, reject: false, encoding: 'utf8' }).then((r) => ({ exitCode: r.exitCode ?? -1, stderr: r.stderr }));
+  return crashcow(args, { env: s.env });
 }
 
 describe('a campaign in four shards, merged', () => {
