@@ -41,6 +41,7 @@ describe('a campaign in four shards, merged', () => {
     for (const r of shards) expect([0, 1], r.stderr).toContain(r.exitCode);
     const into = join(dir, 'merged');
     const r = await crashcow(['merge', '--output', 'json', '--into', into, ...[1, 2, 3, 4].map((n) => join(dir, `shard-${n}`))]);
+    expect(r.stderr, 'merge refused the shards').toBe('');
     const merged = JSON.parse(r.stdout);
     expect(validMerge(merged), JSON.stringify(validMerge.errors)).toBe(true);
     expect(merged.shards.map((s: { index: number }) => s.index)).toEqual([1, 2, 3, 4]);
