@@ -1,15 +1,19 @@
 /**
  * `crashcow fuzz`: runs a crash-consistency campaign against an engine and saves each finding as
  * a replayable case. Thin: parses flags, runs src/fuzz's Campaign, prints a live progress line on
- * stderr and a summary (human or one JSON object) on stdout. Exit 0 without findings, 1 with
- * findings saved, 2 for a usage or setup error (for --engine qemu: qemu-io or qemu-img missing
- * or unusable in `--qemu DIR`, CRASHCOW_QEMU_DIR or PATH, named in the message).
+ * stderr and a summary (human or one JSON object) on stdout, and with --summary the JSON object in a
+ * file too. The shard comes from --shard or the environment (shard-of.ts). Exit 0 without
+ * findings, 1 with findings saved, 2 for a usage or setup error (for --engine qemu: qemu-io or
+ * qemu-img missing or unusable in `--qemu DIR`, CRASHCOW_QEMU_DIR or PATH, named in the message).
  */
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { dirname } from 'node:path';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
 import { type QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import { BUILTIN_VERSION_KEY, versionKeyOf } from '../../fuzz/case/case-expectations.js';
 import { Campaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
+import { assertValidSummary, type FuzzSummary } from '../../fuzz/campaign/fuzz-summary.js';
 import { isCaseReadError } from '../../fuzz/case/fuzz-case.js';
 import { knownDefects, knownFor, type KnownDefect } from '../../fuzz/case/known-defects.js';
 import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../../fuzz/campaign/campaign-settings.js';
@@ -19,13 +23,14 @@ import { isSetupError } from '../../fuzz/target/setup-error.js';
 import { propertyTitles, type PropertyName } from '../../fuzz/violation.js';
 import type { Command } from '../command.js';
 import { flagChoice, flagInt, flagValue, parseArgs, type ParsedArgs } from '../parse-args.js';
+import { shardOf, type Shard } from '../shard-of.js';
 import { UsageError } from '../usage-error.js';
 import { qemuFlagValue, resolveQemuOrReport } from '../qemu-flag.js';
 
 const USAGE =
-  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N]';
+  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--summary FILE] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N]';
 
-const FLAGS = ['engine', 'qemu', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits'];
+const FLAGS = ['engine', 'qemu', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'summary', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits'];
 const REPEATABLE = new Set(['mutant', 'known']);
 
 export const fuzzCommand: Command = {
@@ -39,7 +44,7 @@ export const fuzzCommand: Command = {
     if (engine !== 'qemu' && qemuFlagValue(args) !== undefined) throw new UsageError('--qemu applies to --engine qemu only');
     const qemu = engine === 'qemu' ? await resolveQemuOrReport('fuzz', qemuFlagValue(args)) : undefined;
     if (qemu === null) return 2;
-    const { settings, corpusDir, output, timeSeconds } = settingsOf(args, qemu);
+    const { settings, corpusDir, output, timeSeconds, shard, summaryFile } = settingsOf(args, qemu);
     const startMs = Date.now();
     const campaign = new Campaign(
       { ...settings, deadlineMs: timeSeconds === null ? null : startMs + timeSeconds * 1000 },
@@ -72,11 +77,27 @@ export const fuzzCommand: Command = {
     progress(result.stats, startMs, true);
     const elapsedS = (Date.now() - startMs) / 1000;
     const statesPerSecond = Math.round(result.stats.crashStates / Math.max(elapsedS, 1e-3));
+    const summary: FuzzSummary = {
+      engine: settings.engine, engineVersion: result.engineVersion, ...(result.qemu ? { qemu: qemuSummaryOf(result.qemu) } : {}), seed: settings.plan.masterSeed, runs: result.stats.runs, crashStates: result.stats.crashStates, statesPerSecond, findings: result.findings, knownRepeats: result.stats.knownRepeats,
+      campaign: { mutants: settings.mutants, runs: settings.plan.totalRuns, timeSeconds, statesPerCrash: settings.statesPerCrash, maxCommands: settings.maxCommands, image: settings.fixed },
+      shard: { index: shard.shardIndex + 1, count: shard.shardCount, source: shard.source },
+      jobs: settings.plan.jobCount,
+      elapsedSeconds: Math.round(elapsedS * 1000) / 1000,
+      batches: result.batches,
+    };
+    if (summaryFile !== null) {
+      assertValidSummary(summary, summaryFile);
+      try {
+        writeFileSync(summaryFile, JSON.stringify(summary, null, 2) + '\n');
+      } catch (err) {
+        process.stderr.write(`crashcow fuzz: --summary ${summaryFile}: cannot write it: ${(err as Error).message}\n`);
+        return 2;
+      }
+    }
     if (output === 'json') {
-      const summary = { engine: settings.engine, engineVersion: result.engineVersion, ...(result.qemu ? { qemu: qemuSummaryOf(result.qemu) } : {}), seed: settings.plan.masterSeed, runs: result.stats.runs, crashStates: result.stats.crashStates, statesPerSecond, findings: result.findings, knownRepeats: result.stats.knownRepeats };
       process.stdout.write(JSON.stringify(summary) + '\n');
     } else {
-      process.stdout.write(humanSummary(settings, result, statesPerSecond, elapsedS));
+      process.stdout.write(humanSummary(settings, result, shard, statesPerSecond, elapsedS));
     }
     return result.findings.length > 0 ? 1 : 0;
   },
@@ -87,7 +108,7 @@ function qemuSummaryOf(q: QemuBinaries): { versionLine: string; img: string; io:
   return { versionLine: q.versionLine, img: q.img, io: q.io };
 }
 
-function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { settings: Omit<CampaignSettings, 'deadlineMs'>; corpusDir: string; output: 'human' | 'json'; timeSeconds: number | null } {
+function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { settings: Omit<CampaignSettings, 'deadlineMs'>; corpusDir: string; output: 'human' | 'json'; timeSeconds: number | null; shard: Shard; summaryFile: string | null } {
   const engine = flagChoice(args, 'engine', ['builtin', 'qemu'] as const, 'builtin');
   const mutants = (args.flags.get('mutant') ?? []).map((m) => {
     if (!isMutantName(m)) throw new UsageError(`unknown mutant "${m}"; run 'crashcow mutants' for the list`);
@@ -103,7 +124,8 @@ function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { setting
   if (runs !== null && runs < 1) throw new UsageError(`--runs must be at least 1, got ${runs}`);
   const jobCount = flagInt(args, 'jobs', 1);
   if (jobCount < 1 || jobCount > 64) throw new UsageError('--jobs must be between 1 and 64');
-  const { shardIndex, shardCount } = shardOf(flagValue(args, 'shard'));
+  const shard = shardOf(flagValue(args, 'shard'), process.env);
+  const { shardIndex, shardCount } = shard;
   const lazy = flagChoice(args, 'lazy-refcounts', ['on', 'off', 'random'] as const, 'random');
   const statesPerCrash = flagInt(args, 'states-per-crash', DEFAULT_STATES_PER_CRASH);
   const maxCommands = flagInt(args, 'max-commands', DEFAULT_MAX_COMMANDS);
@@ -131,6 +153,8 @@ function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { setting
     corpusDir: flagValue(args, 'corpus') ?? 'fuzz-findings',
     output: flagChoice(args, 'output', ['human', 'json'] as const, 'human'),
     timeSeconds,
+    shard,
+    summaryFile: summaryFileOf(flagValue(args, 'summary')),
   };
 }
 
@@ -153,14 +177,19 @@ function knownSignatures(dirs: readonly string[], engine: string, mutants: reado
   return [...out];
 }
 
-/** "--shard I/N" with 1 <= I <= N, as a 0-based index. */
-function shardOf(raw: string | undefined): { shardIndex: number; shardCount: number } {
-  if (raw === undefined) return { shardIndex: 0, shardCount: 1 };
-  const m = /^(\d+)\/(\d+)$/.exec(raw);
-  const i = m ? Number(m[1]) : 0;
-  const n = m ? Number(m[2]) : 0;
-  if (!m || n < 1 || i < 1 || i > n) throw new UsageError(`--shard needs I/N with 1 <= I <= N, got "${raw}"`);
-  return { shardIndex: i - 1, shardCount: n };
+/**
+ * The --summary file, its folder made now: a path that cannot be written fails before the
+ * campaign, not after it. @throws UsageError for a path that is a directory
+ */
+function summaryFileOf(path: string | undefined): string | null {
+  if (path === undefined) return null;
+  if (path === '' || statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--summary needs a file name, got "${path}"`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw new UsageError(`--summary ${path}: cannot make its folder: ${(err as Error).message}`);
+  }
+  return path;
 }
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -178,11 +207,11 @@ function progress(stats: RunStats, startMs: number, final = false): void {
   process.stderr.write(tty ? `\r${line}\x1b[K${final ? '\n' : ''}` : `${line}\n`);
 }
 
-function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult, statesPerSecond: number, elapsedS: number): string {
+function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult, shard: Shard, statesPerSecond: number, elapsedS: number): string {
   const lines = [
     `engine: ${s.engine} (${r.engineVersion})`,
     ...(r.qemu ? [`qemu: ${r.qemu.versionLine} (${r.qemu.io}, ${r.qemu.img})`] : []),
-    `seed: ${s.plan.masterSeed}${s.plan.shardCount > 1 ? ` shard ${s.plan.shardIndex + 1}/${s.plan.shardCount}` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
+    `seed: ${s.plan.masterSeed}${shard.source !== 'none' ? `, shard ${shard.shardIndex + 1}/${shard.shardCount} (from ${shard.source})` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
     `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}${s.known && s.known.length > 0 ? ` (${s.known.length} known from --known: ${s.known.join(' ')})` : ''}`,
     r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}`,
     ...r.findings.map((f) => `  ${f.property} [${f.rules.join(', ')}] ${propertyTitles[f.property as PropertyName] ?? ''}\n    ${f.caseFile}  (replay: crashcow replay ${f.caseFile})`),

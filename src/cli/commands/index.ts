@@ -26,4 +26,5 @@ export const commandEntries: CommandEntry[] = [
   { name: 'fuzz', load: async () => (await import('./fuzz.js')).fuzzCommand },
   { name: 'replay', load: async () => (await import('./replay.js')).replayCommand },
   { name: 'corpus', load: async () => (await import('./corpus.js')).corpusCommand },
+  { name: 'merge', load: async () => (await import('./merge.js')).mergeCommand },
 ];

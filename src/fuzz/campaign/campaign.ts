@@ -14,6 +14,7 @@ import type { FuzzCase } from '../case/fuzz-case.js';
 import { writeCase } from '../case/fuzz-case.js';
 import { newRunStats, sumStats, type RunStats } from '../runner/run-stats.js';
 import { makeTarget } from '../target/make-target.js';
+import type { BatchRecord } from './batch-record.js';
 import { CampaignKnowledge } from './campaign-knowledge.js';
 import { deadlinePassed, type CampaignSettings } from './campaign-settings.js';
 import type { FuzzFinding } from './fuzz-finding.js';
@@ -32,6 +33,8 @@ export interface CampaignResult {
   qemu?: QemuBinaries;
   stats: RunStats;
   findings: SavedFinding[];
+  /** The batches the campaign ran, by index. */
+  batches: BatchRecord[];
 }
 
 interface CampaignHooks {
@@ -51,6 +54,7 @@ export class Campaign {
   private stopped = false;
   private readonly workers: Worker[] = [];
   private readonly saved: SavedFinding[] = [];
+  private readonly batches: BatchRecord[] = [];
   private readonly knowledge: CampaignKnowledge;
 
   constructor(
@@ -73,7 +77,7 @@ export class Campaign {
     const { engineVersion, qemuBinaries: qemu } = probe;
     // Workers spawn the binaries the probe found, even when the campaign was given none.
     const total = s.plan.jobCount === 1 ? await this.runInProcess(probe) : (await probe.dispose(), await this.runWorkers(qemu));
-    return { engineVersion, ...(qemu ? { qemu } : {}), stats: this.withSaved(total), findings: [...this.saved] };
+    return { engineVersion, ...(qemu ? { qemu } : {}), stats: this.withSaved(total), findings: [...this.saved], batches: [...this.batches].sort((a, b) => a.index - b.index) };
   }
 
   private async runInProcess(target: Awaited<ReturnType<typeof makeTarget>>): Promise<RunStats> {
@@ -86,6 +90,7 @@ export class Campaign {
         shouldStop: () => this.shouldStop(),
         isKnown: (sig) => this.knowledge.has(sig),
         onProgress: (stats) => void (latest = stats),
+        onBatch: (b) => void this.batches.push(b),
         onFinding: (f) => this.receive(f),
       });
     } finally {
@@ -109,6 +114,7 @@ export class Campaign {
             latest[jobIndex] = m.stats;
             this.hooks.onProgress?.(this.withSaved(sum()));
           } else if (m.type === 'finding') this.receive(m.finding);
+          else if (m.type === 'batch') this.batches.push(m.batch);
           else if (m.type === 'error') reject(new Error(`fuzz job ${jobIndex}: ${m.message}`));
           else if (m.type === 'done') {
             latest[jobIndex] = m.stats;

@@ -8,6 +8,7 @@ import type { RunStats } from '../runner/run-stats.js';
 import { newRunStats, sumStats } from '../runner/run-stats.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
 import { jobBatches } from './campaign-plan.js';
+import type { BatchRecord } from './batch-record.js';
 import type { CampaignSettings } from './campaign-settings.js';
 import { finalizeFailure } from './finalize-failure.js';
 import { findingOf, type FuzzFinding } from './fuzz-finding.js';
@@ -24,6 +25,8 @@ interface JobContext {
   onFinding: (f: FuzzFinding) => void | Promise<void>;
   /** Called with the job's counters so far, after each run. */
   onProgress?: (stats: RunStats) => void;
+  /** Called as each batch ends. */
+  onBatch?: (batch: BatchRecord) => void;
 }
 
 export async function runJob(settings: CampaignSettings, job: JobContext): Promise<RunStats> {
@@ -37,6 +40,7 @@ export async function runJob(settings: CampaignSettings, job: JobContext): Promi
     };
     const r = await runBatch({ target: job.target, fixed: settings.fixed, statesPerCrash: settings.statesPerCrash, maxCommands: settings.maxCommands, shrink: settings.shrink, shouldStop: job.shouldStop, isKnown: job.isKnown, onRun }, batch.seed, batch.numRuns);
     total = sumStats(total, r.stats);
+    job.onBatch?.({ index: batch.index, seed: batch.seed, runs: r.stats.runs, ended: r.failure ? 'finding' : r.stats.runs < batch.numRuns ? 'stopped' : 'all' });
     if (!r.failure) continue;
     const c = await finalizeFailure(r.failure, { target: job.target, mutants: settings.mutants, statesPerCrash: settings.statesPerCrash, campaignSeed: settings.plan.masterSeed });
     await job.onFinding(findingOf(c, r.failure.outcome.violation, batch.index));

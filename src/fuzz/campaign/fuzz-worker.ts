@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { newRunStats, type RunStats } from '../runner/run-stats.js';
 import { makeTarget } from '../target/make-target.js';
+import type { BatchRecord } from './batch-record.js';
 import { CampaignKnowledge } from './campaign-knowledge.js';
 import { deadlinePassed, type CampaignSettings } from './campaign-settings.js';
 import { runJob } from './fuzz-job.js';
@@ -17,6 +18,7 @@ import type { FuzzFinding } from './fuzz-finding.js';
 export type WorkerMessage =
   | { type: 'stats'; stats: RunStats }
   | { type: 'finding'; finding: FuzzFinding }
+  | { type: 'batch'; batch: BatchRecord }
   | { type: 'done'; stats: RunStats }
   | { type: 'error'; message: string };
 
@@ -43,6 +45,7 @@ try {
     shouldStop: () => stopped || deadlinePassed(settings),
     isKnown: (s) => knowledge.has(s),
     onProgress: (stats) => void (latest = stats),
+    onBatch: (batch) => post({ type: 'batch', batch }),
     onFinding: (finding) => {
       knowledge.learn(finding.signatures);
       post({ type: 'finding', finding });
