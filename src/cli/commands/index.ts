@@ -25,4 +25,5 @@ export const commandEntries: CommandEntry[] = [
   { name: 'mutants', load: async () => (await import('./mutants.js')).mutantsCommand },
   { name: 'fuzz', load: async () => (await import('./fuzz.js')).fuzzCommand },
   { name: 'replay', load: async () => (await import('./replay.js')).replayCommand },
+  { name: 'explain', load: async () => (await import('./explain.js')).explainCommand },
 ];
