@@ -40,7 +40,9 @@ export function labelWrite(w: WriteToLabel): ChangeLabel[] {
   const out: ChangeLabel[] = [];
   for (const piece of piecesOf(w)) {
     if (piece.region === null && piece.fromBytes >= w.before.sizeBytes) continue; // told by the extension
-    out.push(labelPiece(w, piece));
+    const label = labelPiece(w, piece);
+    // Unreferenced bytes put back as they were (a table's padding in its cluster) say nothing.
+    if (label.kind !== 'unreferenced' || label.changed) out.push(label);
   }
   if (w.after.sizeBytes > w.before.sizeBytes) {
     const from = w.before.sizeBytes;
