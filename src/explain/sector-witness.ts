@@ -13,7 +13,7 @@ export function sectorWitness(s: SectorWitness, writes: readonly ExplainedWrite[
   const links: WitnessLink[] = [...linked(s, writes, 'crash'), ...recoveries.flatMap((r) => linked(s, r.writes, 'recovery', r.how))];
   const crash = links.filter((l) => l.phase === 'crash').map((l) => `write #${l.write} (${l.summary}) was ${l.fate}`);
   const where = `guest sector ${s.sectorIndex} (${byteRange(s.guestOffsetBytes, s.guestOffsetBytes + SECTOR_BYTES)}, ${s.view})`;
-  const text = `${where} holds ${s.actual}, expected one of ${s.expected.join(', ')}${crash.length > 0 ? `; its mapping and data: ${crash.join(', ')}` : ''}`;
+  const text = `${where} holds ${s.actual}, where the guest may read ${s.expected.map((v) => `guest write ${v}`).join(' or ')}${crash.length > 0 ? `; its mapping and data: ${crash.join(', ')}` : ''}`;
   return { ...s, text, links };
 }
 

@@ -29,6 +29,7 @@ export function explainWitness(f: Finding, g: WitnessGeometry | null, writes: re
   const places = witnessPlaces(f.witness, g.clusterSizeBytes, g.l2EntrySizeBytes);
   const links = [...linksOf(places.entry, 'entry', writes, 'crash'), ...linksOf(places.referenced, 'referenced', writes, 'crash')];
   for (const r of recoveries) links.push(...linksOf(places.entry, 'entry', r.writes, 'recovery', r.how), ...linksOf(places.referenced, 'referenced', r.writes, 'recovery', r.how));
+  for (const l of links) if (l.role === 'entry') l.summary = withEntryMeaning(l, f, l.phase === 'crash' ? writes : (recoveries.find((r) => r.how === l.how)?.writes ?? []));
   out.links = links;
   const crash = links.filter((l) => l.phase === 'crash').sort((a, b) => a.write - b.write).map((l) => `write #${l.write} (${l.summary}) was ${l.fate}`);
   const because = crash.length > 0 ? `, because ${joinAnd(crash)}` : '';
@@ -45,9 +46,16 @@ export function linksOf(place: HostRange | undefined, role: WitnessLink['role'],
     .map((w) => ({ role, phase, write: w.index, ...(how !== undefined ? { how } : {}), summary: w.summary || shortLabel(w.changes), fate: w.fate.fate }));
 }
 
+/** "L2 entry 0: unallocated -> 0xe00 COPIED": the link's summary with what the write did to the witness's entry. */
+function withEntryMeaning(l: WitnessLink, f: Finding, writes: readonly ExplainedWrite[]): string {
+  const w = writes.find((x) => x.index === l.write);
+  const change = w?.changes.find((c) => c.structureOffsetBytes === f.witness?.tableOffsetBytes)?.entries?.find((e) => e.index === f.witness?.entryIndex);
+  return change ? `${l.summary}: ${change.meaning}` : l.summary;
+}
+
 function recoverySentence(r: ExplainedRecovery, links: readonly WitnessLink[], entry: HostRange | undefined): string {
   const mine = links.filter((l) => l.phase === 'recovery' && l.how === r.how);
-  if (mine.length > 0) return `${r.how} ${joinAnd(mine.map((l) => `wrote ${l.role === 'entry' ? 'the entry' : 'the referenced bytes'} in its write #${l.write} (${l.summary})`))}`;
+  if (mine.length > 0) return `${r.how} ${joinAnd(mine.map((l) => `${l.role === 'entry' ? `rewrote the entry in its write #${l.write} (${l.summary})` : `wrote the referenced bytes in its write #${l.write} (${l.summary})`}`))}`;
   return entry !== undefined ? `${r.how} (${r.writes.length} write${r.writes.length === 1 ? '' : 's'}) did not rewrite the entry` : '';
 }
 

@@ -49,7 +49,7 @@ describe('crashcow explain', () => {
     expect(e.writes.filter((w: Write) => w.fate.fate === 'kept').map((w: Write) => w.index)).toEqual(recorded.crash.survivingOps);
     expect(e.writes[0].changes[0].text).toBe('L1 entry 0: [0] none -> L2 @0x800 COPIED');
     expect(e.verdict).toMatchObject({ reproduces: true, witness: { rule: 'AL-4', witness: { table: 'l1', entryIndex: 0, referencedOffsetBytes: 0x800 } } });
-    expect(e.verdict.witness.links).toEqual([{ role: 'entry', phase: 'crash', write: 2, summary: 'L1 entry 0', fate: 'kept' }]);
+    expect(e.verdict.witness.links).toEqual([{ role: 'entry', phase: 'crash', write: 2, summary: 'L1 entry 0: none -> L2 @0x800 COPIED', fate: 'kept' }]);
     expect(e.verdict.witness.text).toContain('L1 @0x600 entry 0 -> 0x800 (512 bytes)');
   });
 
@@ -67,7 +67,8 @@ describe('crashcow explain', () => {
     const w = e.verdict.witness;
     expect(w.witness).toMatchObject({ table: 'l2', tableOffsetBytes: 0xc00, entryIndex: 0, referencedOffsetBytes: 0xe00 });
     expect(w.text).toContain('L2 @0xc00 entry 0 -> 0xe00 (512 bytes)');
-    expect(w.text).toContain('because write #17 (file extension + data) was dropped and write #18 (L2 entry 0) was kept');
+    expect(w.text).toContain('because write #17 (file extension + data) was dropped and write #18 (L2 entry 0: unallocated -> 0xe00 COPIED) was kept');
+    expect(w.text).toContain('qemu read-write open and close rewrote the entry in its write #0 (L2 entry 0: 0xe00 COPIED -> 0xe00)');
     const human = await crashcow(['explain', path]);
     expect(human.exitCode).toBe(0);
     expect(human.stdout).toContain('<- IN FLIGHT at the crash');
