@@ -1,7 +1,7 @@
 import { UsageError } from './usage-error.js';
 
 /** Declares one flag of a command. `takesValue` false means a boolean switch. */
-interface FlagSpec {
+export interface FlagSpec {
   /** Long name without dashes, e.g. "output". */
   name: string;
   /** Optional one-letter alias without dash, e.g. "r". */

@@ -10,7 +10,7 @@ import type { PropertyName } from '../../spec/semantics/crash-properties.js';
 export { propertyTitles, type PropertyName } from '../../spec/semantics/crash-properties.js';
 
 /** The smallest witness of a data mismatch: a guest sector, what may be there, what is. */
-interface SectorWitness {
+export interface SectorWitness {
   guestOffsetBytes: number;
   sectorIndex: number;
   /** Candidate values (sector-value keys) the model allows. */

@@ -27,4 +27,5 @@ export const commandEntries: CommandEntry[] = [
   { name: 'replay', load: async () => (await import('./replay.js')).replayCommand },
   { name: 'corpus', load: async () => (await import('./corpus.js')).corpusCommand },
   { name: 'merge', load: async () => (await import('./merge.js')).mergeCommand },
+  { name: 'explain', load: async () => (await import('./explain.js')).explainCommand },
 ];

@@ -30,7 +30,7 @@ import { UsageError } from '../usage-error.js';
 type Outcome = 'reproduces' | 'passes' | 'diverged' | 'invalid';
 
 /** The exit code of a replay in which a case diverged (see the module comment). */
-const EXIT_DIVERGED = 3;
+export const EXIT_DIVERGED = 3;
 
 /** The exit code of `--expect` when a case has no record for the version it ran on, and none differs. */
 export const EXIT_UNKNOWN_VERSION = 4;

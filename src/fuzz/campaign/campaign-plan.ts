@@ -8,7 +8,7 @@
 import { splitmix32 } from '../../storage/prng.js';
 
 /** Runs per fast-check batch. */
-const RUNS_PER_BATCH = 10;
+export const RUNS_PER_BATCH = 10;
 
 export interface CampaignPlan {
   masterSeed: number;
@@ -27,7 +27,7 @@ interface BatchRef {
 }
 
 /** The fast-check seed of batch `index`. */
-function batchSeed(masterSeed: number, index: number): number {
+export function batchSeed(masterSeed: number, index: number): number {
   return splitmix32((masterSeed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0) | 0;
 }
 

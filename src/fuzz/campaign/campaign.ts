@@ -21,7 +21,7 @@ import type { FuzzFinding } from './fuzz-finding.js';
 import { runJob } from './fuzz-job.js';
 import type { CampaignMessage, WorkerMessage } from './fuzz-worker.js';
 
-interface SavedFinding {
+export interface SavedFinding {
   property: string;
   rules: string[];
   caseFile: string;

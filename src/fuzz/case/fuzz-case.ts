@@ -68,7 +68,7 @@ function validate(): ValidateFunction {
 }
 
 /** Throws InvalidCaseError unless `value` is a valid case. */
-function assertValidCase(value: unknown, path: string): asserts value is FuzzCase {
+export function assertValidCase(value: unknown, path: string): asserts value is FuzzCase {
   const v = validate();
   if (!v(value)) throw new InvalidCaseError(path, (v.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; '));
 }

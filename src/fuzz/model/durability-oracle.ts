@@ -12,7 +12,7 @@ import { isBarrier, type FuzzOp } from './fuzz-op.js';
 import type { GuestModel, OpEffect, SectorMap, SnapshotModel } from './guest-model.js';
 
 /** One op of the segment, with the storage operations it spanned. */
-interface HistoryEntry extends OpSpan {
+export interface HistoryEntry extends OpSpan {
   op: FuzzOp;
   effect: OpEffect;
   /** snapshot-create: the snapshot it made. */

@@ -19,7 +19,7 @@ import { judgeRecovered, type CrashJudgeContext } from './judge-crash-state.js';
 import { judgeData } from './judge-data.js';
 
 /** Crash states inside one recovery, at most. */
-const P5_STATES_PER_RECOVERY = 3;
+export const P5_STATES_PER_RECOVERY = 3;
 
 interface RecoveryUnderTest {
   how: string;
