@@ -28,4 +28,5 @@ export const commandEntries: CommandEntry[] = [
   { name: 'corpus', load: async () => (await import('./corpus.js')).corpusCommand },
   { name: 'merge', load: async () => (await import('./merge.js')).mergeCommand },
   { name: 'explain', load: async () => (await import('./explain.js')).explainCommand },
+  { name: 'export', load: async () => (await import('./export.js')).exportCommand },
 ];
