@@ -7,7 +7,7 @@
  * tests expect but the machine lacks (QEMU 10 when .qemu/ holds none) is reported as skipped, with
  * the reason. The engine differential runs per build in test/src/engine/differential.test.ts.
  */
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
