@@ -9,6 +9,7 @@
  * subtracted; both raw and adjusted figures are printed. Image creation is untimed on both sides.
  * Each figure is the median of BENCH_ROUNDS runs; afterwards the two images are compared with
  * `qemu-img compare` and crashcow's is checked with `qemu-img check`. Goal: ratio >= 0.5.
+ * The QEMU build is CRASHCOW_QEMU_DIR's, else the one on PATH, as for crashcow itself.
  */
 import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { BuiltinEngine } from '../src/engine/builtin/builtin-engine.js';
 import type { BuiltinImage } from '../src/engine/builtin/builtin-image.js';
 import type { ImageTarget } from '../src/engine/engine.js';
+import { resolveQemuBinaries, type QemuBinaries } from '../src/engine/qemu/qemu-binaries.js';
 import { MemoryDevice } from '../src/storage/memory-device.js';
 import { Prng } from '../src/storage/prng.js';
 
@@ -61,8 +63,11 @@ async function crashcowRun(w: Workload, target: () => ImageTarget): Promise<{ ms
   return 'device' in t ? { ms, device: t.device as MemoryDevice } : { ms };
 }
 
+/** The QEMU build measured; set once in main(). */
+let qemu: QemuBinaries;
+
 async function qemuCreate(path: string): Promise<void> {
-  const r = await execa('qemu-img', ['create', '-q', '-f', 'qcow2', path, String(VIRTUAL_BYTES)], { reject: false });
+  const r = await execa(qemu.img, ['create', '-q', '-f', 'qcow2', path, String(VIRTUAL_BYTES)], { reject: false });
   if (r.exitCode !== 0) throw new Error(`qemu-img create failed: ${r.stderr}`);
 }
 
@@ -71,7 +76,7 @@ async function qemuRun(path: string, script: string): Promise<number> {
   rmSync(path, { force: true });
   await qemuCreate(path);
   const t0 = performance.now();
-  const r = await execa('qemu-io', ['-f', 'qcow2', '-t', 'writeback', path], { input: script, reject: false, maxBuffer: 1e9 });
+  const r = await execa(qemu.io, ['-f', 'qcow2', '-t', 'writeback', path], { input: script, reject: false, maxBuffer: 1e9 });
   const ms = performance.now() - t0;
   if (r.exitCode !== 0 || /failed/.test(r.stdout)) throw new Error(`qemu-io failed: ${r.stdout.slice(-500)} ${r.stderr}`);
   return ms;
@@ -80,7 +85,8 @@ async function qemuRun(path: string, script: string): Promise<number> {
 async function main(): Promise<void> {
   const shm = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
   const dir = mkdtempSync(join(shm, 'crashcow-bench-'));
-  const version = (await execa('qemu-io', ['--version'])).stdout.split('\n')[0];
+  qemu = await resolveQemuBinaries();
+  const version = qemu.versionLine;
   console.log(`bench:engine  ${new BuiltinEngine().engineVersion} vs ${version}; 1 GiB image, 64 KiB clusters, cache=writeback, ${ROUNDS} rounds (median), temp ${dir}`);
   try {
     const startMs = median(await Promise.all([0].map(() => 0)).then(async () => {
@@ -132,8 +138,8 @@ async function verify(dir: string, device: MemoryDevice | undefined): Promise<vo
   if (!device) return;
   const path = join(dir, 'cc-mem.qcow2');
   writeFileSync(path, device.read(0, device.sizeBytes));
-  const cmp = await execa('qemu-img', ['compare', '-f', 'qcow2', '-F', 'qcow2', path, join(dir, 'qemu.qcow2')], { reject: false });
-  const chk = await execa('qemu-img', ['check', path], { reject: false });
+  const cmp = await execa(qemu.img, ['compare', '-f', 'qcow2', '-F', 'qcow2', path, join(dir, 'qemu.qcow2')], { reject: false });
+  const chk = await execa(qemu.img, ['check', path], { reject: false });
   console.log(`  verify: qemu-img compare ${cmp.exitCode === 0 ? 'identical' : `DIFFERS (${cmp.stdout})`}, qemu-img check ${chk.exitCode === 0 ? 'clean' : `FAILED (${chk.stdout})`}`);
   if (cmp.exitCode !== 0 || chk.exitCode !== 0) process.exitCode = 1;
 }

@@ -1,8 +1,9 @@
 /**
  * Real qemu-img / qemu-io for tests (never a mock). Images are made at test time in a temp dir.
  * CRASHCOW_QEMU_DIR chooses the folder holding them, as it does for crashcow itself (so a test run
- * can judge another QEMU build); without it they are found on PATH. If the binaries are missing the
- * first call fails loudly with what to install.
+ * can judge another QEMU build); without it they are found on PATH. `qemuTools(dir)` gives the same
+ * calls for one given build, for tests that run on each build the machine has (./qemu-builds.ts).
+ * If the binaries are missing the first call fails loudly with what to install.
  */
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -17,17 +18,22 @@ export interface RunResult {
   stderr: string;
 }
 
-/** The command that runs `name`: its path in CRASHCOW_QEMU_DIR when that is set, else the bare name (PATH). */
-export function qemuBinary(name: 'qemu-img' | 'qemu-io'): string {
-  const dir = qemuDirOf(undefined);
+type QemuToolName = 'qemu-img' | 'qemu-io';
+
+/** The command that runs `name` from `dir` (null: the bare name, found on PATH); default CRASHCOW_QEMU_DIR, else PATH. */
+export function qemuBinary(name: QemuToolName, dir: string | null = qemuDirOf(undefined)): string {
   return dir === null ? name : join(dir, name);
 }
 
-async function run(name: 'qemu-img' | 'qemu-io', args: string[], cwd?: string): Promise<RunResult> {
-  const bin = qemuBinary(name);
+/**
+ * Runs a QEMU tool; never throws on a non-zero exit or a signal (exit code -1 then, as for a
+ * process that qemu-io's `sigraise 9` killed).
+ * @throws when the binary cannot be started (with what to install when it is missing)
+ */
+async function run(bin: string, args: string[], opts: { cwd?: string; input?: string } = {}): Promise<RunResult> {
   try {
-    const r = await execa(bin, args, { reject: false, cwd, encoding: 'utf8', stripFinalNewline: false });
-    if (r.failed && r.exitCode === undefined) throw r;
+    const r = await execa(bin, args, { reject: false, cwd: opts.cwd, input: opts.input, encoding: 'utf8', stripFinalNewline: false, maxBuffer: 1e9 });
+    if (r.failed && r.exitCode === undefined && r.signal === undefined) throw r;
     return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     if ((err as { code?: string }).code === 'ENOENT') {
@@ -37,16 +43,66 @@ async function run(name: 'qemu-img' | 'qemu-io', args: string[], cwd?: string): 
   }
 }
 
-/** Runs qemu-img with args; never throws on a non-zero exit. */
+/** qemu-img and qemu-io of one QEMU build, for tests that run on each build the machine has. */
+export interface QemuTools {
+  /** The folder holding them, or null for PATH. */
+  dir: string | null;
+  /** Runs `name` with args as given; never throws on a non-zero exit or a signal. */
+  run(name: QemuToolName, args: string[], opts?: { cwd?: string; input?: string }): Promise<RunResult>;
+  /** Runs qemu-img with args; never throws on a non-zero exit. */
+  img(args: string[], cwd?: string): Promise<RunResult>;
+  /** Runs qemu-img and throws (with stderr) unless it exits 0. */
+  imgOk(args: string[], cwd?: string): Promise<string>;
+  /**
+   * Runs qemu-io with `-c` commands on an image (`-f qcow2` unless `imageOpts`). Throws when
+   * qemu-io fails or prints an error line, since qemu-io exits 0 even when a command fails.
+   */
+  io(image: string, commands: string[], opts?: { imageOpts?: boolean; format?: string; cwd?: string }): Promise<string>;
+  /** qemu-img check --output=json, parsed ({} when the output is no JSON). */
+  check(image: string, extra?: string[]): Promise<QemuCheck>;
+}
+
+/** The tools of the build in `dir` (null: PATH); default CRASHCOW_QEMU_DIR, else PATH. */
+export function qemuTools(dir: string | null = qemuDirOf(undefined)): QemuTools {
+  const tools: QemuTools = {
+    dir,
+    run: (name, args, opts) => run(qemuBinary(name, dir), args, opts),
+    img: (args, cwd) => tools.run('qemu-img', args, { cwd }),
+    async imgOk(args, cwd) {
+      const r = await tools.img(args, cwd);
+      if (r.exitCode !== 0) throw new Error(`qemu-img ${args.join(' ')} failed (${r.exitCode}): ${r.stderr}`);
+      return r.stdout;
+    },
+    async io(image, commands, opts = {}) {
+      const args = opts.imageOpts ? ['--image-opts', image] : ['-f', opts.format ?? 'qcow2', image];
+      for (const c of commands) args.push('-c', c);
+      const r = await tools.run('qemu-io', args, { cwd: opts.cwd });
+      const failed = r.exitCode !== 0 || /(failed|error|Error)/.test(r.stdout + r.stderr);
+      if (failed) throw new Error(`qemu-io ${args.join(' ')} failed (${r.exitCode}): ${r.stdout}${r.stderr}`);
+      return r.stdout;
+    },
+    async check(image, extra = []) {
+      const r = await tools.img(['check', '--output=json', ...extra, image]);
+      let json: Record<string, unknown> = {};
+      try {
+        json = JSON.parse(r.stdout) as Record<string, unknown>;
+      } catch {
+        json = {};
+      }
+      return { exitCode: r.exitCode, json, stderr: r.stderr };
+    },
+  };
+  return tools;
+}
+
+/** Runs qemu-img (CRASHCOW_QEMU_DIR, else PATH) with args; never throws on a non-zero exit. */
 export function qemuImg(args: string[], cwd?: string): Promise<RunResult> {
-  return run('qemu-img', args, cwd);
+  return qemuTools().img(args, cwd);
 }
 
 /** Runs qemu-img and throws (with stderr) unless it exits 0. */
-export async function qemuImgOk(args: string[], cwd?: string): Promise<string> {
-  const r = await qemuImg(args, cwd);
-  if (r.exitCode !== 0) throw new Error(`qemu-img ${args.join(' ')} failed (${r.exitCode}): ${r.stderr}`);
-  return r.stdout;
+export function qemuImgOk(args: string[], cwd?: string): Promise<string> {
+  return qemuTools().imgOk(args, cwd);
 }
 
 /**
@@ -66,17 +122,14 @@ export async function qemuImgCreateEncrypted(args: string[], attempts = 6): Prom
   }
 }
 
-/**
- * Runs qemu-io with `-c` commands on an image (`-f qcow2` unless `imageOpts`). Throws when qemu-io
- * fails or prints an error line, since qemu-io exits 0 even when a command fails.
- */
-export async function qemuIo(image: string, commands: string[], opts: { imageOpts?: boolean; format?: string; cwd?: string } = {}): Promise<string> {
-  const args = opts.imageOpts ? ['--image-opts', image] : ['-f', opts.format ?? 'qcow2', image];
-  for (const c of commands) args.push('-c', c);
-  const r = await run('qemu-io', args, opts.cwd);
-  const failed = r.exitCode !== 0 || /(failed|error|Error)/.test(r.stdout + r.stderr);
-  if (failed) throw new Error(`qemu-io ${args.join(' ')} failed (${r.exitCode}): ${r.stdout}${r.stderr}`);
-  return r.stdout;
+/** qemu-io (CRASHCOW_QEMU_DIR, else PATH) with `-c` commands; throws as QemuTools.io does. */
+export function qemuIo(image: string, commands: string[], opts: { imageOpts?: boolean; format?: string; cwd?: string } = {}): Promise<string> {
+  return qemuTools().io(image, commands, opts);
+}
+
+/** Runs qemu-img or qemu-io (CRASHCOW_QEMU_DIR, else PATH) as given; never throws on a non-zero exit or a signal. */
+export function qemuRun(name: QemuToolName, args: string[], opts: { cwd?: string; input?: string } = {}): Promise<RunResult> {
+  return qemuTools().run(name, args, opts);
 }
 
 /** qemu-img check --output=json parsed, with absent counters defaulted to 0 (JSON omits zeros). */
@@ -86,15 +139,8 @@ export interface QemuCheck {
   stderr: string;
 }
 
-export async function qemuCheck(image: string, extra: string[] = []): Promise<QemuCheck> {
-  const r = await qemuImg(['check', '--output=json', ...extra, image]);
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(r.stdout) as Record<string, unknown>;
-  } catch {
-    json = {};
-  }
-  return { exitCode: r.exitCode, json, stderr: r.stderr };
+export function qemuCheck(image: string, extra: string[] = []): Promise<QemuCheck> {
+  return qemuTools().check(image, extra);
 }
 
 /** A counter from check JSON, 0 when omitted. */

@@ -2,11 +2,10 @@
  * The CLI's engine commands repair a dirty lazy-refcount image on a read-write open, as QEMU does
  * (FEAT-1, LAZY-5), through crashcow's own repair.
  */
-import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crashcow } from '../../helpers/crashcow-cli.js';
-import { qemuCheck, qemuImgOk, tempDir } from '../../helpers/qemu.js';
+import { qemuCheck, qemuImgOk, qemuIo, qemuRun, tempDir } from '../../helpers/qemu.js';
 
 const tmp = tempDir('crashcow-dirty-open-');
 afterAll(() => tmp.cleanup());
@@ -17,7 +16,7 @@ async function crashedLazyImage(name: string): Promise<string> {
   const path = tmp.path(name);
   await qemuImgOk(['create', '-f', 'qcow2', '-o', 'lazy_refcounts=on,cluster_size=4k', path, '8M']);
   // qemu-io killed mid-session leaves the image dirty with stale refcounts (LAZY-2, LAZY-7).
-  await execa('qemu-io', ['-f', 'qcow2', path, '-c', 'write -P 0x5c 0 256k', '-c', 'write -P 0x5d 1M 64k', '-c', 'sigraise 9'], { reject: false });
+  await qemuRun('qemu-io', ['-f', 'qcow2', path, '-c', 'write -P 0x5c 0 256k', '-c', 'write -P 0x5d 1M 64k', '-c', 'sigraise 9']);
   return path;
 }
 
@@ -31,7 +30,8 @@ describe('dirty image opened read-write by crashcow io', () => {
     expect(dirtyBitSet(path)).toBe(false);
     const check = await qemuCheck(path);
     expect(check.exitCode, check.stderr).toBe(0);
-    const verify = await execa('qemu-io', ['-f', 'qcow2', '-r', path, '-c', 'read -P 0x5c 0 256k', '-c', 'read -P 0x5e 2M 4k']);
+    const verify = await qemuRun('qemu-io', ['-f', 'qcow2', '-r', path, '-c', 'read -P 0x5c 0 256k', '-c', 'read -P 0x5e 2M 4k']);
+    expect(verify.exitCode, verify.stderr).toBe(0);
     expect(verify.stdout).not.toMatch(/fail/i);
   });
 

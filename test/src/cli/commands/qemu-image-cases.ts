@@ -6,8 +6,7 @@
  * shows up as wrong bytes. The map, convert and info tests run every case against qemu-img.
  * Virtual sizes stay small (4-64 MiB) so the whole table builds in seconds.
  */
-import { execa } from 'execa';
-import { qemuImgOk, qemuIo } from '../../../helpers/qemu.js';
+import { qemuImgOk, qemuIo, qemuRun } from '../../../helpers/qemu.js';
 
 interface ImageCase {
   name: string;
@@ -31,7 +30,7 @@ async function fresh(dir: string, name: string, options: string, size: string, .
 /** A lazy-refcounts image left dirty by a killed qemu-io (refcounts not written back). */
 async function crashedLazy(dir: string): Promise<string> {
   const path = await fresh(dir, 'lazy-dirty', 'lazy_refcounts=on,cluster_size=4k', '8M');
-  await execa('qemu-io', ['-f', 'qcow2', path, '-c', 'write -P 0x66 12k 50000', '-c', 'sigraise 9'], { reject: false });
+  await qemuRun('qemu-io', ['-f', 'qcow2', path, '-c', 'write -P 0x66 12k 50000', '-c', 'sigraise 9']);
   return path;
 }
 

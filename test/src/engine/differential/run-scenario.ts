@@ -1,14 +1,14 @@
 /**
- * Runs a scenario through QEMU (qemu-img, qemu-io) and through crashcow's built-in engine (in
- * process, on files, opened and closed per step as the QEMU tools do), collecting per step the exit
- * status and the qemu-io output lines without the timing statistics.
+ * Runs a scenario through QEMU (qemu-img, qemu-io of one build) and through crashcow's built-in
+ * engine (in process, on files, opened and closed per step as the QEMU tools do), collecting per
+ * step the exit status and the qemu-io output lines without the timing statistics.
  */
-import { execa } from 'execa';
 import { BuiltinEngine } from '../../../../src/engine/builtin/builtin-engine.js';
 import type { EngineImage } from '../../../../src/engine/engine.js';
 import { isEngineError } from '../../../../src/engine/engine-error.js';
 import { parseIoCommand } from '../../../../src/engine/script/io-command.js';
 import { runIoCommand } from '../../../../src/engine/script/run-io-command.js';
+import type { QemuTools } from '../../../helpers/qemu.js';
 import { createOptionString, type Scenario, type Step } from './scenario.js';
 
 interface StepOutcome {
@@ -22,13 +22,18 @@ function normalize(stdout: string): string[] {
   return stdout.split('\n').filter((l) => l.length > 0 && !STATS_LINE.test(l));
 }
 
-async function tool(bin: string, args: string[], cwd: string): Promise<StepOutcome & { stderr: string }> {
-  const r = await execa(bin, args, { cwd, reject: false, encoding: 'utf8' });
-  return { exitCode: r.exitCode ?? -1, lines: normalize(r.stdout), stderr: r.stderr };
+type Tool = (name: 'qemu-img' | 'qemu-io', args: string[], cwd: string) => Promise<StepOutcome & { stderr: string }>;
+
+function toolOf(qemu: QemuTools): Tool {
+  return async (name, args, cwd) => {
+    const r = await qemu.run(name, args, { cwd });
+    return { exitCode: r.exitCode, lines: normalize(r.stdout), stderr: r.stderr };
+  };
 }
 
-/** Creates the shared backing file `base.img` in `dir` (when the scenario has one). */
-export async function makeBacking(dir: string, s: Scenario): Promise<void> {
+/** Creates the shared backing file `base.img` in `dir` (when the scenario has one) with `qemu`. */
+export async function makeBacking(qemu: QemuTools, dir: string, s: Scenario): Promise<void> {
+  const tool = toolOf(qemu);
   const b = s.image.backing;
   if (!b) return;
   const made = await tool('qemu-img', ['create', '-q', '-f', b.format, 'base.img', String(b.sizeBytes)], dir);
@@ -38,8 +43,9 @@ export async function makeBacking(dir: string, s: Scenario): Promise<void> {
   if (filled.exitCode !== 0) throw new Error(`backing fill failed: ${filled.lines.join('; ')} ${filled.stderr}`);
 }
 
-/** The scenario through qemu-img / qemu-io on `${dir}/${name}`. */
-export async function runQemu(dir: string, name: string, s: Scenario): Promise<StepOutcome[]> {
+/** The scenario through `qemu`'s qemu-img / qemu-io on `${dir}/${name}`. */
+export async function runQemu(qemu: QemuTools, dir: string, name: string, s: Scenario): Promise<StepOutcome[]> {
+  const tool = toolOf(qemu);
   const create = ['create', '-q', '-f', 'qcow2', '-o', createOptionString(s.image)];
   if (s.image.backing) create.push('-b', 'base.img', '-F', s.image.backing.format);
   const made = await tool('qemu-img', [...create, name, String(s.image.sizeBytes)], dir);
