@@ -1,7 +1,8 @@
 /**
  * `--baseline` and `--fail-on` as a user runs them (the built CLI, real QEMU binaries):
  * `crashcow fuzz` of a mutant against the unmutated built-in engine classes every finding a
- * regression (JSON summary valid against its schema, counts per class); `crashcow replay` of QEMU
+ * regression (JSON summary valid against its schema, counts per class), with worker jobs too, and
+ * `--fail-on regression` sets exit 1 only for a regression; `crashcow replay` of QEMU
  * corpus cases, which fail on QEMU 7.2 and 10, classes them pre-existing against the system's QEMU,
  * and `--fail-on regression` then exits 0; a bad baseline is exit 2 naming the problem.
  */
@@ -35,6 +36,17 @@ describe('crashcow fuzz --baseline', () => {
     for (const f of findings) expect(f).toMatchObject({ class: 'regression', baselineDetail: expect.stringMatching(/^the baseline (passes|breaks .* instead)$/) });
     expect(summary.baseline).toEqual({ spec: 'builtin', version: 'crashcow-builtin 0.1.0', failOn: 'regression', classes: { regression: findings.length, 'pre-existing': 0, diverged: 0 } });
     expect(r.stderr).toContain(`saved to ${findings[0].caseFile} (regression: `);
+  });
+
+  it('classes the findings of worker jobs in the main process, and exits 1 with --fail-on regression only for a regression', async () => {
+    const r = await crashcow(['fuzz', '--engine', 'builtin', '--mutant', 'refcount-after-l2', '--baseline', 'builtin', '--fail-on', 'regression', '--seed', '1', '--runs', '20', '--jobs', '2', '--output', 'json', '--corpus', tmp.path('jobs')]);
+    const summary = JSON.parse(r.stdout);
+    expect(validSummary(summary), JSON.stringify(validSummary.errors)).toBe(true);
+    const classes = (summary.findings as Array<{ class?: string }>).map((f) => f.class);
+    expect(classes.length).toBeGreaterThan(0);
+    for (const k of classes) expect(['regression', 'pre-existing', 'diverged']).toContain(k);
+    expect(summary.baseline.classes.regression + summary.baseline.classes['pre-existing'] + summary.baseline.classes.diverged).toBe(classes.length);
+    expect(r.exitCode, `classes ${classes.join(', ')}`).toBe(classes.includes('regression') ? 1 : 0);
   });
 
   it('is exit 2 for a bad baseline, naming it', async () => {
