@@ -183,3 +183,17 @@ export async function qemuGetDir(): Promise<{ dir: string } | { reason: string }
   if (r.exitCode === 0 && dir !== '' && existsSync(join(dir, 'qemu-io'))) return { dir };
   return { reason: `scripts/qemu-get.sh exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-2).join(' / ')}` };
 }
+
+/**
+ * The folder of an already unpacked QEMU `version` (scripts/qemu-get.sh's `.qemu/VERSION/usr/bin`)
+ * in this checkout or, for a git worktree, in the main checkout it belongs to; never fetches
+ * anything. Tests that need it skip with the reason.
+ */
+export async function unpackedQemuDir(version: string): Promise<{ dir: string } | { reason: string }> {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const common = await execa('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root, reject: false, encoding: 'utf8' });
+  const roots = [root, ...(common.exitCode === 0 ? [join(common.stdout.trim(), '..')] : [])];
+  const dirs = roots.map((r) => join(r, '.qemu', version, 'usr', 'bin'));
+  const dir = dirs.find((d) => existsSync(join(d, 'qemu-io')) && existsSync(join(d, 'qemu-img')));
+  return dir !== undefined ? { dir } : { reason: `no QEMU ${version} unpacked in ${dirs.join(' or ')} (npm run qemu:get unpacks it)` };
+}

@@ -2,15 +2,19 @@
  * `crashcow fuzz`: runs a crash-consistency campaign against an engine and saves each finding as
  * a replayable case. Thin: parses flags, runs src/fuzz's Campaign, prints a live progress line on
  * stderr and a summary (human or one JSON object) on stdout, and with --summary the JSON object in a
- * file too. The shard comes from --shard or the environment (shard-of.ts). Exit 0 without
- * findings, 1 with findings saved, 2 for a usage or setup error (for --engine qemu: qemu-io or
- * qemu-img missing or unusable in `--qemu DIR`, CRASHCOW_QEMU_DIR or PATH, named in the message).
+ * file too. The shard comes from --shard or the environment (shard-of.ts). With `--baseline`,
+ * each saved finding is replayed on the baseline and classed (regression, pre-existing, diverged).
+ * Exit 0 without findings, 1 with findings saved (`--fail-on regression`: 1 only when one is a
+ * regression), 2 for a usage or setup error (for --engine qemu: qemu-io or qemu-img missing or
+ * unusable in `--qemu DIR`, CRASHCOW_QEMU_DIR or PATH, or in the `--baseline qemu:DIR`, named in
+ * the message).
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
 import { type QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
+import { countClasses, type Baseline } from '../../fuzz/baseline/baseline.js';
 import { BUILTIN_VERSION_KEY, versionKeyOf } from '../../fuzz/case/case-expectations.js';
 import { Campaign, type CampaignResult } from '../../fuzz/campaign/campaign.js';
 import { assertValidSummary, type FuzzSummary } from '../../fuzz/campaign/fuzz-summary.js';
@@ -26,11 +30,12 @@ import { flagChoice, flagInt, flagValue, parseArgs, type ParsedArgs } from '../p
 import { shardOf, type Shard } from '../shard-of.js';
 import { UsageError } from '../usage-error.js';
 import { qemuFlagValue, resolveQemuOrReport } from '../qemu-flag.js';
+import { failOnOf, failsOn, resolveBaselineOrReport, type FailOn } from '../baseline-flag.js';
 
 const USAGE =
-  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--summary FILE] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N]';
+  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--summary FILE] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N] [--baseline builtin|qemu:DIR] [--fail-on regression|any]';
 
-const FLAGS = ['engine', 'qemu', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'summary', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits'];
+const FLAGS = ['engine', 'qemu', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'summary', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits', 'baseline', 'fail-on'];
 const REPEATABLE = new Set(['mutant', 'known']);
 
 export const fuzzCommand: Command = {
@@ -44,14 +49,18 @@ export const fuzzCommand: Command = {
     if (engine !== 'qemu' && qemuFlagValue(args) !== undefined) throw new UsageError('--qemu applies to --engine qemu only');
     const qemu = engine === 'qemu' ? await resolveQemuOrReport('fuzz', qemuFlagValue(args)) : undefined;
     if (qemu === null) return 2;
+    const failOn = failOnOf(args);
+    const baseline = await resolveBaselineOrReport('fuzz', args, engine);
+    if (baseline === null) return 2;
     const { settings, corpusDir, output, timeSeconds, shard, summaryFile } = settingsOf(args, qemu);
     const startMs = Date.now();
     const campaign = new Campaign(
       { ...settings, deadlineMs: timeSeconds === null ? null : startMs + timeSeconds * 1000 },
       {
         corpusDir,
+        ...(baseline ? { baseline } : {}),
         onProgress: (stats) => progress(stats, startMs),
-        onFinding: (f) => process.stderr.write(`\nfuzz: finding ${f.property} [${f.rules.join(', ')}] saved to ${f.caseFile}\n`),
+        onFinding: (f) => process.stderr.write(`\nfuzz: finding ${f.property} [${f.rules.join(', ')}] saved to ${f.caseFile}${f.class ? ` (${f.class}: ${f.baselineDetail})` : ''}\n`),
       },
     );
     // Ctrl-C, and the SIGTERM or SIGHUP a CI runner or a closing terminal sends, stop the campaign
@@ -84,6 +93,7 @@ export const fuzzCommand: Command = {
       jobs: settings.plan.jobCount,
       elapsedSeconds: Math.round(elapsedS * 1000) / 1000,
       batches: result.batches,
+      ...(baseline ? { baseline: baselineSummaryOf(baseline, failOn, result) } : {}),
     };
     if (summaryFile !== null) {
       assertValidSummary(summary, summaryFile);
@@ -97,15 +107,20 @@ export const fuzzCommand: Command = {
     if (output === 'json') {
       process.stdout.write(JSON.stringify(summary) + '\n');
     } else {
-      process.stdout.write(humanSummary(settings, result, shard, statesPerSecond, elapsedS));
+      process.stdout.write(humanSummary(settings, result, shard, statesPerSecond, elapsedS, baseline));
     }
-    return result.findings.length > 0 ? 1 : 0;
+    return failsOn(failOn, result.findings.map((f) => f.class)) ? 1 : 0;
   },
 };
 
 /** The QEMU binaries as the JSON summary shows them. */
 function qemuSummaryOf(q: QemuBinaries): { versionLine: string; img: string; io: string } {
   return { versionLine: q.versionLine, img: q.img, io: q.io };
+}
+
+/** The baseline as the JSON summary shows it: what it runs, the exit policy and the class counts. */
+function baselineSummaryOf(b: Baseline, failOn: FailOn, r: CampaignResult): NonNullable<FuzzSummary['baseline']> {
+  return { spec: b.spec, version: b.version, failOn, classes: countClasses(r.findings.map((f) => f.class)) };
 }
 
 function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { settings: Omit<CampaignSettings, 'deadlineMs'>; corpusDir: string; output: 'human' | 'json'; timeSeconds: number | null; shard: Shard; summaryFile: string | null } {
@@ -207,14 +222,16 @@ function progress(stats: RunStats, startMs: number, final = false): void {
   process.stderr.write(tty ? `\r${line}\x1b[K${final ? '\n' : ''}` : `${line}\n`);
 }
 
-function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult, shard: Shard, statesPerSecond: number, elapsedS: number): string {
+function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult, shard: Shard, statesPerSecond: number, elapsedS: number, baseline: Baseline | undefined): string {
+  const counts = countClasses(r.findings.map((f) => f.class));
+  const classed = baseline && r.findings.length > 0 ? ` (${counts.regression} regression, ${counts['pre-existing']} pre-existing, ${counts.diverged} diverged against the baseline ${baseline.spec}: ${baseline.version})` : '';
   const lines = [
     `engine: ${s.engine} (${r.engineVersion})`,
     ...(r.qemu ? [`qemu: ${r.qemu.versionLine} (${r.qemu.io}, ${r.qemu.img})`] : []),
     `seed: ${s.plan.masterSeed}${shard.source !== 'none' ? `, shard ${shard.shardIndex + 1}/${shard.shardCount} (from ${shard.source})` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
     `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}${s.known && s.known.length > 0 ? ` (${s.known.length} known from --known: ${s.known.join(' ')})` : ''}`,
-    r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}`,
-    ...r.findings.map((f) => `  ${f.property} [${f.rules.join(', ')}] ${propertyTitles[f.property as PropertyName] ?? ''}\n    ${f.caseFile}  (replay: crashcow replay ${f.caseFile})`),
+    r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}${classed}`,
+    ...r.findings.map((f) => `  ${f.class ? `${f.class}: ` : ''}${f.property} [${f.rules.join(', ')}] ${propertyTitles[f.property as PropertyName] ?? ''}${f.class ? `\n    ${f.baselineDetail}` : ''}\n    ${f.caseFile}  (replay: crashcow replay ${f.caseFile})`),
   ];
   return lines.join('\n') + '\n';
 }

@@ -12,10 +12,17 @@
  * that record says, 1 when any does otherwise, 4 when none does otherwise but a case has no record
  * for this version (unknown: it is reported with what it did, never counted as recorded), 2 as
  * above (2 wins over 1, 1 over 4, 4 over 0).
+ *
+ * With `--baseline builtin|qemu:DIR` (not with `--expect`), each case that fails is replayed on the
+ * baseline and classed: regression, pre-existing or diverged (src/fuzz/baseline). `--fail-on
+ * regression` then makes exit 1 mean "a case is a regression": a failure that is not one exits 0
+ * (2 and 3 keep their meaning and precedence).
  */
 import { isFormatError } from '../../../spec/format/format-error.js';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
 import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
+import { countClasses, type Baseline, type FindingClass } from '../../fuzz/baseline/baseline.js';
+import { classifyCase } from '../../fuzz/baseline/classify-case.js';
 import { asRecorded, expectationFor, versionKeyOf, type Expectation, type ReplayVerdict } from '../../fuzz/case/case-expectations.js';
 import { isCaseReadError, isInvalidCaseError, readCase, type FuzzCase } from '../../fuzz/case/fuzz-case.js';
 import { replayCase } from '../../fuzz/case/replay-case.js';
@@ -26,6 +33,7 @@ import type { Command } from '../command.js';
 import { parseArgs } from '../parse-args.js';
 import { qemuFlagSpec, qemuFlagValue, resolveQemuOrReport } from '../qemu-flag.js';
 import { UsageError } from '../usage-error.js';
+import { baselineFlagSpecs, failOnOf, failsOn, resolveBaselineOrReport } from '../baseline-flag.js';
 
 type Outcome = 'reproduces' | 'passes' | 'diverged' | 'invalid';
 
@@ -42,6 +50,8 @@ interface Replayed {
   versionKey?: string;
   /** The case's record for that version (absent: unknown, or an invalid case). */
   expected?: Expectation;
+  /** Its class against the baseline (a case that fails, with --baseline). */
+  class?: FindingClass;
 }
 
 /** What a replay did, in the words of a record. */
@@ -55,10 +65,14 @@ type QemuSource = () => Promise<QemuBinaries>;
 export const replayCommand: Command = {
   name: 'replay',
   summary: 'replay saved fuzz cases: exit 1 if a failure reproduces, 0 if none does, 2 if a case is invalid, 3 if a case diverged (--expect: 1 if a case does not do what it records for this version, 4 if it has no record for it)',
-  usage: 'crashcow replay [--expect] [--qemu DIR] CASE.json...',
+  usage: 'crashcow replay [--expect] [--qemu DIR] [--baseline builtin|qemu:DIR] [--fail-on regression|any] CASE.json...',
   async run(argv) {
-    const args = parseArgs(argv, [{ name: 'expect', takesValue: false }, qemuFlagSpec()]);
+    const args = parseArgs(argv, [{ name: 'expect', takesValue: false }, qemuFlagSpec(), ...baselineFlagSpecs()]);
     if (args.positionals.length === 0) throw new UsageError('give at least one case file');
+    if (args.flags.has('expect') && (args.flags.has('baseline') || args.flags.has('fail-on'))) throw new UsageError('--expect judges cases against their records; --baseline and --fail-on class failures against another engine: give one or the other');
+    const failOn = failOnOf(args);
+    const baseline = await resolveBaselineOrReport('replay', args, null);
+    if (baseline === null) return 2;
     let resolved: Promise<QemuBinaries | null> | undefined;
     const qemuOnce = (): Promise<QemuBinaries | null> => (resolved ??= resolveQemuOrReport('replay', qemuFlagValue(args)));
     if (qemuFlagValue(args) !== undefined && (await qemuOnce()) === null) return 2;
@@ -69,7 +83,7 @@ export const replayCommand: Command = {
     };
     const replayed: Replayed[] = [];
     try {
-      for (const path of args.positionals) replayed.push(await replayOne(path, qemu));
+      for (const path of args.positionals) replayed.push(await replayOne(path, qemu, baseline));
     } catch (err) {
       if (!(err instanceof QemuUnusable) && !isSetupError(err)) throw err;
       if (isSetupError(err)) process.stderr.write(`crashcow replay: ${err.message}\n`);
@@ -77,8 +91,9 @@ export const replayCommand: Command = {
     }
     if (replayed.some((r) => r.outcome === 'invalid')) return 2;
     if (args.flags.has('expect')) return reportExpectations(replayed);
+    if (baseline) reportClasses(replayed, baseline);
     if (replayed.some((r) => r.outcome === 'diverged')) return EXIT_DIVERGED;
-    return replayed.some((r) => r.outcome === 'reproduces') ? 1 : 0;
+    return failsOn(failOn, replayed.filter((r) => r.outcome === 'reproduces').map((r) => r.class)) ? 1 : 0;
   },
 };
 
@@ -107,15 +122,23 @@ function reportExpectations(replayed: readonly Replayed[]): number {
   return differ > 0 ? 1 : unknown > 0 ? EXIT_UNKNOWN_VERSION : 0;
 }
 
+/** One line: how many of the failing cases fall in each class against the baseline. */
+function reportClasses(replayed: readonly Replayed[], b: Baseline): void {
+  const failing = replayed.filter((r) => r.outcome === 'reproduces');
+  const n = countClasses(failing.map((r) => r.class));
+  process.stdout.write(`${failing.length} failing case(s) against the baseline ${b.spec} (${b.version}): ${n.regression} regression, ${n['pre-existing']} pre-existing, ${n.diverged} diverged\n`);
+}
+
 function infinitive(v: ReplayVerdict): string {
   return v === 'fails' ? 'fail' : v === 'passes' ? 'pass' : 'diverge';
 }
 
-async function replayOne(path: string, qemu: QemuSource): Promise<Replayed> {
+async function replayOne(path: string, qemu: QemuSource, baseline: Baseline | undefined): Promise<Replayed> {
   let c: FuzzCase;
   try {
     c = readCase(path);
     for (const m of c.engine.mutants) if (!isMutantName(m)) throw new UsageError(`${path}: unknown mutant "${m}"`);
+    if (baseline && c.engine.name !== baseline.engine) throw new UsageError(`${path}: a ${c.engine.name} case cannot be classed against --baseline ${baseline.spec} (a ${baseline.engine} baseline)`);
   } catch (err) {
     if (!isCaseReadError(err) && !isUsageError(err)) throw err;
     process.stderr.write(`crashcow replay: ${(err as Error).message}\n`);
@@ -133,7 +156,10 @@ async function replayOne(path: string, qemu: QemuSource): Promise<Replayed> {
       if (r.reproduced) {
         const v = r.violation!;
         process.stdout.write(`${path}: reproduces ${v.property} [${v.rules.join(', ')}]: ${v.summary} (${v.stage})\n`);
-        return { path, outcome: 'reproduces', versionKey, expected };
+        if (!baseline) return { path, outcome: 'reproduces', versionKey, expected };
+        const k = await classifyCase(c, baseline, path);
+        process.stdout.write(`${path}: ${k.class}: ${k.detail} (baseline ${baseline.spec}: ${baseline.version})\n`);
+        return { path, outcome: 'reproduces', versionKey, expected, class: k.class };
       }
       if (r.diverged !== undefined) {
         process.stdout.write(`${path}: diverged: the engine wrote something else than the case records, so its crash state ${c.crash?.stateId ?? ''} does not exist in this replay (${r.diverged}); ${recorded} is neither reproduced nor refuted\n`);

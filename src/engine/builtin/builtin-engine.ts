@@ -23,7 +23,8 @@ import { openState, type StateOptions } from './open-image.js';
 import { Qcow2Image } from './qcow2-image.js';
 import { resizeImage } from './resize.js';
 
-const BUILTIN_ENGINE_VERSION = '0.1.0';
+/** The built-in engine's version, as its engineVersion reports it after "crashcow-builtin ". */
+export const BUILTIN_ENGINE_VERSION = '0.1.0';
 
 /** Settings that are not per-open: snapshot clock and cache sizes. */
 type BuiltinEngineSettings = Pick<StateOptions, 'clock' | 'l2CacheTables' | 'refblockCacheTables'>;

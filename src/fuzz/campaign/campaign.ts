@@ -4,12 +4,16 @@
  * decides which are new (CampaignKnowledge: `--known` signatures and every finding so far) and
  * saves each new one as a validated case file in the corpus directory (once per engine, property
  * and rule set). Its counters are the sum of its jobs'. Ctrl-C (`stop()`) lets every job finish
- * what it is shrinking and keeps every finding.
+ * what it is shrinking and keeps every finding. With a baseline, each saved finding is then replayed
+ * on it and classed (classifyCase), here in the main thread whatever the number of jobs, one at a
+ * time; the campaign ends once every finding is classed.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
+import type { Baseline, FindingClass } from '../baseline/baseline.js';
+import { classifyCase } from '../baseline/classify-case.js';
 import type { FuzzCase } from '../case/fuzz-case.js';
 import { writeCase } from '../case/fuzz-case.js';
 import { newRunStats, sumStats, type RunStats } from '../runner/run-stats.js';
@@ -25,6 +29,10 @@ export interface SavedFinding {
   property: string;
   rules: string[];
   caseFile: string;
+  /** Its class against the baseline (campaigns with a baseline only). */
+  class?: FindingClass;
+  /** What the replay on the baseline did, in one line (with `class`). */
+  baselineDetail?: string;
 }
 
 export interface CampaignResult {
@@ -39,7 +47,10 @@ export interface CampaignResult {
 
 interface CampaignHooks {
   corpusDir: string;
+  /** The engine each saved finding is classed against; none: findings have no class. */
+  baseline?: Baseline;
   onProgress?: (stats: RunStats) => void;
+  /** Called once a finding is saved and, with a baseline, classed. */
   onFinding?: (f: SavedFinding) => void;
 }
 
@@ -56,6 +67,8 @@ export class Campaign {
   private readonly saved: SavedFinding[] = [];
   private readonly batches: BatchRecord[] = [];
   private readonly knowledge: CampaignKnowledge;
+  /** The classifications so far, chained so that one runs at a time. */
+  private classifying: Promise<void> = Promise.resolve();
 
   constructor(
     readonly settings: CampaignSettings,
@@ -77,6 +90,7 @@ export class Campaign {
     const { engineVersion, qemuBinaries: qemu } = probe;
     // Workers spawn the binaries the probe found, even when the campaign was given none.
     const total = s.plan.jobCount === 1 ? await this.runInProcess(probe) : (await probe.dispose(), await this.runWorkers(qemu));
+    await this.classifying;
     return { engineVersion, ...(qemu ? { qemu } : {}), stats: this.withSaved(total), findings: [...this.saved], batches: [...this.batches].sort((a, b) => a.index - b.index) };
   }
 
@@ -152,14 +166,27 @@ export class Campaign {
     if (isNew) this.save(f.case, f.batchIndex);
   }
 
-  /** Saves a case file. */
+  /** Saves a case file, then classes it against the baseline when there is one. */
   private save(c: FuzzCase, batchIndex: number): void {
     mkdirSync(this.hooks.corpusDir, { recursive: true });
     const file = join(this.hooks.corpusDir, caseFileName(c, this.settings.plan.masterSeed, batchIndex));
     writeCase(file, { ...c, replay: `crashcow replay ${file}` });
-    const f = { property: c.violation.property, rules: c.violation.rules, caseFile: file };
+    const f: SavedFinding = { property: c.violation.property, rules: c.violation.rules, caseFile: file };
     this.saved.push(f);
-    this.hooks.onFinding?.(f);
+    const baseline = this.hooks.baseline;
+    if (baseline === undefined) {
+      this.hooks.onFinding?.(f);
+      return;
+    }
+    this.classifying = this.classifying.then(async () => {
+      const k = await classifyCase(c, baseline, file);
+      f.class = k.class;
+      f.baselineDetail = k.detail;
+      this.hooks.onFinding?.(f);
+    });
+    // A failed classification (the baseline QEMU cannot run) is thrown by run(), which awaits the
+    // chain; until then it must not count as an unhandled rejection.
+    this.classifying.catch(() => undefined);
   }
 }
 

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import summarySchema from '../../../spec/schemas/fuzz-summary.schema.json' with { type: 'json' };
+import type { FindingClass } from '../baseline/baseline.js';
 import type { FixedImageOptions } from '../commands/image-options-arb.js';
 import type { BatchRecord } from './batch-record.js';
 import type { SavedFinding } from './campaign.js';
@@ -42,6 +43,8 @@ export interface FuzzSummary {
   jobs: number;
   elapsedSeconds: number;
   batches: BatchRecord[];
+  /** The engine the findings were classed against (`--baseline`), with the count of each class. */
+  baseline?: { spec: string; version: string; failOn: 'any' | 'regression'; classes: Record<FindingClass, number> };
 }
 
 /** A file that is not a valid fuzz summary (not JSON, or against the schema). */
