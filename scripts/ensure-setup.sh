@@ -1,5 +1,6 @@
 #!/bin/sh
-# Brings a fresh checkout to a runnable state: Node check, npm dependencies, qemu-utils, build.
+# Brings a fresh checkout to a runnable state: Node check, npm dependencies, qemu-utils, Chromium
+# (for the browser test; optional), build.
 # Runs before `npm start` and `npm test` (prestart / pretest). Safe to run again: each step is
 # skipped when already done.
 set -eu
@@ -30,6 +31,8 @@ if ! command -v qemu-img >/dev/null 2>&1 || ! command -v qemu-io >/dev/null 2>&1
     exit 1
   fi
 fi
+
+sh scripts/ensure-chromium.sh || say "continuing without Chromium: the browser test will be skipped, saying why"
 
 say "building (tsc)"
 npx tsc -p tsconfig.json
