@@ -91,11 +91,11 @@ function assertExplanation(value: unknown): void {
   if (!validator(value)) throw new Error(`explain output breaks spec/schemas/explain.schema.json: ${JSON.stringify(validator.errors?.slice(0, 3))}`);
 }
 
-/** Writes the crash state's image; false (with the reason on stderr) when there is none or it cannot be written. */
+/** Writes the crash state's image (a note on stderr when the case has none); false (with the reason on stderr) when it cannot be written. */
 function writeState(path: string, state: ByteSource | null): boolean {
   if (state === null) {
-    process.stderr.write('crashcow explain: --state-out: the case has no crash state (the run broke before any crash)\n');
-    return false;
+    process.stderr.write(`crashcow explain: --state-out: the case has no crash state (the run broke before any crash); ${printable(path)} not written\n`);
+    return true;
   }
   try {
     writeFileSync(path, state.read(0, state.sizeBytes));
