@@ -1,8 +1,9 @@
 #!/bin/sh
-# Brings a fresh checkout to a runnable state: Node check, npm dependencies, qemu-utils, build;
-# with the argument `test` (npm test's pretest) also QEMU 10 beside the system's QEMU, for the tests
-# that run on every QEMU the machine has. Runs before `npm start` and `npm test` (prestart /
-# pretest). Safe to run again: each step is skipped when already done.
+# Brings a fresh checkout to a runnable state: Node check, npm dependencies, qemu-utils, Chromium
+# (for the browser test; optional), build; with the argument `test` (npm test's pretest) also
+# QEMU 10 beside the system's QEMU, for the tests that run on every QEMU the machine has. Runs
+# before `npm start` and `npm test` (prestart / pretest). Safe to run again: each step is skipped
+# when already done.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -63,6 +64,8 @@ else
     exit 1
   fi
 fi
+
+sh scripts/ensure-chromium.sh || say "continuing without Chromium: the browser test will be skipped, saying why"
 
 say "building (tsc)"
 npx tsc -p tsconfig.json

@@ -26,7 +26,8 @@ import { sectorWitness } from './sector-witness.js';
 import { explainWitness, pickFinding } from './verdict-witness.js';
 import { completedFate, writeFates } from './write-fates.js';
 
-export type ExplainResult = { kind: 'explained'; explanation: Explanation } | { kind: 'diverged'; reason: string };
+/** `crashState`: the image of the crash state the explanation is about (null when the run broke before any crash). */
+export type ExplainResult = { kind: 'explained'; explanation: Explanation; crashState: BlockDevice | null } | { kind: 'diverged'; reason: string };
 
 /** @throws InvalidCaseError when the case's crash does not fit its operations (as replay does) */
 export async function explainCase(c: FuzzCase, target: FuzzTarget, path: string): Promise<ExplainResult> {
@@ -36,7 +37,7 @@ export async function explainCase(c: FuzzCase, target: FuzzTarget, path: string)
   if (r.kind === 'ended') {
     const v = r.outcome.verdict === 'fail' ? r.outcome.violation : null;
     const ops = caseOperations(c.operations, [], null);
-    return { kind: 'explained', explanation: { ...head, crash: null, operations: ops.operations, writes: [], recoveries: [], verdict: verdictOf(c, v) } };
+    return { kind: 'explained', explanation: { ...head, crash: null, operations: ops.operations, writes: [], recoveries: [], verdict: verdictOf(c, v) }, crashState: null };
   }
   const { crash } = r;
   const state = crash.state;
@@ -73,7 +74,7 @@ export async function explainCase(c: FuzzCase, target: FuzzTarget, path: string)
     else if (failure !== undefined) verdict.witness = { rule: violation.rules[0] ?? 'P3', where: rec?.how ?? 'recovery', detail: failure, text: `${rec?.how ?? 'the recovery'} failed: ${failure}`, links: [] };
   }
   const crashHead = { stateId: state.id, crashPoint: model.crashPoint, lastFlushIndex: model.lastFlushIndex, storageOpCount: crash.storageOps.length, stateSizeBytes: state.sizeBytes };
-  return { kind: 'explained', explanation: { ...head, crash: crashHead, operations: ops.operations, writes, recoveries, verdict } };
+  return { kind: 'explained', explanation: { ...head, crash: crashHead, operations: ops.operations, writes, recoveries, verdict }, crashState: state.view() };
 }
 
 function caseHead(c: FuzzCase, path: string): Explanation['case'] {

@@ -7,7 +7,7 @@
 import { byteRange } from '../../spec/explain/change-label.js';
 import type { Explanation, ExplainedOperation, ExplainedWrite, WriteFate } from './explanation.js';
 
-const MARKS: Record<ExplainedOperation['mark'], string> = {
+export const MARKS: Record<ExplainedOperation['mark'], string> = {
   'before-earlier-crash': 'before an earlier crash',
   'earlier-crash': 'earlier crash, recovered',
   flushed: 'flushed',
@@ -48,7 +48,8 @@ export function formatExplanation(e: Explanation): string {
   return out.join('\n') + '\n';
 }
 
-function writeLines(w: ExplainedWrite): string[] {
+/** A write's lines: what it wrote, by whom, its fate, then each change. */
+export function writeLines(w: ExplainedWrite): string[] {
   const what = w.kind === 'truncate' ? `truncate to ${w.offsetBytes}` : `${w.kind} ${byteRange(w.offsetBytes, w.offsetBytes + w.lengthBytes)} (${w.lengthBytes} bytes)`;
   const lines = [`  #${w.index} ${what}, by ${w.operationText}: ${fateText(w.fate)}`];
   for (const l of w.changes) lines.push(`      ${l.text}`);
@@ -56,13 +57,13 @@ function writeLines(w: ExplainedWrite): string[] {
   return lines;
 }
 
-function fateText(f: WriteFate): string {
+export function fateText(f: WriteFate): string {
   if (f.fate !== 'torn') return f.fate.toUpperCase();
   const ranges = (rs: typeof f.landed): string => (rs ?? []).map((r) => byteRange(r.fromBytes, r.toBytes)).join(', ');
   return `TORN: ${f.sectorsLanded} of ${f.sectorCount} sectors landed (${ranges(f.landed)}), lost ${ranges(f.lost)}`;
 }
 
-function verdictLine(e: Explanation): string {
+export function verdictLine(e: Explanation): string {
   const v = e.verdict;
   if (v.found === null) return `verdict: does not reproduce: no property breaks now (the case records ${v.recorded.property})`;
   const found = `${v.found.property} [${v.found.rules.map(printable).join(', ')}]: ${printable(v.found.summary)} (${printable(v.found.stage)})`;

@@ -5,8 +5,12 @@
  * Exit 0 when the case is explained and its failure reproduces, 1 when it is explained but the
  * recorded failure no longer reproduces, 2 for an invalid case or a usage mistake, 3 when the
  * replay diverged (the engine wrote something else than the case records: nothing to explain).
+ * `--html OUT.html` also writes the explanation as a self-contained page (src/report) with the
+ * crash state's host clusters by role; `--state-out FILE` writes the crash state's image.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
+import { writeFileSync } from 'node:fs';
+import type { ByteSource } from '../../../spec/format/byte-source.js';
 import explainSchema from '../../../spec/schemas/explain.schema.json' with { type: 'json' };
 import { isFormatError } from '../../../spec/format/format-error.js';
 import { isMutantName, type MutantName } from '../../engine/mutants.js';
@@ -14,21 +18,34 @@ import { isCaseReadError, isInvalidCaseError, readCase, type FuzzCase } from '..
 import { makeTarget } from '../../fuzz/target/make-target.js';
 import { explainCase } from '../../explain/explain-case.js';
 import { formatExplanation, printable } from '../../explain/format-explanation.js';
+import { explainPage } from '../../report/explain-page.js';
+import { toByteSource } from '../../storage/to-byte-source.js';
 import type { Command } from '../command.js';
 import { parseArgs } from '../parse-args.js';
 import { UsageError } from '../usage-error.js';
+import { checkHtmlPath, writeHtml } from './html-out.js';
 import { EXIT_DIVERGED } from './replay.js';
 
 const EXIT_INVALID = 2;
+/** A page or image that cannot be written: the explanation itself is not printed. */
+const EXIT_WORK_FAILED = 1;
 
 export const explainCommand: Command = {
   name: 'explain',
   summary: 'tell a saved case in qcow2 terms: operations, the crash epoch\'s writes and their fates, the recovery\'s writes, the witness (exit 0 reproduces, 1 no longer, 2 invalid, 3 diverged)',
-  usage: 'crashcow explain [--output human|json] CASE.json',
+  usage: 'crashcow explain [--output human|json] [--html OUT.html] [--state-out IMAGE] CASE.json',
   async run(argv) {
-    const args = parseArgs(argv, [{ name: 'output', takesValue: true }]);
+    const args = parseArgs(argv, [
+      { name: 'output', takesValue: true },
+      { name: 'html', takesValue: true },
+      { name: 'state-out', takesValue: true },
+    ]);
     const output = args.flags.get('output')?.[0] ?? 'human';
     if (output !== 'human' && output !== 'json') throw new UsageError(`--output must be human or json, not "${printable(output)}"`);
+    const htmlPath = args.flags.get('html')?.[0];
+    if (htmlPath !== undefined) checkHtmlPath(htmlPath);
+    const statePath = args.flags.get('state-out')?.[0];
+    if (statePath === '') throw new UsageError('--state-out needs a file name');
     if (args.positionals.length !== 1) throw new UsageError('give exactly one case file');
     const path = args.positionals[0];
     let c: FuzzCase;
@@ -48,6 +65,9 @@ export const explainCommand: Command = {
         process.stdout.write(`${printable(path)}: diverged: the engine wrote something else than the case records, so its crash state does not exist in this replay (${printable(r.reason)}); nothing to explain\n`);
         return EXIT_DIVERGED;
       }
+      const state = r.crashState === null ? null : toByteSource(r.crashState);
+      if (htmlPath !== undefined && !writeHtml('explain', htmlPath, explainPage(r.explanation, state))) return EXIT_WORK_FAILED;
+      if (statePath !== undefined && !writeState(statePath, state)) return EXIT_WORK_FAILED;
       if (output === 'json') {
         assertExplanation(r.explanation);
         process.stdout.write(JSON.stringify(r.explanation, null, 2) + '\n');
@@ -69,6 +89,21 @@ let validator: ValidateFunction | undefined;
 function assertExplanation(value: unknown): void {
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(explainSchema);
   if (!validator(value)) throw new Error(`explain output breaks spec/schemas/explain.schema.json: ${JSON.stringify(validator.errors?.slice(0, 3))}`);
+}
+
+/** Writes the crash state's image (a note on stderr when the case has none); false (with the reason on stderr) when it cannot be written. */
+function writeState(path: string, state: ByteSource | null): boolean {
+  if (state === null) {
+    process.stderr.write(`crashcow explain: --state-out: the case has no crash state (the run broke before any crash); ${printable(path)} not written\n`);
+    return true;
+  }
+  try {
+    writeFileSync(path, state.read(0, state.sizeBytes));
+  } catch (err) {
+    process.stderr.write(`crashcow explain: cannot write ${printable(path)}: ${printable((err as Error).message)}\n`);
+    return false;
+  }
+  return true;
 }
 
 function isUsage(err: unknown): boolean {

@@ -15,6 +15,7 @@ export const commandEntries: CommandEntry[] = [
   { name: 'check', load: async () => (await import('./check.js')).checkCommand },
   { name: 'info', load: async () => (await import('./info.js')).infoCommand },
   { name: 'map', load: async () => (await import('./map.js')).mapCommand },
+  { name: 'layout', load: async () => (await import('./layout.js')).layoutCommand },
   { name: 'convert', load: async () => (await import('./convert.js')).convertCommand },
   { name: 'replay-log', load: async () => (await import('./replay-log.js')).replayLogCommand },
   { name: 'crash-states', load: async () => (await import('./crash-states.js')).crashStatesCommand },
