@@ -10,7 +10,8 @@ import type { EngineImage, SnapshotInfo } from '../engine.js';
 import { EngineError } from '../engine-error.js';
 import { runQemuImg } from './qemu-img-run.js';
 import type { QemuIoProcess } from './qemu-io-process.js';
-import { imageOptsOf, openCommandOf, type QemuOpenSpec } from './qemu-open-spec.js';
+import { openInQemuIo } from './qemu-io-open.js';
+import { imageOptsOf, type QemuOpenSpec } from './qemu-open-spec.js';
 import { parseHexDump, throwIfFailed } from './qemu-output.js';
 
 /** Scratch file (in the process's directory) holding the bytes of the next write. */
@@ -32,8 +33,7 @@ export class QemuImage implements EngineImage {
 
   /** Opens `spec` in `io` and returns the image. @throws EngineError when qemu-io cannot open it */
   static async open(io: QemuIoProcess, spec: QemuOpenSpec, virtualSizeBytes: number, ownsProcess: boolean): Promise<QemuImage> {
-    const cmd = openCommandOf(spec);
-    throwIfFailed(cmd, await io.command(cmd));
+    await openInQemuIo(io, spec);
     return new QemuImage(io, spec, virtualSizeBytes, ownsProcess);
   }
 
@@ -118,8 +118,7 @@ export class QemuImage implements EngineImage {
     const opts = imageOptsOf(this.spec);
     const full = args.includes('@') ? args.map((a) => (a === '@' ? opts : a)) : [...args, '--image-opts', opts];
     const r = await runQemuImg(this.io.binaries.img, full, this.io.cwd);
-    const reopen = openCommandOf(this.spec);
-    throwIfFailed(reopen, await this.io.command(reopen));
+    await openInQemuIo(this.io, this.spec);
     if (r.exitCode !== 0) throw new EngineError(/not found|does not exist/i.test(r.stderr) ? 'ENOENT' : 'EIO', `qemu-img ${args[0]}: ${r.stderr.trim()}`);
     return r.stdout;
   }

@@ -10,10 +10,11 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import { QemuEngine, qemuTempDir } from '../../engine/qemu/qemu-engine.js';
+import { openInQemuIo } from '../../engine/qemu/qemu-io-open.js';
 import { QemuIoProcess } from '../../engine/qemu/qemu-io-process.js';
 import { isQemuMissingError } from '../../engine/qemu/qemu-missing-error.js';
 import { runQemuImg } from '../../engine/qemu/qemu-img-run.js';
-import { imageOptsOf, openCommandOf, type QemuOpenSpec } from '../../engine/qemu/qemu-open-spec.js';
+import { imageOptsOf, type QemuOpenSpec } from '../../engine/qemu/qemu-open-spec.js';
 import { throwIfFailed } from '../../engine/qemu/qemu-output.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import { MemoryDevice } from '../../storage/memory-device.js';
@@ -84,8 +85,7 @@ export class QemuTarget implements FuzzTarget {
     this.recoveryIo ??= await QemuIoProcess.start(this.engine.binaries, this.dir);
     const reader = new LogReader(join(this.dir, spec.logPath!), state.sizeBytes);
     try {
-      const open = openCommandOf(spec);
-      throwIfFailed(open, await this.recoveryIo.command(open));
+      await openInQemuIo(this.recoveryIo, spec);
       throwIfFailed('close', await this.recoveryIo.command('close'));
       reader.sync();
       return { device: this.fileDevice(spec.imagePath), ops: reader.ops };

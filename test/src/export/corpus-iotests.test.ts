@@ -24,15 +24,6 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** Programs the exported scripts may use, besides QEMU's. */
 const TOOLS = ['bash', 'bzip2', 'diff', 'sed', 'grep', 'awk', 'env', 'cat', 'cut', 'dirname', 'mktemp', 'rm', 'sha256sum', 'ls', 'head', 'tail', 'tr', 'wc'];
 
-/**
- * Cases whose exported script is known not to do what the case records, with the reason; their
- * test asserts that the disagreement is still there (it.fails), so it is noticed when it goes.
- */
-const KNOWN_DISAGREEMENTS: Record<string, string> = {
-  'qemu-crash-inside-repair-unopenable':
-    'plain qemu-io (7.2 and 10.0.2) prints "Could not resize file: File too large" while repairing the shipped state, rebuilds the refcounts and opens it (exit 0, a clean check); crashcow counts the error line as a failed recovery',
-};
-
 function toolFolder(name: string, qemuDir: string | null): string {
   const dir = join(work, name);
   mkdirSync(dir);
@@ -86,9 +77,7 @@ describe('the exported QEMU corpus (corpus/iotests)', () => {
           it.skip(`${name}: NO RECORD for ${version}, so there is nothing to compare the script with`, () => undefined);
           continue;
         }
-        const known = KNOWN_DISAGREEMENTS[name];
-        const test = known ? it.fails : it;
-        test(`${name}: the script fails exactly when the case records "fails" (${recorded})${known ? ` [KNOWN DISAGREEMENT: ${known}]` : ''}`, async () => {
+        it(`${name}: the script fails exactly when the case records "fails" (${recorded})`, async () => {
           const env: Record<string, string> = { PATH: path, HOME: work };
           if (!onPath) Object.assign(env, { QEMU_IMG: join(dir, 'qemu-img'), QEMU_IO: join(dir, 'qemu-io') });
           const r = await execa(join(iotestsDir, name, name), [], { env, extendEnv: false, reject: false, all: true });
