@@ -157,7 +157,7 @@ async function replayOne(path: string, qemu: QemuSource, baseline: Baseline | un
         const v = r.violation!;
         process.stdout.write(`${path}: reproduces ${v.property} [${v.rules.join(', ')}]: ${v.summary} (${v.stage})\n`);
         if (!baseline) return { path, outcome: 'reproduces', versionKey, expected };
-        const k = await classifyCase(c, baseline, path);
+        const k = await classifyCase(c, baseline, path, target.qemuBinaries);
         process.stdout.write(`${path}: ${k.class}: ${k.detail} (baseline ${baseline.spec}: ${baseline.version})\n`);
         return { path, outcome: 'reproduces', versionKey, expected, class: k.class };
       }

@@ -1,11 +1,13 @@
 /**
  * Baseline: the engine a campaign's or a corpus's failures are replayed on to class them
  * (`--baseline builtin` or `--baseline qemu:DIR`): the unmutated built-in engine, or another QEMU
- * build. Plain data. A failure is a `regression` when the baseline does not fail the same way,
- * `pre-existing` when it breaks the same property and rules, and `diverged` when the baseline's
- * writes do not let the crash state be rebuilt (no verdict there).
+ * build. Plain data. A failure is a `regression` when the baseline does not fail the same way
+ * (on the recorded crash state, or on its own states where the same operations are in flight when
+ * it writes otherwise), `pre-existing` when it breaks the same property and rules, and `diverged`
+ * when no verdict can be had (classify-case.ts).
  */
 import { BUILTIN_ENGINE_VERSION } from '../../engine/builtin/builtin-engine.js';
+import type { MutantName } from '../../engine/mutants.js';
 import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import type { EngineName } from '../target/make-target.js';
 
@@ -20,13 +22,20 @@ export interface Baseline {
   engine: EngineName;
   /** The QEMU build of a `qemu:DIR` baseline. */
   qemu?: QemuBinaries;
+  /**
+   * The built-in baseline's mutants: none for `--baseline builtin`. A baseline with mutants is an
+   * engine with defects on record, against which a change (more mutants) is judged.
+   */
+  mutants?: readonly MutantName[];
   /** What the baseline runs: "crashcow-builtin 0.1.0" (no mutants) or QEMU's version line. */
   version: string;
 }
 
-/** The baseline of the unmutated built-in engine. */
-export function builtinBaseline(): Baseline {
-  return { spec: 'builtin', engine: 'builtin', version: `crashcow-builtin ${BUILTIN_ENGINE_VERSION}` };
+/** The baseline of the built-in engine: unmutated (`--baseline builtin`), or with `mutants`. */
+export function builtinBaseline(mutants: readonly MutantName[] = []): Baseline {
+  const version = `crashcow-builtin ${BUILTIN_ENGINE_VERSION}`;
+  if (mutants.length === 0) return { spec: 'builtin', engine: 'builtin', version };
+  return { spec: `builtin:${mutants.join(',')}`, engine: 'builtin', mutants, version: `${version} (mutants: ${mutants.join(', ')})` };
 }
 
 /** The baseline of a QEMU build, `spec` as given ("qemu:DIR"). */

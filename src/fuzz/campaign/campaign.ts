@@ -69,6 +69,8 @@ export class Campaign {
   private readonly knowledge: CampaignKnowledge;
   /** The classifications so far, chained so that one runs at a time. */
   private classifying: Promise<void> = Promise.resolve();
+  /** The QEMU build the campaign runs (QEMU campaigns): a finding is replayed there when classing needs its crash placed. */
+  private judgedQemu: QemuBinaries | undefined;
 
   constructor(
     readonly settings: CampaignSettings,
@@ -88,6 +90,7 @@ export class Campaign {
     const s = this.settings;
     const probe = await makeTarget(s.engine, s.mutants, s.qemu);
     const { engineVersion, qemuBinaries: qemu } = probe;
+    this.judgedQemu = qemu;
     // Workers spawn the binaries the probe found, even when the campaign was given none.
     const total = s.plan.jobCount === 1 ? await this.runInProcess(probe) : (await probe.dispose(), await this.runWorkers(qemu));
     await this.classifying;
@@ -179,7 +182,7 @@ export class Campaign {
       return;
     }
     this.classifying = this.classifying.then(async () => {
-      const k = await classifyCase(c, baseline, file);
+      const k = await classifyCase(c, baseline, file, this.judgedQemu);
       f.class = k.class;
       f.baselineDetail = k.detail;
       this.hooks.onFinding?.(f);

@@ -5,26 +5,50 @@
  * recorded crash, to judge it and its neighbours); the run ended before the crash (a property broke
  * on the way, or the case has no crash state); or diverged: the engine wrote something else this
  * time, so the recorded state does not exist here. Divergence is a value, never an error.
+ * replayToCrash stops one step earlier, with the crash's recorded segment (every state of it, to
+ * look at other states than the recorded one).
  */
 import { isFormatError } from '../../../spec/format/format-error.js';
 import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
+import type { CrashState } from '../../storage/crash-states/crash-state.js';
 import { parseStateId } from '../../storage/crash-states/state-id.js';
-import type { CrashEvidence } from '../runner/crash-evidence.js';
+import type { CrashEvidence, RecordedCrash } from '../runner/crash-evidence.js';
 import { FuzzRun } from '../runner/fuzz-run.js';
 import type { RunOutcome } from '../runner/run-outcome.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
-import { InvalidCaseError, type FuzzCase } from './fuzz-case.js';
+import { InvalidCaseError, type CaseCrash, type FuzzCase } from './fuzz-case.js';
 
 type ReplayedState =
   | { kind: 'state'; crash: CrashEvidence }
   | { kind: 'ended'; outcome: RunOutcome }
   | { kind: 'diverged'; reason: string };
 
+type ReplayedCrash =
+  | { kind: 'crash'; recorded: RecordedCrash }
+  | { kind: 'ended'; outcome: RunOutcome }
+  | { kind: 'diverged'; reason: string };
+
+type ReplayableCase = Pick<FuzzCase, 'image' | 'contentSeed' | 'statesPerCrash' | 'operations' | 'crash'>;
+
 /**
  * Replays `c` on `target` up to its crash state.
  * @throws InvalidCaseError when the case's crash does not fit its operations or its state id is malformed
  */
-export async function replayToState(c: Pick<FuzzCase, 'image' | 'contentSeed' | 'statesPerCrash' | 'operations' | 'crash'>, target: FuzzTarget, path = 'case'): Promise<ReplayedState> {
+export async function replayToState(c: ReplayableCase, target: FuzzTarget, path = 'case'): Promise<ReplayedState> {
+  const r = await replayToCrash(c, target, path);
+  if (r.kind !== 'crash') return r;
+  const state = rebuildRecordedState(c.crash!, r.recorded, c.statesPerCrash);
+  if ('diverged' in state) return { kind: 'diverged', reason: state.diverged };
+  return { kind: 'state', crash: { ...r.recorded, state } };
+}
+
+/**
+ * Replays `c` on `target` up to its crash (the last operation, not applied): the crash's segment
+ * as this replay recorded it, the run's end when it ended before (or the case has no crash), or
+ * diverged when the run stopped on the way.
+ * @throws InvalidCaseError when the case's crash does not fit its operations or its state id is malformed
+ */
+export async function replayToCrash(c: ReplayableCase, target: FuzzTarget, path = 'case'): Promise<ReplayedCrash> {
   const ops = c.operations;
   if (c.crash) checkCrash(c.crash.stateId, ops[ops.length - 1]?.kind, path);
   const run = await FuzzRun.start({ target, options: c.image, seed: c.contentSeed, statesPerCrash: c.statesPerCrash, judgeCrashes: false });
@@ -33,16 +57,22 @@ export async function replayToState(c: Pick<FuzzCase, 'image' | 'contentSeed' | 
     const outcome = run.outcome();
     if (!c.crash || outcome.verdict === 'fail') return { kind: 'ended', outcome };
     if (outcome.verdict === 'stopped') return { kind: 'diverged', reason: `the run stopped after ${outcome.history.length} of ${ops.length - 1} operations, before the recorded crash (a crash on the way could not be recovered)` };
-    const recorded = await run.recordedCrash();
-    try {
-      const state = new CrashPlan(recorded.segmentBase, recorded.storageOps, { maxStates: c.statesPerCrash }).rebuild(c.crash.stateId);
-      return { kind: 'state', crash: { ...recorded, state } };
-    } catch (err) {
-      if (!isFormatError(err) || err.rule !== 'STATE-ID') throw err;
-      return { kind: 'diverged', reason: `${err.message} (the replay recorded ${recorded.storageOps.length} storage operations at the crash, the case ${c.crash.storageOpCount})` };
-    }
+    return { kind: 'crash', recorded: await run.recordedCrash() };
   } finally {
     await run.dispose();
+  }
+}
+
+/**
+ * The state `crash.stateId` names over the storage operations of `recorded`, or why it does not
+ * exist there (the id names a state this log cannot have).
+ */
+export function rebuildRecordedState(crash: CaseCrash, recorded: RecordedCrash, statesPerCrash: number): CrashState | { diverged: string } {
+  try {
+    return new CrashPlan(recorded.segmentBase, recorded.storageOps, { maxStates: statesPerCrash }).rebuild(crash.stateId);
+  } catch (err) {
+    if (!isFormatError(err) || err.rule !== 'STATE-ID') throw err;
+    return { diverged: `${err.message} (the replay recorded ${recorded.storageOps.length} storage operations at the crash, the case ${crash.storageOpCount})` };
   }
 }
 
