@@ -6,7 +6,7 @@
  * Never throws on a damaged image: what cannot be read is simply not in the layout.
  */
 import type { ByteSource } from '../format/byte-source.js';
-import { isFormatError } from '../format/format-error.js';
+import { safely } from '../format/format-error.js';
 import type { Geometry } from '../format/geometry.js';
 import { TableView } from '../format/table-view.js';
 import { bitmapStage } from '../walk/bitmap-stage.js';
@@ -51,15 +51,3 @@ export function imageLayout(source: ByteSource, keep: RangeFilter = () => true):
   return { geometry: meta.geometry, headerLengthBytes: meta.header.headerLengthBytes, regions };
 }
 
-/**
- * Runs one stage of the walk; a stage that gives up on a damaged image by throwing (a FormatError
- * from a codec, a RangeError from a table past every limit) leaves the layout as far as it got.
- */
-function safely<T>(stage: () => T): T | null {
-  try {
-    return stage();
-  } catch (err) {
-    if (err instanceof RangeError || isFormatError(err)) return null;
-    throw err;
-  }
-}

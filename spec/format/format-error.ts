@@ -24,3 +24,17 @@ export class FormatError extends Error {
 export function isFormatError(err: unknown): err is FormatError {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'FORMAT_ERROR';
 }
+
+/**
+ * Runs one stage of a walk over a possibly damaged image: a stage that gives up by throwing (a
+ * FormatError from a codec, a RangeError from a table past every limit) yields null, so the caller
+ * keeps what the earlier stages found. Any other error is a defect and propagates.
+ */
+export function safely<T>(stage: () => T): T | null {
+  try {
+    return stage();
+  } catch (err) {
+    if (err instanceof RangeError || isFormatError(err)) return null;
+    throw err;
+  }
+}

@@ -6,7 +6,7 @@
  * image whose cluster 0 cannot be read gives null. Pure: reads the source only.
  */
 import type { ByteSource } from '../format/byte-source.js';
-import { isFormatError } from '../format/format-error.js';
+import { safely } from '../format/format-error.js';
 import { TableView } from '../format/table-view.js';
 import { bitmapStage } from '../walk/bitmap-stage.js';
 import { checkImageOf } from '../walk/check-image-context.js';
@@ -58,12 +58,3 @@ function markUnreferenced(roles: Uint8Array, stored: Uint8Array): void {
   for (let k = 0; k < roles.length; k++) if (roles[k] === UNREFERENCED) roles[k] = stored[k] > 0 ? leaked : free;
 }
 
-/** Runs one stage; a stage that gives up on a damaged image by throwing leaves null. */
-function safely<T>(stage: () => T): T | null {
-  try {
-    return stage();
-  } catch (err) {
-    if (err instanceof RangeError || isFormatError(err)) return null;
-    throw err;
-  }
-}
