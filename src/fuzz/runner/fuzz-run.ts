@@ -8,7 +8,7 @@
  */
 import { toByteSource } from '../../storage/to-byte-source.js';
 import { writeContent } from '../content/content-tag.js';
-import type { FuzzImageOptions } from '../image-options.js';
+import { baseContentBytesOf, type FuzzImageOptions } from '../image-options.js';
 import { DurabilityOracle } from '../model/durability-oracle.js';
 import { describeOp, isBarrier, type FuzzOp } from '../model/fuzz-op.js';
 import { GuestModel } from '../model/guest-model.js';
@@ -59,7 +59,7 @@ export class FuzzRun {
 
   private constructor(readonly settings: FuzzRunSettings) {
     const o = settings.options;
-    this.model = new GuestModel({ virtualSizeBytes: o.virtualSizeBytes, clusterSizeBytes: o.clusterSizeBytes, backingSizeBytes: o.backing ? Math.min(o.backing.sizeBytes, o.virtualSizeBytes) : 0 });
+    this.model = new GuestModel({ virtualSizeBytes: o.virtualSizeBytes, clusterSizeBytes: o.clusterSizeBytes, backingSizeBytes: baseContentBytesOf(o) });
   }
 
   /** Creates the image and opens it. */
