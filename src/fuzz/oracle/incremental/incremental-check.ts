@@ -331,7 +331,7 @@ function sourcesOf(base: BaseCheck, cluster: number, walked: Rewalked, rewalks: 
   }
   for (const [ordinal, w] of walked.walks) {
     w.refs.clusters.forEach((k, i) => {
-      if (k === cluster) found.push({ ordinal, source: w.refs.sources[i] });
+      if (k === cluster) found.push({ ordinal, source: w.refs.sourceAt(i) });
     });
   }
   found.sort(byOrdinal);

@@ -8,9 +8,10 @@
 import { ADD_BEYOND_EOF, ADD_OK, referenceSource, type ReferenceSink, type ReferenceSource, type SourceKind } from '../../../../spec/walk/reference-source.js';
 
 export class SegmentRefs implements ReferenceSink {
-  /** Per reference kept: the cluster and its source, in walk order. */
+  /** Per reference kept: the cluster, in walk order (its source: `sourceAt`). */
   readonly clusters: number[] = [];
-  readonly sources: ReferenceSource[] = [];
+  /** Per reference: kind, snapshot index, table index and entry index, four numbers each. */
+  private readonly fields: number[] = [];
   private covered: number;
 
   /**
@@ -38,7 +39,7 @@ export class SegmentRefs implements ReferenceSink {
   addCluster(clusterIndex: number, kind: SourceKind, snapshotIndex: number, tableIndex: number, entryIndex: number): number {
     if (clusterIndex >= this.fileClusterCount) return ADD_BEYOND_EOF;
     this.clusters.push(clusterIndex);
-    this.sources.push(referenceSource(kind, snapshotIndex, tableIndex, entryIndex));
+    this.fields.push(kind, snapshotIndex, tableIndex, entryIndex);
     return ADD_OK;
   }
 
@@ -49,11 +50,16 @@ export class SegmentRefs implements ReferenceSink {
     const last = Math.floor((offsetBytes + sizeBytes - 1) / this.clusterSizeBytes);
     if (last > this.fileClusterCount) throw new Error(`assertion: cluster ${last} past the expected-refcount table (${this.fileClusterCount + 1})`);
     if (last >= this.covered) this.covered = last + 1;
-    const source = referenceSource(kind, snapshotIndex, tableIndex, entryIndex);
     for (let k = first; k <= last; k++) {
       this.clusters.push(k);
-      this.sources.push(source);
+      this.fields.push(kind, snapshotIndex, tableIndex, entryIndex);
     }
     return ADD_OK;
+  }
+
+  /** The source of reference `i`. */
+  sourceAt(i: number): ReferenceSource {
+    const f = this.fields;
+    return referenceSource(f[4 * i] as SourceKind, f[4 * i + 1], f[4 * i + 2], f[4 * i + 3]);
   }
 }
