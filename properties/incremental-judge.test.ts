@@ -1,8 +1,8 @@
 /**
  * The incremental judge is the full check: on the crash states of real built-in engine runs
- * (random image options, the growth profile one run in four, snapshots created, applied and
- * deleted, lazy refcounts, with and without mutants, so that broken states are compared as well
- * as clean ones), the check summary the incremental judge gives a state (src/fuzz/oracle/
+ * (random image options, half of them populated before the run, the growth profile one run in
+ * four, snapshots created, applied and deleted, lazy refcounts, with and without mutants, so that
+ * broken states are compared as well as clean ones), the check summary the incremental judge gives a state (src/fuzz/oracle/
  * incremental: the crash point's flushed image checked once, then only what the state changed)
  * equals the full check of the state (summarizeCheck), finding by finding: the same findings in
  * the same order with the same witnesses, counters, omissions, dirty bit and rule sets, so the
@@ -50,6 +50,8 @@ const opPlanArb: fc.Arbitrary<OpPlan> = fc.oneof(
 interface Scenario {
   options: FuzzImageOptions;
   growth: boolean;
+  /** Half the disk populated before the run (FuzzImageOptions.fillBytes), outside the growth profile. */
+  fill: boolean;
   mutant: MutantName | null;
   plans: OpPlan[];
   seed: number;
@@ -58,6 +60,7 @@ interface Scenario {
 const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   options: imageOptionsArb({ growth: false }),
   growth: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+  fill: fc.boolean(),
   mutant: fc.constantFrom(...MUTANTS),
   plans: fc.array(opPlanArb, { minLength: 2, maxLength: 14 }),
   seed: fc.integer({ min: 1, max: 0x7fffffff }),
@@ -65,7 +68,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
 
 /** The growth profile's shape (image-options-arb.ts): 512 B clusters, 64-bit refcounts, 4 MiB. */
 function optionsOf(s: Scenario): FuzzImageOptions {
-  if (!s.growth) return s.options;
+  if (!s.growth) return s.fill ? { ...s.options, fillBytes: s.options.virtualSizeBytes / 2 } : s.options;
   return { ...s.options, virtualSizeBytes: 4 * MIB, clusterSizeBytes: 512, refcountBits: 64, compat: '1.1', extendedL2: false, backing: null };
 }
 
