@@ -5,11 +5,12 @@
  *
  * What it walks again: the L1 entries whose bytes changed, the L1 entries whose L2 table has a
  * changed sector, and the active L1 entries that reference a cluster whose stored refcount changed
- * (their COPIED flags are judged against it); each alone (spec/walk walkL1Entry), its old
- * references taken out of the counts and its new ones put in. The stored refcounts are read
- * again in the refcount blocks with a changed sector; the header's stages run again when cluster 0
- * changed (the dirty bit only) or the file grew. The walk's tail, the refcount comparison and the
- * shared-structure check then run on the state's counts as the full check runs them.
+ * (their COPIED flags are judged against it), as rewalk-plan.ts plans them; each alone
+ * (spec/walk walkL1Entry), its old references taken out of the counts and its new ones put in.
+ * The stored refcounts are read again in the refcount blocks with a changed sector; the header's
+ * stages run again when cluster 0 changed (the dirty bit only) or the file grew. The walk's tail,
+ * the refcount comparison and the shared-structure check then run on the state's counts as the
+ * full check runs them.
  *
  * It gives up (the caller then runs the full check) when a change reaches what it does not
  * follow: cluster 0 beyond the dirty bit, the refcount table, the snapshot table, a smaller file,
@@ -24,7 +25,7 @@ import type { ExpectedRefcounts } from '../../../../spec/walk/expected-refcounts
 import { FindingSink } from '../../../../spec/walk/finding-sink.js';
 import { OnDiskRefcounts } from '../../../../spec/walk/on-disk-refcounts.js';
 import { walkTail } from '../../../../spec/walk/reference-walk.js';
-import { describeSource, SourceKind, type ReferenceSource } from '../../../../spec/walk/reference-source.js';
+import { describeSource, type ReferenceSource } from '../../../../spec/walk/reference-source.js';
 import { walkStateOf, type AllocationCounters } from '../../../../spec/walk/walk-state.js';
 import { buildReport } from '../../../check/check-report.js';
 import { compareRefcounts } from '../../../check/refcount-compare.js';
@@ -33,13 +34,13 @@ import type { BlockDevice } from '../../../storage/block-device.js';
 import type { CrashState } from '../../../storage/crash-states/crash-state.js';
 import { toByteSource } from '../../../storage/to-byte-source.js';
 import { dirtyBitOf, summaryFrom, type CheckSummary } from '../check-summary.js';
-import type { BaseCheck, WalkedL1Table } from './base-check.js';
-import { changedSectors } from './changed-sectors.js';
+import type { BaseCheck } from './base-check.js';
 import { RecordingSink, replayNotes, type RecordedNote } from './recording-sink.js';
+import { addCopiedRewalks, changedRefcounts, entryAt, removedRefs, rewalksOf, touchesOf, type Rewalk } from './rewalk-plan.js';
 import { walkSegment, type SegmentWalk } from './segment-walk.js';
 import { stageNotesOf } from './state-stages.js';
 import { TailRefs } from './tail-refs.js';
-import { byOrdinal, l1EntryOrdinal, TAIL_ORDINAL } from './walk-ordinal.js';
+import { byOrdinal, TAIL_ORDINAL } from './walk-ordinal.js';
 
 /** Why a state got the full check instead. */
 export type FallbackReason = 'image' | 'shrunk' | 'grown' | 'header' | 'refcount-table' | 'snapshot-table' | 'overflow' | 'unreadable' | 'budget';
@@ -48,24 +49,6 @@ export type IncrementalResult = { summary: CheckSummary; rewalked: number } | { 
 
 /** Sources named per cluster in a witness, as the checker's second pass names them. */
 const SOURCES_PER_CLUSTER_MAX = 8;
-
-/** An L1 entry to walk again. */
-interface Rewalk {
-  snapshotIndex: number;
-  l1Index: number;
-  l1OffsetBytes: number;
-}
-
-/** What the changed sectors touch, by the base's cluster roles. */
-interface Touches {
-  header: boolean;
-  /** Byte ranges written in L1 tables. */
-  l1: Array<{ table: WalkedL1Table; fromBytes: number; toBytes: number }>;
-  /** L1 entries (by ordinal) whose L2 table changed. */
-  l2: Set<number>;
-  /** Per refcount table index, byte ranges written in its block. */
-  refblocks: Map<number, Array<[number, number]>>;
-}
 
 /**
  * The summary of `state`'s check, read through `read` (the state's bytes, tracked by the caller),
@@ -122,42 +105,6 @@ export function checkIncrementally(base: BaseCheck, state: CrashState, read: Blo
   return { summary, rewalked: rewalks.size };
 }
 
-/** The base's cluster roles the state's changed sectors fall in. */
-function touchesOf(base: BaseCheck, state: CrashState): Touches | { fallback: FallbackReason } {
-  const out: Touches = { header: false, l1: [], l2: new Set(), refblocks: new Map() };
-  const cs = base.image.clusterSizeBytes;
-  const sectorSizeBytes = state.model.sectorSizeBytes;
-  for (const sector of changedSectors(state)) {
-    const fromBytes = sector * sectorSizeBytes;
-    const toBytes = fromBytes + sectorSizeBytes;
-    const last = Math.floor((toBytes - 1) / cs);
-    for (let k = Math.floor(fromBytes / cs); k <= last; k++) {
-      for (const role of base.roles.get(k) ?? []) {
-        switch (role.kind) {
-          case 'header':
-            out.header = true;
-            break;
-          case 'fixed':
-            return { fallback: role.what === 'refcount table' ? 'refcount-table' : 'snapshot-table' };
-          case 'l1':
-            out.l1.push({ table: role.table, fromBytes, toBytes });
-            break;
-          case 'l2':
-            out.l2.add(role.ordinal);
-            break;
-          case 'refblock': {
-            const list = out.refblocks.get(role.reftableIndex) ?? [];
-            list.push([fromBytes, toBytes]);
-            out.refblocks.set(role.reftableIndex, list);
-            break;
-          }
-        }
-      }
-    }
-  }
-  return out;
-}
-
 /** True when cluster 0 of the state equals the base's but for the dirty bit (incompatible feature bit 0, v3). */
 function onlyDirtyBitDiffers(base: BaseCheck, source: ByteSource): boolean {
   const cs = base.image.clusterSizeBytes;
@@ -177,89 +124,6 @@ function imageLike(base: BaseCheck, source: ByteSource): CheckImage {
   image.snapshots = base.image.snapshots;
   image.snapshotTable = base.image.snapshotTable;
   return image;
-}
-
-/** The L1 entries to walk again, by walk ordinal: those the state's writes reach (their entry or their L2 table). */
-function rewalksOf(base: BaseCheck, touches: Touches, source: ByteSource): Map<number, Rewalk> {
-  const out = new Map<number, Rewalk>();
-  for (const ordinal of touches.l2) addRewalk(out, base.segments.get(ordinal)!.table, base.segments.get(ordinal)!.l1Index);
-  for (const { table, fromBytes, toBytes } of touches.l1) {
-    const from = Math.max(fromBytes, table.offsetBytes);
-    const to = Math.min(toBytes, table.offsetBytes + table.entryCount * 8);
-    for (let i = Math.floor((from - table.offsetBytes) / 8); i * 8 + table.offsetBytes < to; i++) {
-      const entry = entryAt(source, table.offsetBytes + i * 8);
-      if (entry.hi !== table.entries.hi(i) || entry.lo !== table.entries.lo(i)) addRewalk(out, table, i);
-    }
-  }
-  return out;
-}
-
-/**
- * Adds to `rewalks` the active L1 entries whose COPIED checks read a stored refcount the state
- * changed: those that reference such a cluster, found in the base's reference index, unless the
- * entries already walked again account for every reference to it (the common case: a cluster
- * allocated or freed by the same writes; then the index is not needed).
- */
-function addCopiedRewalks(base: BaseCheck, rewalks: Map<number, Rewalk>, changed: ReadonlySet<number>): void {
-  if (changed.size === 0) return;
-  const removed = removedRefs(base, rewalks);
-  const active = base.l1Tables.find((t) => t.snapshotIndex === -1);
-  for (const k of changed) {
-    if (active === undefined || base.counts.countOf(k) - (removed.get(k) ?? 0) === 0) continue;
-    const index = base.index();
-    for (const r of index.ofCluster(k)) {
-      if (index.snapshotIndexAt(r) !== -1) continue;
-      const kind = index.kindAt(r);
-      if (kind === SourceKind.l2Table || kind === SourceKind.dataCluster || kind === SourceKind.compressedData) addRewalk(rewalks, active, index.tableIndexAt(r));
-    }
-  }
-}
-
-function addRewalk(rewalks: Map<number, Rewalk>, table: WalkedL1Table, l1Index: number): void {
-  const ordinal = l1EntryOrdinal(table.snapshotIndex, l1Index);
-  if (!rewalks.has(ordinal)) rewalks.set(ordinal, { snapshotIndex: table.snapshotIndex, l1Index, l1OffsetBytes: table.offsetBytes });
-}
-
-/** Per cluster, the references the base's L1 entries in `rewalks` made (taken out of the counts). */
-function removedRefs(base: BaseCheck, rewalks: ReadonlyMap<number, Rewalk>): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const ordinal of rewalks.keys()) {
-    if (!base.segments.has(ordinal)) continue;
-    for (const k of base.segmentWalk(ordinal).refs.clusters) out.set(k, (out.get(k) ?? 0) + 1);
-  }
-  return out;
-}
-
-function entryAt(source: ByteSource, offsetBytes: number): { hi: number; lo: number } {
-  const b = readPadded(source, offsetBytes, 8);
-  const v = new DataView(b.buffer, b.byteOffset, 8);
-  return { hi: v.getUint32(0, false), lo: v.getUint32(4, false) };
-}
-
-/** Clusters the base references whose stored refcount differs in the state (in the written parts of refcount blocks). */
-function changedRefcounts(base: BaseCheck, touches: Touches, onDisk: OnDiskRefcounts): Set<number> {
-  const out = new Set<number>();
-  const cs = base.image.clusterSizeBytes;
-  const bits = base.image.refcountBits;
-  const perBlock = 2 ** onDisk.refblockBits;
-  const before = base.onDisk.saturated;
-  for (const [b, ranges] of touches.refblocks) {
-    const blockOffset = base.onDisk.refblockOffsetOf(b);
-    for (const [fromBytes, toBytes] of ranges) {
-      const from = Math.max(fromBytes, blockOffset) - blockOffset;
-      const to = Math.min(toBytes, blockOffset + cs) - blockOffset;
-      if (from >= to) continue;
-      const last = Math.min(perBlock - 1, Math.floor((to * 8 - 1) / bits));
-      for (let e = Math.floor((from * 8) / bits); e <= last; e++) {
-        const k = b * perBlock + e;
-        if (k >= before.length) break;
-        const x = before[k];
-        const y = onDisk.saturated[k];
-        if (x !== y || (x === 255 && base.onDisk.exact(k) !== onDisk.exact(k))) out.add(k);
-      }
-    }
-  }
-  return out;
 }
 
 interface Rewalked {
