@@ -1,13 +1,15 @@
 /**
  * Cost per crash state against image size (`npm run bench:fuzz`, first section): states judged per
  * second by one job of the built-in engine, every property applied, on image profiles of growing
- * size, with the full judge (`--judge full`) and the incremental one, alternating in the same run
- * (seed 1, findings counted, not shrunk). Both judges give the same verdicts, so the ratio is the
- * incremental judge's speed-up on a whole campaign: it shrinks only the check of each state as the
+ * size, with the full judge (`--judge full`) and the incremental one, one after the other in the
+ * same run (seed 1, findings counted, not shrunk). Each campaign has the same runs budget for both
+ * judges, and both give the same verdicts, so both judge exactly the same states: the ratio is the
+ * incremental judge's speed-up on a whole campaign. It shrinks only the check of each state as the
  * crash left it; recoveries and P4 cost the same either way. Also states per CPU second of the
- * process (the jobs run in process), steadier than wall time on a shared machine.
- * BENCH_PROFILE_SECONDS sets each campaign's window (default 40). Then the check alone per state,
- * on larger images (checkOnly): what the incremental judge saves where it applies.
+ * process (the job runs in process), steadier than wall time on a shared machine.
+ * BENCH_PROFILE_RUNS scales the runs budgets (default 1: 100 runs on 1 MiB, 4 on 64 MiB). Then
+ * the check alone per state, on larger images (checkOnly): what the incremental judge saves where
+ * it applies.
  */
 import { join } from 'node:path';
 import { Campaign } from '../src/fuzz/campaign/campaign.js';
@@ -28,12 +30,14 @@ const MIB = 1 << 20;
 interface Profile {
   name: string;
   fixed: FixedImageOptions;
+  /** Runs per campaign at BENCH_PROFILE_RUNS=1. */
+  runs: number;
 }
 
 /** The profiles, smallest first: today's smallest disk (the rest drawn), and a populated 64 MiB disk of 4 KiB clusters (16,384 of them allocated). */
 export const PROFILES: readonly Profile[] = [
-  { name: '1 MiB (drawn clusters)', fixed: { virtualSizeBytes: MIB } },
-  { name: '64 MiB filled, 4 KiB clusters', fixed: { virtualSizeBytes: 64 * MIB, fillBytes: 64 * MIB, clusterSizeBytes: 4096 } },
+  { name: '1 MiB (drawn clusters)', fixed: { virtualSizeBytes: MIB }, runs: 100 },
+  { name: '64 MiB filled, 4 KiB clusters', fixed: { virtualSizeBytes: 64 * MIB, fillBytes: 64 * MIB, clusterSizeBytes: 4096 }, runs: 4 },
 ];
 
 interface Measured {
@@ -45,15 +49,15 @@ interface Measured {
   incremental: number;
 }
 
-async function measure(profile: Profile, judge: JudgeMode, seconds: number, dir: string): Promise<Measured> {
+async function measure(profile: Profile, judge: JudgeMode, runs: number, dir: string): Promise<Measured> {
   const start = Date.now();
   const cpu = process.cpuUsage();
   const r = await new Campaign(
     {
       engine: 'builtin',
       mutants: [],
-      plan: { masterSeed: 1, totalRuns: null, shardIndex: 0, shardCount: 1, jobCount: 1 },
-      deadlineMs: start + seconds * 1000,
+      plan: { masterSeed: 1, totalRuns: runs, shardIndex: 0, shardCount: 1, jobCount: 1 },
+      deadlineMs: null,
       fixed: profile.fixed,
       statesPerCrash: DEFAULT_STATES_PER_CRASH,
       maxCommands: DEFAULT_MAX_COMMANDS,
@@ -68,12 +72,12 @@ async function measure(profile: Profile, judge: JudgeMode, seconds: number, dir:
 
 /** Prints one row per profile and judge, and the incremental / full ratio per profile. */
 export async function judgeProfiles(dir: string): Promise<void> {
-  const seconds = Number(process.env.BENCH_PROFILE_SECONDS ?? 40);
-  console.log(`cost per state against image size: builtin, 1 job, every property, ${seconds} s per campaign, full and incremental judge alternating (seed 1):`);
+  const scale = Number(process.env.BENCH_PROFILE_RUNS ?? 1);
+  console.log('cost per state against image size: builtin, 1 job, every property, the same runs for the full and the incremental judge (seed 1):');
   for (const profile of PROFILES) {
     const got: Partial<Record<JudgeMode, Measured>> = {};
     for (const judge of ['full', 'incremental'] as const) {
-      const m = await measure(profile, judge, seconds, dir);
+      const m = await measure(profile, judge, Math.max(1, Math.round(profile.runs * scale)), dir);
       got[judge] = m;
       const perS = Math.round(m.states / m.seconds);
       const perCpuS = Math.round(m.states / m.cpuSeconds);

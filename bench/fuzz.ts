@@ -9,7 +9,7 @@
  * counts when its case does not fail without the mutant). BENCH_SECONDS sets the throughput window
  * (default 60), BENCH_MUTANT_SECONDS the budget per mutant (default 60), BENCH_MUTANTS a comma list.
  * First, the cost per state against image size, full judge against incremental
- * (bench/fuzz-judge-profiles.ts; BENCH_PROFILE_SECONDS; BENCH_ONLY=profiles stops after it).
+ * (bench/fuzz-judge-profiles.ts; BENCH_PROFILE_RUNS; BENCH_ONLY=profiles stops after it).
  * BENCH_BASELINE=DIR (another built checkout) prints instead the throughput of this checkout and
  * DIR's side by side, alternating (bench/fuzz-side-by-side.ts; BENCH_ROUNDS measurements per side).
  */
