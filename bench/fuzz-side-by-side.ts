@@ -8,6 +8,8 @@
  *
  * Used by bench/fuzz.ts when BENCH_BASELINE names the other checkout (it must hold dist/, built by
  * `npm run build` there); BENCH_ROUNDS sets the measurements per side and row (default 2).
+ * BENCH_JUDGE=full|incremental passes `--judge` to this checkout only (a checkout from before the
+ * flag has no such choice): `full` measures what the judge refactoring costs the full check.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -38,8 +40,8 @@ function cliOf(checkout: string): string {
 }
 
 /** One campaign through a checkout's CLI; its states/s as its JSON summary says. */
-function statesPerSecond(cli: string, row: Row, seconds: number, corpusDir: string): number {
-  const args = [cli, 'fuzz', '--engine', row.engine, '--seed', '1', '--time', String(seconds), '--jobs', '2', '--lazy-refcounts', row.lazy, '--known', join(HERE, 'corpus'), '--corpus', corpusDir, '--output', 'json'];
+function statesPerSecond(cli: string, row: Row, seconds: number, corpusDir: string, extra: readonly string[] = []): number {
+  const args = [cli, 'fuzz', '--engine', row.engine, '--seed', '1', '--time', String(seconds), '--jobs', '2', '--lazy-refcounts', row.lazy, '--known', join(HERE, 'corpus'), '--corpus', corpusDir, '--output', 'json', ...extra];
   let stdout: string;
   try {
     stdout = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -60,15 +62,18 @@ function mean(xs: readonly number[]): number {
 export function sideBySide(baseline: string, seconds: number, rounds: number): void {
   const theirs = cliOf(resolve(baseline));
   const ours = cliOf(HERE);
+  const judge = process.env.BENCH_JUDGE;
+  if (judge !== undefined && judge !== 'full' && judge !== 'incremental') throw new Error(`BENCH_JUDGE must be full or incremental, got ${judge}`);
+  const oursExtra = judge === undefined ? [] : ['--judge', judge];
   const dir = mkdtempSync(join(tmpdir(), 'crashcow-bench-side-'));
-  console.log(`\nside by side: this checkout (${HERE}) against ${resolve(baseline)}, ${seconds} s per campaign, ${rounds} round(s), alternating`);
+  console.log(`\nside by side: this checkout (${HERE}${judge ? `, --judge ${judge}` : ''}) against ${resolve(baseline)}, ${seconds} s per campaign, ${rounds} round(s), alternating`);
   try {
     for (const row of ROWS) {
       const got = { baseline: [] as number[], this: [] as number[] };
       for (let round = 0; round < rounds; round++) {
         // Alternate which side goes first, so neither always runs on a warmer or cooler machine.
         const order: Array<'baseline' | 'this'> = round % 2 === 0 ? ['baseline', 'this'] : ['this', 'baseline'];
-        for (const side of order) got[side].push(statesPerSecond(side === 'this' ? ours : theirs, row, seconds, join(dir, `${side}-${row.engine}-${row.lazy}-${round}`)));
+        for (const side of order) got[side].push(statesPerSecond(side === 'this' ? ours : theirs, row, seconds, join(dir, `${side}-${row.engine}-${row.lazy}-${round}`), side === 'this' ? oursExtra : []));
       }
       const ratio = mean(got.this) / mean(got.baseline);
       console.log(`${row.engine.padEnd(8)} lazy ${row.lazy.padEnd(6)} baseline ${got.baseline.join(', ').padStart(14)} states/s · this ${got.this.join(', ').padStart(14)} states/s · this/baseline ${ratio.toFixed(2)}x`);

@@ -8,6 +8,8 @@
  * `crashcow fuzz --engine builtin --mutant NAME --seed 1` takes to find each mutant (a finding
  * counts when its case does not fail without the mutant). BENCH_SECONDS sets the throughput window
  * (default 60), BENCH_MUTANT_SECONDS the budget per mutant (default 60), BENCH_MUTANTS a comma list.
+ * First, the cost per state against image size, full judge against incremental
+ * (bench/fuzz-judge-profiles.ts; BENCH_PROFILE_RUNS; BENCH_ONLY=profiles stops after it).
  * BENCH_BASELINE=DIR (another built checkout) prints instead the throughput of this checkout and
  * DIR's side by side, alternating (bench/fuzz-side-by-side.ts; BENCH_ROUNDS measurements per side).
  */
@@ -20,6 +22,7 @@ import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings }
 import { readCase } from '../src/fuzz/case/fuzz-case.js';
 import { replayCase } from '../src/fuzz/case/replay-case.js';
 import { makeTarget, type EngineName } from '../src/fuzz/target/make-target.js';
+import { checkOnly, judgeProfiles } from './fuzz-judge-profiles.js';
 import { sideBySide } from './fuzz-side-by-side.js';
 
 // 60 s by default: QEMU runs differ widely in cost (one run alone can take a large part of a
@@ -90,7 +93,10 @@ async function main(): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'crashcow-bench-fuzz-'));
   try {
-    console.log(`throughput, every property applied, ${THROUGHPUT_SECONDS} s per engine (findings counted, not shrunk):`);
+    await judgeProfiles(dir);
+    await checkOnly();
+    if (process.env.BENCH_ONLY === 'profiles') return;
+    console.log(`\nthroughput, every property applied, ${THROUGHPUT_SECONDS} s per engine (findings counted, not shrunk):`);
     const builtinOff = await throughput('builtin', dir, false);
     const builtinRandom = await throughput('builtin', dir, undefined);
     await throughput('builtin', dir, false, 64);

@@ -53,7 +53,7 @@ export function computeReferences(source: ByteSource, sink: FindingSink = new Fi
 }
 
 /** QIMPL-FILE-CLUSTERS and CRASHCOW-CHECK-CLUSTERS, checked on the real file size before any allocation. */
-function clusterCountAllowed(image: CheckImage, sink: FindingSink): boolean {
+export function clusterCountAllowed(image: CheckImage, sink: FindingSink): boolean {
   const findings = fileClusterCountFindings(image.fileClusterCount, checkLimits.fileClusterCountMax);
   sink.addAll(findings);
   return findings.length === 0;

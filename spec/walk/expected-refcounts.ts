@@ -123,6 +123,46 @@ export class ExpectedRefcounts implements ReferenceSink {
     return copy;
   }
 
+  /**
+   * A copy of these counts for a file of `fileSizeBytes` (`fileClusterCount` clusters, at least as
+   * many as this one's), covering the new file's clusters: what the walk of a larger file would
+   * have counted from the same references. Not for growing instances.
+   * @throws Error (assertion) when the new file is smaller, or this one covers a cluster past its file
+   */
+  resizedCopy(fileClusterCount: number, fileSizeBytes: number): ExpectedRefcounts {
+    if (this.grows || fileClusterCount < this.fileClusterCount || this.covered > this.fileClusterCount) throw new Error('assertion: resizedCopy needs a larger file and no reference past the end');
+    const copy = new ExpectedRefcounts(fileClusterCount, fileSizeBytes, this.clusterBits, this.refcountMax);
+    copy.counts.set(this.counts.subarray(0, Math.min(this.counts.length, copy.counts.length)));
+    for (const [k, v] of this.overflow) copy.overflow.set(k, v);
+    return copy;
+  }
+
+  /**
+   * Moves the exact count of `clusterIndex` by `delta` (the incremental crash judge takes the
+   * references of a re-walked table out and puts the new ones in). The result may pass the
+   * refcount width, which the caller checks. Returns the new count.
+   * @throws Error (assertion) when the count would fall below zero or the cluster is outside the counts
+   */
+  shift(clusterIndex: number, delta: number): number {
+    if (clusterIndex >= this.counts.length) throw new Error(`assertion: cluster ${clusterIndex} past the expected-refcount table (${this.counts.length})`);
+    const next = this.countOf(clusterIndex) + delta;
+    if (next < 0) throw new Error(`assertion: count of cluster ${clusterIndex} below zero`);
+    if (next < SATURATED) {
+      this.counts[clusterIndex] = next;
+      this.overflow.delete(clusterIndex);
+    } else {
+      this.counts[clusterIndex] = SATURATED;
+      this.overflow.set(clusterIndex, next);
+    }
+    return next;
+  }
+
+  /** Counts clusters below `clusterCount` as covered (a reference ended in the cluster past the file). */
+  cover(clusterCount: number): void {
+    if (clusterCount > this.counts.length) throw new Error(`assertion: cover ${clusterCount} past the expected-refcount table (${this.counts.length})`);
+    if (clusterCount > this.covered) this.covered = clusterCount;
+  }
+
   /** In a growing instance, makes room for `clusterIndex` and counts it as covered; false otherwise. */
   private fitPastEnd(clusterIndex: number): boolean {
     if (!this.grows) return false;

@@ -16,6 +16,7 @@ import { scanL2Table } from './l2-scan.js';
 import { UNREADABLE } from './on-disk-refcounts.js';
 import { SourceKind } from './reference-source.js';
 import { forEachTableChunk } from './table-chunks.js';
+import { WalkPart } from './walk-marks.js';
 import { reportAddStatus, spend, type WalkState } from './walk-state.js';
 
 /**
@@ -23,9 +24,9 @@ import { reportAddStatus, spend, type WalkState } from './walk-state.js';
  * table. Returns false when the scan budget ran out.
  */
 export function walkL1Table(state: WalkState, offsetBytes: number, entryCount: number, snapshotIndex: number): boolean {
+  state.marks?.mark(WalkPart.l1Table, snapshotIndex, -1);
   if (entryCount === 0) return true;
-  const active = snapshotIndex < 0;
-  const owner = active ? 'active L1 table' : `snapshot[${snapshotIndex}] L1 table`;
+  const owner = l1OwnerOf(snapshotIndex);
   const status = state.refs.add(offsetBytes, entryCount * 8, SourceKind.l1Table, snapshotIndex, 0, 0);
   if (status !== 0) reportAddStatus(state, status, `${owner} @${hexOf(offsetBytes)}`, offsetBytes, entryCount * 8, offsetToClusterIndex(state.image.meta.geometry, offsetBytes));
   let ok = true;
@@ -35,34 +36,68 @@ export function walkL1Table(state: WalkState, offsetBytes: number, entryCount: n
       ok = false;
       return;
     }
-    ok = walkL1Chunk(state, new TableView(chunk), first, snapshotIndex, owner, offsetBytes);
+    ok = walkL1Chunk(state, new TableView(chunk), first, snapshotIndex, offsetBytes);
   });
   return ok;
 }
 
-function walkL1Chunk(state: WalkState, l1: TableView, firstIndex: number, snapshotIndex: number, owner: string, l1OffsetBytes: number): boolean {
-  const image = state.image;
-  const clusterSizeBytes = image.clusterSizeBytes;
-  const active = snapshotIndex < 0;
+/** "active L1 table" or "snapshot[i] L1 table". */
+function l1OwnerOf(snapshotIndex: number): string {
+  return snapshotIndex < 0 ? 'active L1 table' : `snapshot[${snapshotIndex}] L1 table`;
+}
+
+function walkL1Chunk(state: WalkState, l1: TableView, firstIndex: number, snapshotIndex: number, l1OffsetBytes: number): boolean {
   const reader = new L2RunReader(state, l1);
   for (let w = 0; w < l1.wordCount; w++) {
     const hi = l1.hi(w);
     const lo = l1.lo(w);
     if ((hi | lo) === 0) continue;
-    const i = firstIndex + w;
-    const where = `${owner} entry ${i}`;
-    const mask = l1EntryViolations(hi, lo, image.clusterBits);
-    if (mask !== 0) for (const f of violationFindings(mask, where, entryHex(hi, lo))) state.sink.note(f.rule, f.kind, 1, () => f);
-    const l2OffsetBytes = l1EntryL2OffsetBytesClamped(hi, lo);
-    const status = state.refs.add(l2OffsetBytes, clusterSizeBytes, SourceKind.l2Table, snapshotIndex, i, 0);
-    if (status !== 0) reportAddStatus(state, status, `${where} (L2 table)`, l2OffsetBytes, clusterSizeBytes, offsetToClusterIndex(image.meta.geometry, l2OffsetBytes), { table: 'l1', tableOffsetBytes: l1OffsetBytes, entryIndex: i, hi, lo, snapshotIndex });
-    const realOffset = l2OffsetBytes !== 0;
-    if (active && realOffset && state.onDisk !== null) checkL1Copied(state, hi, lo, l2OffsetBytes, where, l1OffsetBytes, i);
-    if (l2OffsetBytes >= image.fileSizeBytes) continue; // past the end: reads as zeros, references nothing
-    if (!spend(state, clusterSizeBytes)) return false;
-    scanL2Table(state, reader.tableAt(w, l2OffsetBytes), { l2OffsetBytes, l1Index: i, snapshotIndex }, active, active && realOffset && state.onDisk !== null);
+    if (!walkL1Entry(state, { hi, lo, index: firstIndex + w, snapshotIndex, l1OffsetBytes }, (offsetBytes) => reader.tableAt(w, offsetBytes))) return false;
   }
   return true;
+}
+
+/** One non-zero L1 entry and where it sits. */
+export interface L1EntryAt {
+  hi: number;
+  lo: number;
+  index: number;
+  /** -1 for the active L1 table. */
+  snapshotIndex: number;
+  l1OffsetBytes: number;
+}
+
+/**
+ * One non-zero L1 entry, as walkL1Table walks it: the entry judged (L1-2), its L2 table referenced,
+ * COPIED checked (active table only, L1-3) and the L2 table (read through `readTable`, one
+ * cluster) scanned. Exported so that one entry can be walked alone (the incremental crash judge
+ * re-walks the entries a crash changed). Returns false when the scan budget ran out.
+ */
+export function walkL1Entry(state: WalkState, e: L1EntryAt, readTable: (offsetBytes: number) => Uint8Array): boolean {
+  const { hi, lo, index: i, snapshotIndex, l1OffsetBytes } = e;
+  state.marks?.mark(WalkPart.l1Entry, snapshotIndex, i);
+  const image = state.image;
+  const clusterSizeBytes = image.clusterSizeBytes;
+  const active = snapshotIndex < 0;
+  const where = `${l1OwnerOf(snapshotIndex)} entry ${i}`;
+  const mask = l1EntryViolations(hi, lo, image.clusterBits);
+  if (mask !== 0) for (const f of violationFindings(mask, where, entryHex(hi, lo))) state.sink.note(f.rule, f.kind, 1, () => f);
+  const l2OffsetBytes = l1EntryL2OffsetBytesClamped(hi, lo);
+  const status = state.refs.add(l2OffsetBytes, clusterSizeBytes, SourceKind.l2Table, snapshotIndex, i, 0);
+  if (status !== 0) reportAddStatus(state, status, `${where} (L2 table)`, l2OffsetBytes, clusterSizeBytes, offsetToClusterIndex(image.meta.geometry, l2OffsetBytes), { table: 'l1', tableOffsetBytes: l1OffsetBytes, entryIndex: i, hi, lo, snapshotIndex });
+  const realOffset = l2OffsetBytes !== 0;
+  if (active && realOffset && state.onDisk !== null) checkL1Copied(state, hi, lo, l2OffsetBytes, where, l1OffsetBytes, i);
+  if (l2OffsetBytes >= image.fileSizeBytes) return true; // past the end: reads as zeros, references nothing
+  if (!spend(state, clusterSizeBytes)) return false;
+  scanL2Table(state, readTable(l2OffsetBytes), { l2OffsetBytes, l1Index: i, snapshotIndex }, active, active && realOffset && state.onDisk !== null);
+  return true;
+}
+
+/** The L2 table (one cluster) at `offsetBytes`, read alone (zeros past the end of the file). */
+export function readL2Table(state: WalkState, offsetBytes: number): Uint8Array {
+  const g = state.image.meta.geometry;
+  if (!isClusterAligned(g, offsetBytes)) return readPadded(state.image.source, offsetBytes, g.clusterSizeBytes);
+  return state.l2Reads.read(offsetBytes, g.clusterSizeBytes);
 }
 
 function checkL1Copied(state: WalkState, hi: number, lo: number, l2OffsetBytes: number, where: string, l1OffsetBytes: number, entryIndex: number): void {

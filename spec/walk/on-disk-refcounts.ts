@@ -18,6 +18,15 @@ import { ScratchReader } from './scratch-reader.js';
 /** Returned by `exact` for a cluster whose refcount block cannot be read. */
 export const UNREADABLE = -1;
 
+/**
+ * The stored refcounts of another image with the same refcount table (a crash state of it):
+ * its saturated values, and the reftable indexes whose refcount blocks may hold other bytes here.
+ */
+export interface DerivedRefcounts {
+  saturated: Uint8Array;
+  reloadBlocks: Iterable<number>;
+}
+
 export class OnDiskRefcounts {
   /** min(refcount, 255) for clusters [0, saturated.length). */
   readonly saturated: Uint8Array;
@@ -42,12 +51,14 @@ export class OnDiskRefcounts {
     readonly clusterBits: number,
     readonly refcountOrder: number,
     clusterCount: number,
+    derivedFrom?: DerivedRefcounts,
   ) {
     this.reftable = new TableView(reftableBytes);
     this.refblockBits = clusterBits + 3 - refcountOrder;
     this.sizes = { clusterSizeBytes: 2 ** clusterBits, refblockEntryCount: 2 ** this.refblockBits };
     this.saturated = new Uint8Array(clusterCount);
-    this.load();
+    if (derivedFrom === undefined) this.load();
+    else this.loadDerived(derivedFrom.saturated, derivedFrom.reloadBlocks);
   }
 
   get reftableEntryCount(): number {
@@ -95,6 +106,35 @@ export class OnDiskRefcounts {
     }
     const v = this.exact(clusterIndex);
     return v > 255 ? 255 : v;
+  }
+
+  /**
+   * Takes `from` for the clusters it covers and reads the rest: the refcount blocks `reload`
+   * names, and every block of a cluster past `from`'s end.
+   */
+  private loadDerived(from: Uint8Array, reload: Iterable<number>): void {
+    const perBlock = this.sizes.refblockEntryCount;
+    this.saturated.set(from.subarray(0, Math.min(from.length, this.saturated.length)));
+    const blocks = new Set<number>();
+    for (const b of reload) blocks.add(b);
+    for (let b = Math.floor(from.length / perBlock); b * perBlock < this.saturated.length; b++) blocks.add(b);
+    const reads = new ScratchReader(this.source);
+    const limit = Math.min(this.reftable.wordCount, Math.ceil(this.saturated.length / perBlock));
+    for (const b of blocks) {
+      const first = b * perBlock;
+      const count = Math.min(perBlock, this.saturated.length - first);
+      if (count <= 0) continue;
+      const offset = b < limit ? this.refblockOffsetOf(b) : 0;
+      if (offset === 0) {
+        this.saturated.fill(0, first, first + count);
+        continue;
+      }
+      if (this.refblockUnreadable(b)) {
+        this.unreadable.add(b);
+        continue;
+      }
+      decodeSaturated(reads.read(offset, this.sizes.clusterSizeBytes), this.refcountOrder, this.saturated, first, count);
+    }
   }
 
   private load(): void {

@@ -15,6 +15,7 @@ import { walkL1Table } from './l1-walk.js';
 import { walkRefcountBlocks } from './refblock-walk.js';
 import { ACTIVE, SourceKind } from './reference-source.js';
 import { snapshotContextOf } from './snapshot-stage.js';
+import { WalkPart } from './walk-marks.js';
 import { clampOffset } from './table-chunks.js';
 import { reportAddStatus, type WalkState } from './walk-state.js';
 
@@ -23,13 +24,24 @@ import { reportAddStatus, type WalkState } from './walk-state.js';
  * readReftable). Returns false when the walk stopped early (scan budget), so counts are partial.
  */
 export function walkReferences(state: WalkState, reftable: TableView): boolean {
+  return walkL1Tables(state) && walkTail(state, reftable);
+}
+
+/**
+ * The first part of the walk: the header cluster, then the active L1 table and all it reaches,
+ * then each snapshot's. Returns false when the scan budget ran out.
+ */
+export function walkL1Tables(state: WalkState): boolean {
   const image = state.image;
+  state.marks?.mark(WalkPart.header, -1, -1);
   addExtent(state, { offsetBytes: 0, sizeBytes: image.clusterSizeBytes }, SourceKind.header, 'header');
   if (!walkL1Table(state, image.l1.offsetBytes, image.l1.entryCount, ACTIVE)) return false;
   const ctx = snapshotContextOf(image);
+  state.marks?.mark(WalkPart.snapshotsAllowed, -1, -1);
   for (const f of snapshotsAllowedFindings(image.snapshots.length, ctx)) state.sink.add(f);
   for (let i = 0; i < image.snapshots.length; i++) {
     const sn = image.snapshots[i];
+    state.marks?.mark(WalkPart.snapshot, i, -1);
     for (const f of snapshotL1Findings(i, sn, ctx)) state.sink.add(f);
     if (!snapshotL1Walkable(sn, ctx)) continue;
     const unreadable = requestRangeFindings('its L1 table', sn.l1TableOffset, BigInt(sn.l1EntryCount) * 8n, `snapshot[${i}]`, 'qemu-img 7.2 stops the check with an I/O error.');
@@ -39,6 +51,17 @@ export function walkReferences(state: WalkState, reftable: TableView): boolean {
     }
     if (!walkL1Table(state, clampOffset(sn.l1TableOffset), sn.l1EntryCount, i)) return false;
   }
+  return true;
+}
+
+/**
+ * The rest of the walk, after the L1 tables: the snapshot table, the refcount table, the
+ * encryption header, the bitmaps and last the refcount blocks. Returns false when the scan budget
+ * ran out.
+ */
+export function walkTail(state: WalkState, reftable: TableView): boolean {
+  const image = state.image;
+  state.marks?.mark(WalkPart.tail, -1, -1);
   addExtent(state, image.snapshotTable, SourceKind.snapshotTable, 'snapshot table');
   addExtent(state, { offsetBytes: image.reftable.offsetBytes, sizeBytes: image.reftable.entryCount * 8 }, SourceKind.refcountTable, 'refcount table');
   if (image.encryptionHeader !== null) addExtent(state, image.encryptionHeader, SourceKind.encryptionHeader, 'encryption header');

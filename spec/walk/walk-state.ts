@@ -13,6 +13,7 @@ import type { FindingSink } from './finding-sink.js';
 import type { OnDiskRefcounts } from './on-disk-refcounts.js';
 import { ADD_BEYOND_EOF, ADD_OK, type ReferenceSink } from './reference-source.js';
 import { ScratchReader } from './scratch-reader.js';
+import type { WalkMarks } from './walk-marks.js';
 
 /** qemu-img check's allocation counters, counted over the active L1 table only. */
 export interface AllocationCounters {
@@ -34,6 +35,8 @@ export interface WalkState {
   exhausted: boolean;
   /** The reused buffer L2 tables are read into. */
   readonly l2Reads: ScratchReader;
+  /** Told where the walk is (see WalkMarks); absent in the checker's own walks. */
+  marks?: WalkMarks;
 }
 
 export function walkStateOf(image: CheckImage, refs: ReferenceSink, sink: FindingSink, onDisk: OnDiskRefcounts | null): WalkState {

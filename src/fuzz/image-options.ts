@@ -19,6 +19,17 @@ export interface FuzzImageOptions {
   extendedL2: boolean;
   backing: BackingOptions | null;
   cacheMode: CacheMode;
+  /**
+   * Guest bytes from offset 0 written with the base content (write id 0, as a backing file's)
+   * and flushed when the image is made, before the run's first op: a populated image (bench
+   * profiles). Absent: none. The model reads them as it reads a backing file's bytes.
+   */
+  fillBytes?: number;
+}
+
+/** Guest bytes that hold the base content (write id 0) when the run starts: backing file and fill. */
+export function baseContentBytesOf(o: FuzzImageOptions): number {
+  return Math.min(o.virtualSizeBytes, Math.max(o.backing ? o.backing.sizeBytes : 0, o.fillBytes ?? 0));
 }
 
 /** Name under which the top image refers to its backing file. */
@@ -56,6 +67,7 @@ export function describeImageOptions(o: FuzzImageOptions): string {
   if (o.lazyRefcounts) parts.push('lazy refcounts');
   if (o.extendedL2) parts.push('extended L2');
   if (o.backing) parts.push(`${o.backing.format} backing ${kib(o.backing.sizeBytes)}`);
+  if (o.fillBytes) parts.push(`${kib(o.fillBytes)} filled`);
   parts.push(o.cacheMode);
   return parts.join(', ');
 }

@@ -25,6 +25,7 @@ import type { RunStats } from '../../fuzz/runner/run-stats.js';
 import type { FixedImageOptions } from '../../fuzz/commands/image-options-arb.js';
 import { isSetupError } from '../../fuzz/target/setup-error.js';
 import { propertyTitles, type PropertyName } from '../../fuzz/violation.js';
+import { JUDGE_MODES } from '../../fuzz/oracle/state-checker.js';
 import type { Command } from '../command.js';
 import { flagChoice, flagInt, flagValue, parseArgs, type ParsedArgs } from '../parse-args.js';
 import { shardOf, type Shard } from '../shard-of.js';
@@ -33,9 +34,9 @@ import { qemuFlagValue, resolveQemuOrReport } from '../qemu-flag.js';
 import { failOnOf, failsOn, resolveBaselineOrReport, type FailOn } from '../baseline-flag.js';
 
 const USAGE =
-  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--summary FILE] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N] [--baseline builtin|qemu:DIR] [--fail-on regression|any]';
+  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--summary FILE] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N] [--baseline builtin|qemu:DIR] [--fail-on regression|any] [--judge full|incremental] [--max-findings N]';
 
-const FLAGS = ['engine', 'qemu', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'summary', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits', 'baseline', 'fail-on'];
+const FLAGS = ['engine', 'qemu', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'summary', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits', 'baseline', 'fail-on', 'judge', 'max-findings'];
 const REPEATABLE = new Set(['mutant', 'known']);
 
 export const fuzzCommand: Command = {
@@ -88,7 +89,8 @@ export const fuzzCommand: Command = {
     const statesPerSecond = Math.round(result.stats.crashStates / Math.max(elapsedS, 1e-3));
     const summary: FuzzSummary = {
       engine: settings.engine, engineVersion: result.engineVersion, ...(result.qemu ? { qemu: qemuSummaryOf(result.qemu) } : {}), seed: settings.plan.masterSeed, runs: result.stats.runs, crashStates: result.stats.crashStates, statesPerSecond, findings: result.findings, knownRepeats: result.stats.knownRepeats,
-      campaign: { mutants: settings.mutants, runs: settings.plan.totalRuns, timeSeconds, statesPerCrash: settings.statesPerCrash, maxCommands: settings.maxCommands, image: settings.fixed },
+      campaign: { mutants: settings.mutants, runs: settings.plan.totalRuns, timeSeconds, ...(settings.maxFindings !== undefined ? { maxFindings: settings.maxFindings } : {}), statesPerCrash: settings.statesPerCrash, maxCommands: settings.maxCommands, image: settings.fixed },
+      judge: { mode: settings.judge ?? 'incremental', incrementalChecks: result.stats.incrementalChecks, fullChecks: result.stats.stateGroups - result.stats.incrementalChecks },
       shard: { index: shard.shardIndex + 1, count: shard.shardCount, source: shard.source },
       jobs: settings.plan.jobCount,
       elapsedSeconds: Math.round(elapsedS * 1000) / 1000,
@@ -163,6 +165,8 @@ function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { setting
       fixed,
       statesPerCrash,
       maxCommands,
+      judge: flagChoice(args, 'judge', JUDGE_MODES, 'incremental'),
+      ...maxFindingsOf(args),
       known: knownSignatures(args.flags.get('known') ?? [], engine, mutants, qemu ? versionKeyOf(qemu.versionLine) : BUILTIN_VERSION_KEY),
     },
     corpusDir: flagValue(args, 'corpus') ?? 'fuzz-findings',
@@ -171,6 +175,14 @@ function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { setting
     shard,
     summaryFile: summaryFileOf(flagValue(args, 'summary')),
   };
+}
+
+/** `--max-findings N` as a setting (absent when not given). @throws UsageError for N below 1 */
+function maxFindingsOf(args: ParsedArgs): { maxFindings?: number } {
+  if (flagValue(args, 'max-findings') === undefined) return {};
+  const maxFindings = flagInt(args, 'max-findings', 0);
+  if (maxFindings < 1) throw new UsageError(`--max-findings must be at least 1, got ${maxFindings}`);
+  return { maxFindings };
 }
 
 /**
@@ -229,7 +241,7 @@ function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult
     `engine: ${s.engine} (${r.engineVersion})`,
     ...(r.qemu ? [`qemu: ${r.qemu.versionLine} (${r.qemu.io}, ${r.qemu.img})`] : []),
     `seed: ${s.plan.masterSeed}${shard.source !== 'none' ? `, shard ${shard.shardIndex + 1}/${shard.shardCount} (from ${shard.source})` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
-    `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}${s.known && s.known.length > 0 ? ` (${s.known.length} known from --known: ${s.known.join(' ')})` : ''}`,
+    `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full, ${r.stats.incrementalChecks} of them checked incrementally), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}${s.known && s.known.length > 0 ? ` (${s.known.length} known from --known: ${s.known.join(' ')})` : ''}`,
     r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}${classed}`,
     ...r.findings.map((f) => `  ${f.class ? `${f.class}: ` : ''}${f.property} [${f.rules.join(', ')}] ${propertyTitles[f.property as PropertyName] ?? ''}${f.class ? `\n    ${f.baselineDetail}` : ''}\n    ${f.caseFile}  (replay: crashcow replay ${f.caseFile})`),
   ];

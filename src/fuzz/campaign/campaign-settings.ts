@@ -3,6 +3,7 @@ import type { MutantName } from '../../engine/mutants.js';
 import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import type { FixedImageOptions } from '../commands/image-options-arb.js';
 import type { EngineName } from '../target/make-target.js';
+import type { JudgeMode } from '../oracle/state-checker.js';
 import type { CampaignPlan } from './campaign-plan.js';
 
 export interface CampaignSettings {
@@ -29,6 +30,10 @@ export interface CampaignSettings {
    * one counts as a repeat and is neither shrunk nor saved, so the time goes to new findings.
    */
   known?: string[];
+  /** How crash states are checked as the crash left them (`--judge`; default incremental: the same verdicts). */
+  judge?: JudgeMode;
+  /** End the campaign once this many findings are saved (`--max-findings`); absent: no such end. */
+  maxFindings?: number;
 }
 
 /**

@@ -6,7 +6,8 @@
  * and rule set). Its counters are the sum of its jobs'. Ctrl-C (`stop()`) lets every job finish
  * what it is shrinking and keeps every finding. With a baseline, each saved finding is then replayed
  * on it and classed (classifyCase), here in the main thread whatever the number of jobs, one at a
- * time; the campaign ends once every finding is classed.
+ * time; the campaign ends once every finding is classed. With `maxFindings`, it stops once that
+ * many are saved.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -164,9 +165,21 @@ export class Campaign {
    * Either way its signatures become known, and the jobs are told.
    */
   private receive(f: FuzzFinding): void {
+    if (this.enoughFindings()) return;
     const { isNew, learnt } = this.knowledge.decide(f);
     if (learnt.length > 0) this.broadcast({ type: 'known', signatures: learnt });
-    if (isNew) this.save(f.case, f.batchIndex);
+    if (!isNew) return;
+    this.save(f.case, f.batchIndex);
+    if (this.enoughFindings()) this.stop();
+  }
+
+  /**
+   * True once `maxFindings` findings are saved: the campaign stops, and a finding another job
+   * reports after that (one it was shrinking) is not saved.
+   */
+  private enoughFindings(): boolean {
+    const max = this.settings.maxFindings;
+    return max !== undefined && this.saved.length >= max;
   }
 
   /** Saves a case file, then classes it against the baseline when there is one. */

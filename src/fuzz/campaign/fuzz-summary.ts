@@ -10,6 +10,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import summarySchema from '../../../spec/schemas/fuzz-summary.schema.json' with { type: 'json' };
 import type { FindingClass } from '../baseline/baseline.js';
 import type { FixedImageOptions } from '../commands/image-options-arb.js';
+import type { JudgeMode } from '../oracle/state-checker.js';
 import type { BatchRecord } from './batch-record.js';
 import type { SavedFinding } from './campaign.js';
 
@@ -20,6 +21,8 @@ export interface CampaignIdentity {
   runs: number | null;
   /** The --time budget per shard, or null with a runs budget. */
   timeSeconds: number | null;
+  /** `--max-findings`: the shard stops once it saved this many (absent when not given). */
+  maxFindings?: number;
   statesPerCrash: number;
   maxCommands: number;
   /** The image options fixed by flags (--lazy-refcounts, --cluster-size, --refcount-bits). */
@@ -41,6 +44,11 @@ export interface FuzzSummary {
   /** index counts from 1, as in --shard I/N; source says where it came from (the flag or variables). */
   shard: { index: number; count: number; source: string };
   jobs: number;
+  /**
+   * How crash states were checked as the crash left them (`--judge`): the mode, and of the states
+   * judged in full, how many were checked incrementally and how many by the whole checker.
+   */
+  judge?: { mode: JudgeMode; incrementalChecks: number; fullChecks: number };
   elapsedSeconds: number;
   batches: BatchRecord[];
   /** The engine the findings were classed against (`--baseline`), with the count of each class. */

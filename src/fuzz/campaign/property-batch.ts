@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { commandListArb } from '../commands/command-arbitrary.js';
 import { imageOptionsArb, type FixedImageOptions } from '../commands/image-options-arb.js';
 import type { FuzzImageOptions } from '../image-options.js';
+import type { JudgeMode } from '../oracle/state-checker.js';
 import { FuzzRun } from '../runner/fuzz-run.js';
 import { isFailure, type FailedRun } from '../runner/run-outcome.js';
 import { newRunStats, sumStats, type RunStats } from '../runner/run-stats.js';
@@ -30,6 +31,8 @@ interface BatchConfig {
    * again counts in `knownRepeats` and passes, so the campaign spends its time on new bugs.
    */
   isKnown?: (signature: string) => boolean;
+  /** How crash states are checked as the crash left them (default incremental; same verdicts). */
+  judge?: JudgeMode;
   /** Called with each run's counters as it ends (live progress). */
   onRun?: (stats: RunStats) => void;
 }
@@ -60,7 +63,7 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
   const property = fc.asyncProperty(imageOptionsArb(cfg.target.opaqueRecovery ? { ...cfg.fixed, growth: false } : cfg.fixed), fc.nat(0xffffffff), commandListArb(cfg.maxCommands), async (options, contentSeed, cmds) => {
     if (cfg.shouldStop()) return true;
     const counted = failedOnce ? { shrinkRuns: 1 } : { runs: 1 };
-    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, shouldAbandon: cfg.shouldStop });
+    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, shouldAbandon: cfg.shouldStop, ...(cfg.judge ? { judge: cfg.judge } : {}) });
     try {
       await fc.asyncModelRun(() => ({ model: run, real: run }), cmds);
     } catch (err) {

@@ -15,6 +15,10 @@ export interface FixedImageOptions {
   refcountBits?: number;
   /** False: never the growth profile (targets with opaque recoveries, QEMU: see GROWTH_ONE_IN). */
   growth?: boolean;
+  /** The virtual disk size (no flag: benchmarks' image profiles); fixing it rules out the growth profile. */
+  virtualSizeBytes?: number;
+  /** FuzzImageOptions.fillBytes: the guest bytes populated before the run (benchmarks' image profiles). */
+  fillBytes?: number;
 }
 
 const MIB = 1 << 20;
@@ -42,7 +46,7 @@ export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<Fuz
   return fc
     .record({
       clusterSizeBytes: fixed.clusterSizeBytes !== undefined ? fc.constant(fixed.clusterSizeBytes) : fc.constantFrom(512, 4096, 4096, 16384, 65536),
-      virtualSizeBytes: fc.constantFrom(1, 2, 4, 8).map((n) => n * MIB),
+      virtualSizeBytes: fixed.virtualSizeBytes !== undefined ? fc.constant(fixed.virtualSizeBytes) : fc.constantFrom(1, 2, 4, 8).map((n) => n * MIB),
       refcountBits: fixed.refcountBits !== undefined ? fc.constant(fixed.refcountBits) : fc.constantFrom(16, 16, 16, 1, 2, 4, 8, 32, 64, 64),
       v2: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
       lazy: fixed.lazyRefcounts !== undefined ? fc.constant(fixed.lazyRefcounts) : fc.boolean(),
@@ -51,11 +55,11 @@ export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<Fuz
       backingHalf: fc.boolean(),
       cacheMode: fixed.cacheMode !== undefined ? fc.constant(fixed.cacheMode) : fc.constantFrom('writeback' as const, 'writethrough' as const),
       // Without noBias, fast-check's bias towards small integers made "one in 32" one run in 9.5.
-      growth: fixed.growth === false ? fc.constant(false) : fc.noBias(fc.integer({ min: 0, max: GROWTH_ONE_IN - 1 })).map((n) => n === 0),
+      growth: fixed.growth === false || fixed.virtualSizeBytes !== undefined ? fc.constant(false) : fc.noBias(fc.integer({ min: 0, max: GROWTH_ONE_IN - 1 })).map((n) => n === 0),
     })
     // The shape alone marks the profile (isGrowthProfile, which replays rely on): other draws of
     // that shape (about one in 100) get an 8 MiB disk.
-    .map((r) => (r.growth ? { ...r, v2: false, virtualSizeBytes: 4 * MIB, clusterSizeBytes: fixed.clusterSizeBytes ?? 512, refcountBits: fixed.refcountBits ?? 64 } : isGrowthProfile(r) ? { ...r, virtualSizeBytes: 8 * MIB } : r))
+    .map((r) => (r.growth ? { ...r, v2: false, virtualSizeBytes: 4 * MIB, clusterSizeBytes: fixed.clusterSizeBytes ?? 512, refcountBits: fixed.refcountBits ?? 64 } : isGrowthProfile(r) && fixed.virtualSizeBytes === undefined ? { ...r, virtualSizeBytes: 8 * MIB } : r))
     .filter((r) => !(r.v2 && (fixed.lazyRefcounts === true || (fixed.refcountBits !== undefined && fixed.refcountBits !== 16))))
     .map((r): FuzzImageOptions => {
       const v3 = !r.v2;
@@ -69,6 +73,7 @@ export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<Fuz
         extendedL2: v3 && r.extendedL2 && r.clusterSizeBytes >= 16384,
         backing: r.backing ? { format: r.backing, sizeBytes: backingBytes } : null,
         cacheMode: r.cacheMode,
+        ...(fixed.fillBytes ? { fillBytes: Math.min(fixed.fillBytes, r.virtualSizeBytes) } : {}),
       };
     });
 }

@@ -35,23 +35,56 @@ export interface CheckSummary extends CheckFacts {
 /** Checks the image behind `source`. */
 export function summarizeCheck(source: ByteSource): CheckSummary {
   const report = checkImage(source, 'state');
+  return summaryFrom(report, dirtyBitOf(source), {
+    unbounded() {
+      const all = new FindingSink(Number.MAX_SAFE_INTEGER);
+      const refs = computeReferences(source, all);
+      return { findings: all.findings, countOf: countOfRefs(refs) };
+    },
+    countOf: () => countOfRefs(computeReferences(source)),
+  });
+}
+
+/** Reference counts by cluster, as a walk made them; null when the image cannot be walked. */
+type CountOf = ((clusterIndex: number) => number) | null;
+
+/** What a summary may need beyond the check's report, made only when it does. */
+export interface CheckExtras {
+  /**
+   * Every finding of the stages and of the reference walk, none left out (computeReferences with
+   * an unbounded sink), and the reference counts of that walk.
+   */
+  unbounded(): { findings: Finding[]; countOf: CountOf };
+  /** The reference counts of the image's walk. */
+  countOf(): CountOf;
+}
+
+/**
+ * The summary of a check whose report is `report` (of an image whose dirty bit is `dirty`); the
+ * full check and the incremental judge (incremental/) both build theirs here.
+ */
+export function summaryFrom(report: CheckReport, dirty: boolean, extras: CheckExtras): CheckSummary {
   const of = (kind: Finding['kind']): string[] => ruleSet(report.findings.filter((f) => f.kind === kind).map((f) => f.rule));
   let findings = report.findings;
-  let refs: ReferenceComputation | null = null;
+  let countOf: CountOf = null;
   if (report['findings-omitted'].some((o) => WEIGHED_RULES.has(o.rule))) {
-    const all = new FindingSink(Number.MAX_SAFE_INTEGER);
-    refs = computeReferences(source, all);
+    const all = extras.unbounded();
+    countOf = all.countOf;
     findings = [...report.findings.filter((f) => !WEIGHED_RULES.has(f.rule)), ...all.findings.filter((f) => WEIGHED_RULES.has(f.rule))];
   }
-  const harmful = harmfulCorruptions(source, findings, refs);
-  return { dirty: dirtyBitOf(source), report, corruptionRules: of('corruption'), leakRules: of('leak'), errorRules: of('check-error'), harmfulCorruptionRules: ruleSet(harmful.map((f) => f.rule)), findings };
+  const harmful = harmfulCorruptions(findings, countOf, extras);
+  return { dirty, report, corruptionRules: of('corruption'), leakRules: of('leak'), errorRules: of('check-error'), harmfulCorruptionRules: ruleSet(harmful.map((f) => f.rule)), findings };
+}
+
+function countOfRefs(refs: ReferenceComputation | null): CountOf {
+  return refs === null ? null : (k) => refs.expected.countOf(k);
 }
 
 /** The corruption findings isHarmfulCorruption keeps; true reference counts are computed only if it needs them. */
-function harmfulCorruptions(source: ByteSource, findings: readonly Finding[], known: ReferenceComputation | null): Finding[] {
+function harmfulCorruptions(findings: readonly Finding[], known: CountOf, extras: CheckExtras): Finding[] {
   const corruptions = findings.filter((f) => f.kind === 'corruption');
-  const refs = known === null && needsReferenceCounts(corruptions) ? computeReferences(source) : known;
-  const referenceCountOf = (clusterIndex: number): number => (refs === null ? -1 : refs.expected.countOf(clusterIndex));
+  const countOf = known === null && needsReferenceCounts(corruptions) ? extras.countOf() : known;
+  const referenceCountOf = (clusterIndex: number): number => (countOf === null ? -1 : countOf(clusterIndex));
   return corruptions.filter((f) => isHarmfulCorruption(f, referenceCountOf));
 }
 

@@ -19,7 +19,8 @@ import type { DurabilityExpectation } from '../model/durability-oracle.js';
 import type { RecoveryRun } from '../target/fuzz-target.js';
 import type { Violation } from '../violation.js';
 import { isClean } from '../../../spec/semantics/crash-properties.js';
-import { summarizeCheck, summarizeRecovered, type CheckSummary } from './check-summary.js';
+import { summarizeRecovered, type CheckSummary } from './check-summary.js';
+import { stateCheckerFor, type StateChecker } from './state-checker.js';
 import { judgeRecovered, judgeStateAsLeft, type CrashJudgeContext } from './judge-crash-state.js';
 import { candidateBytesFor } from '../content/candidate-bytes.js';
 import { SECTOR_SIZE_BYTES } from '../content/content-tag.js';
@@ -70,8 +71,12 @@ export class CrashStateJudge {
   private cleanGroupCount = 0;
   private readonly sectorBytes = new Uint8Array(SECTOR_SIZE_BYTES);
   private readonly sectorWords = new Int32Array(this.sectorBytes.buffer);
+  /** Checks a state as the crash left it: in full, or from its crash point's flushed image (ctx.judge). */
+  readonly checker: StateChecker;
 
-  constructor(private readonly ctx: CrashJudgeContext) {}
+  constructor(private readonly ctx: CrashJudgeContext) {
+    this.checker = stateCheckerFor(ctx.judge);
+  }
 
   /** Every property on one state; the violation's stage is relative ("after ..."). */
   async judge(state: CrashState, exp: DurabilityExpectation): Promise<Violation | null> {
@@ -87,7 +92,7 @@ export class CrashStateJudge {
     }
     this.groupCount++;
     const tracker = new ReadTracker(state.view(), layout.dataSectors, state.model.sectorSizeBytes);
-    const verdict = await this.judgeFirst(tracker, state.view());
+    const verdict = await this.judgeFirst(state, tracker);
     verdict.shareable = !tracker.touched;
     if (!shared) byKey.set(key, verdict);
     if (verdict.violation) return verdict.violation;
@@ -102,15 +107,17 @@ export class CrashStateJudge {
   }
 
   /**
-   * P1 to P3 on a group's first state (read through `state`, which tracks the reads; an opaque
-   * recovery in another process gets `untracked`, see FuzzTarget.opaqueRecovery), recording each
+   * P1 to P3 on a group's first state `crashState` (read through `state`, which tracks the reads;
+   * an opaque recovery in another process gets the untracked view, see FuzzTarget.opaqueRecovery),
+   * checked by `checker` (in full or incrementally, the same summary either way), recording each
    * recovery's writes. P4 and then P5 follow in `judge`; P5's crash states inside a recovery
    * are judged on the group's first state only, and the group shares that verdict.
    */
-  private async judgeFirst(state: BlockDevice, untracked: BlockDevice): Promise<GroupVerdict> {
+  private async judgeFirst(crashState: CrashState, state: BlockDevice): Promise<GroupVerdict> {
     const ctx = this.ctx;
+    const untracked = crashState.view();
     const verdict: GroupVerdict = { violation: null, recoveries: [], shareable: true, unknown: 0 };
-    const before = summarizeCheck(toByteSource(state));
+    const before = this.checker.summarize(crashState, state);
     verdict.violation = judgeStateAsLeft(before, ctx.lazyRefcounts, 'as the crash left it');
     if (verdict.violation) return verdict;
     const clean = !before.dirty && isClean(before);

@@ -10,6 +10,7 @@ import type { BackingDevice } from '../spec-view.js';
 import type { FuzzTarget, RecoveryRun } from '../target/fuzz-target.js';
 import type { Violation } from '../violation.js';
 import type { CheckSummary } from './check-summary.js';
+import type { JudgeMode } from './state-checker.js';
 
 export interface CrashJudgeContext {
   target: FuzzTarget;
@@ -18,6 +19,8 @@ export interface CrashJudgeContext {
   contentSeed: number;
   /** Counts recoveries that could not run (no verdict). */
   unknown: { count: number };
+  /** How a state is checked as the crash left it (`crashcow fuzz --judge`; default incremental). */
+  judge?: JudgeMode;
 }
 
 /** P1 and P2 on the image a crash left. */

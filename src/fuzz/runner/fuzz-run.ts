@@ -8,11 +8,12 @@
  */
 import { toByteSource } from '../../storage/to-byte-source.js';
 import { writeContent } from '../content/content-tag.js';
-import type { FuzzImageOptions } from '../image-options.js';
+import { baseContentBytesOf, type FuzzImageOptions } from '../image-options.js';
 import { DurabilityOracle } from '../model/durability-oracle.js';
 import { describeOp, isBarrier, type FuzzOp } from '../model/fuzz-op.js';
 import { GuestModel } from '../model/guest-model.js';
 import type { CrashJudgeContext } from '../oracle/judge-crash-state.js';
+import type { JudgeMode } from '../oracle/state-checker.js';
 import { failureOf } from '../target/failure-of.js';
 import type { FuzzSession, FuzzTarget } from '../target/fuzz-target.js';
 import type { Violation } from '../violation.js';
@@ -33,6 +34,8 @@ interface FuzzRunSettings {
   statesPerCrash: number;
   /** False to go through crashes without judging their states (replaying up to a known state). */
   judgeCrashes?: boolean;
+  /** How crash states are checked as the crash left them (default incremental; same verdicts). */
+  judge?: JudgeMode;
   /**
    * Checked between crash states and ops: true ends the run where it is, as stopped (a campaign's
    * deadline or Ctrl-C; without it a long run would overrun `--time` by its whole length).
@@ -56,7 +59,7 @@ export class FuzzRun {
 
   private constructor(readonly settings: FuzzRunSettings) {
     const o = settings.options;
-    this.model = new GuestModel({ virtualSizeBytes: o.virtualSizeBytes, clusterSizeBytes: o.clusterSizeBytes, backingSizeBytes: o.backing ? Math.min(o.backing.sizeBytes, o.virtualSizeBytes) : 0 });
+    this.model = new GuestModel({ virtualSizeBytes: o.virtualSizeBytes, clusterSizeBytes: o.clusterSizeBytes, backingSizeBytes: baseContentBytesOf(o) });
   }
 
   /** Creates the image and opens it. */
@@ -172,7 +175,7 @@ export class FuzzRun {
   }
 
   private crashContext(): CrashJudgeContext {
-    return { target: this.settings.target, backing: this.session.backing, lazyRefcounts: this.settings.options.lazyRefcounts, contentSeed: this.settings.seed, unknown: { count: 0 } };
+    return { target: this.settings.target, backing: this.session.backing, lazyRefcounts: this.settings.options.lazyRefcounts, contentSeed: this.settings.seed, unknown: { count: 0 }, ...(this.settings.judge ? { judge: this.settings.judge } : {}) };
   }
 
   /** The nemesis chooses states, the checker judges them, and the run recovers and goes on. */

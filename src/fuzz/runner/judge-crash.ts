@@ -8,18 +8,19 @@ import type { CrashState } from '../../storage/crash-states/crash-state.js';
 import type { DurabilityExpectation, DurabilityOracle } from '../model/durability-oracle.js';
 import { CrashStateJudge } from '../oracle/crash-state-judge.js';
 import type { CrashJudgeContext } from '../oracle/judge-crash-state.js';
+import { IncrementalStateChecker } from '../oracle/state-checker.js';
 import type { Violation } from '../violation.js';
 import type { RunStats } from './run-stats.js';
 
 interface CrashVerdict {
   /** The first state that broke a property, with the violation (its stage names the state). */
   failing: { state: CrashState; violation: Violation } | null;
-  stats: Pick<RunStats, 'crashPoints' | 'crashStates' | 'stateGroups' | 'unknownRecoveries'>;
+  stats: Pick<RunStats, 'crashPoints' | 'crashStates' | 'stateGroups' | 'incrementalChecks' | 'unknownRecoveries'>;
 }
 
 /** Judges the states of `plan` against `oracle`; `shouldAbandon` true stops between states. */
 export async function judgeCrash(plan: CrashPlan, oracle: DurabilityOracle, ctx: CrashJudgeContext, shouldAbandon?: () => boolean): Promise<CrashVerdict> {
-  const stats = { crashPoints: plan.crashPoints().length, crashStates: 0, stateGroups: 0, unknownRecoveries: 0 };
+  const stats = { crashPoints: plan.crashPoints().length, crashStates: 0, stateGroups: 0, incrementalChecks: 0, unknownRecoveries: 0 };
   const expectations = new Map<number, DurabilityExpectation>();
   const judge = new CrashStateJudge(ctx);
   for (const state of plan.states()) {
@@ -31,8 +32,12 @@ export async function judgeCrash(plan: CrashPlan, oracle: DurabilityOracle, ctx:
     stats.crashStates++;
     stats.unknownRecoveries += ctx.unknown.count - before;
     ctx.unknown.count = before;
-    if (violation) return { failing: { state, violation: { ...violation, stage: `crash state ${state.id}, ${violation.stage}` } }, stats };
+    if (violation) return { failing: { state, violation: { ...violation, stage: `crash state ${state.id}, ${violation.stage}` } }, stats: { ...stats, ...judgeCounts(judge) } };
   }
-  stats.stateGroups += judge.groupCount;
-  return { failing: null, stats };
+  return { failing: null, stats: { ...stats, ...judgeCounts(judge) } };
+}
+
+/** The judge's own counters: groups judged in full, and checks made incrementally. */
+function judgeCounts(judge: CrashStateJudge): Pick<RunStats, 'stateGroups' | 'incrementalChecks'> {
+  return { stateGroups: judge.groupCount, incrementalChecks: judge.checker instanceof IncrementalStateChecker ? judge.checker.stats.incremental : 0 };
 }

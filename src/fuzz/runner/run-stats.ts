@@ -13,6 +13,8 @@ export interface RunStats {
   crashStates: number;
   /** Of those, states judged in full (the first of each group of states sharing their metadata). */
   stateGroups: number;
+  /** Of those, states checked incrementally from their crash point's flushed image (`--judge incremental`). */
+  incrementalChecks: number;
   /** Recoveries that could not run (a dirty image without a repair): no verdict. */
   unknownRecoveries: number;
   /** Saved cases: only the campaign counts them (it decides which findings are new). */
@@ -23,7 +25,7 @@ export interface RunStats {
 
 /** All counters at zero. */
 export function newRunStats(): RunStats {
-  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, stateGroups: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0 };
+  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, stateGroups: 0, incrementalChecks: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0 };
 }
 
 /** The counter-by-counter sum of `a` and `b` (a new object). */

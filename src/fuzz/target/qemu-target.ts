@@ -22,6 +22,7 @@ import { BACKING_WRITE_ID, writeContent } from '../content/content-tag.js';
 import { BACKING_FILE_NAME, createOptionsOf, type FuzzImageOptions } from '../image-options.js';
 import type { BackingDevice } from '../spec-view.js';
 import { failureOf } from './failure-of.js';
+import { fillImage } from './fill-image.js';
 import type { FuzzSession, FuzzTarget, RecoveryRun, Repairer } from './fuzz-target.js';
 import { LogReader } from './log-reader.js';
 import { QemuSession } from './qemu-session.js';
@@ -74,6 +75,7 @@ export class QemuTarget implements FuzzTarget {
     if (backing) this.writtenBacking = backing;
     const image = join(this.dir, 'image.qcow2');
     await this.engine.create({ path: image }, createOptionsOf(options));
+    if (options.fillBytes) await fillImage(await this.engine.open({ path: image }), options, contentSeed);
     this.session = new QemuSession(this.engine, this.dir, backing, options);
     await this.session.restart(MemoryDevice.from(readFileSync(image)));
     return this.session;

@@ -13,6 +13,32 @@ describe('ExpectedRefcounts', () => {
     expect(c.countOf(1)).toBe(1);
   });
 
+  describe('incremental judging: resized, shifted, covered', () => {
+    it('a resized copy keeps the counts, covers the larger file and leaves the original alone', () => {
+      const c = new ExpectedRefcounts(4, 4 << CLUSTER_BITS, CLUSTER_BITS, 65535);
+      c.addCluster(1);
+      const big = c.resizedCopy(10, 10 << CLUSTER_BITS);
+      big.addCluster(8);
+      expect([big.countOf(1), big.countOf(8), big.clusterCount, c.countOf(8), c.clusterCount]).toEqual([1, 1, 10, 0, 4]);
+      expect(() => c.resizedCopy(3, 3 << CLUSTER_BITS)).toThrow(/assertion/);
+    });
+
+    it('shift moves an exact count through the saturated byte and refuses to go below zero', () => {
+      const c = new ExpectedRefcounts(4, 4 << CLUSTER_BITS, CLUSTER_BITS, 2 ** 40);
+      expect(c.shift(2, 300)).toBe(300);
+      expect(c.shift(2, -100)).toBe(200);
+      expect(c.countOf(2)).toBe(200);
+      expect(() => c.shift(3, -1)).toThrow(/below zero/);
+    });
+
+    it('cover extends the clusters compared up to the spare one past the file', () => {
+      const c = new ExpectedRefcounts(4, 4 << CLUSTER_BITS, CLUSTER_BITS, 1);
+      c.cover(5);
+      expect(c.clusterCount).toBe(5);
+      expect(() => c.cover(6)).toThrow(/assertion/);
+    });
+  });
+
   describe('growing (a repair plan tally)', () => {
     it('accepts clusters past its first size, grows and reports one past the highest as clusterCount', () => {
       const t = ExpectedRefcounts.growing(CLUSTER_BITS, 4);

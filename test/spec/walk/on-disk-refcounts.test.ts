@@ -46,4 +46,18 @@ describe('OnDiskRefcounts (RC-2, RC-3): stored refcounts read once, saturated at
     expect(onDisk.saturatedOf(1)).toBe(UNREADABLE);
     expect(onDisk.exact(1)).toBe(UNREADABLE);
   });
+
+  it('derived from another image with the same refcount table: copied where not reloaded, read again in the blocks named and past the other\'s end', () => {
+    const values = Array.from({ length: 600 }, (_, k) => k % 7);
+    const { bytes, reftable } = imageWith(4, values);
+    const before = new OnDiskRefcounts(bytesSource(bytes), reftable, 9, 4, 300);
+    // The state: refcounts changed in block 0 (clusters 0..255) and block 2 (512..599).
+    const after = bytes.slice();
+    setRefcount(after.subarray(2 * 512, 3 * 512), 10, 4, 99);
+    setRefcount(after.subarray(4 * 512, 5 * 512), 20, 4, 98);
+    const notReloaded = new OnDiskRefcounts(bytesSource(after), reftable, 9, 4, 601, { saturated: before.saturated, reloadBlocks: [] });
+    expect([notReloaded.saturated[10], notReloaded.saturated[532]]).toEqual([10 % 7, 98]);
+    const reloaded = new OnDiskRefcounts(bytesSource(after), reftable, 9, 4, 601, { saturated: before.saturated, reloadBlocks: [0] });
+    expect(reloaded.saturated).toEqual(new OnDiskRefcounts(bytesSource(after), reftable, 9, 4, 601).saturated);
+  });
 });

@@ -2,7 +2,9 @@
  * `crashcow fuzz` and `crashcow replay` as a user runs them (the built CLI): exit codes, the JSON
  * summary, saved cases that replay (1 while the defect is there, 0 once it is gone, 2 for an
  * invalid case, 3 for a case whose engine wrote something else than it records; with --expect, 0
- * while every case does what it records), and the setup error when qemu-io is missing.
+ * while every case does what it records), --judge (the same verdicts either way) and
+ * --max-findings (the campaign ends at the Nth finding saved), and the setup error when qemu-io
+ * is missing.
  */
 import Ajv from 'ajv';
 import { execa } from 'execa';
@@ -174,6 +176,32 @@ describe('crashcow fuzz', () => {
     expect(readdirSync(tmp)).toEqual([]);
   });
 
+  it('--judge full and --judge incremental judge the same states with the same verdicts; the summary says how each state was checked', async () => {
+    const args = ['fuzz', '--engine', 'builtin', '--mutant', 'refcount-after-l2', '--seed', '3', '--runs', '10', '--lazy-refcounts', 'random', '--output', 'json'];
+    const full = summaryOf((await crashcow([...args, '--judge', 'full', '--corpus', join(dir, 'judge-full')])).stdout);
+    const incremental = summaryOf((await crashcow([...args, '--corpus', join(dir, 'judge-incremental')])).stdout);
+    const verdicts = (s: { runs: number; crashStates: number; findings: Array<{ property: string; rules: string[] }>; batches: unknown[] }) => ({ runs: s.runs, crashStates: s.crashStates, batches: s.batches, findings: s.findings.map((f) => `${f.property} [${f.rules.join(', ')}]`) });
+    expect(verdicts(incremental)).toEqual(verdicts(full));
+    expect(full.findings.length).toBeGreaterThan(0);
+    expect(full.judge).toMatchObject({ mode: 'full', incrementalChecks: 0 });
+    expect(full.judge.fullChecks).toBeGreaterThan(0);
+    expect(incremental.judge.mode).toBe('incremental');
+    expect(incremental.judge.incrementalChecks).toBeGreaterThan(incremental.judge.fullChecks);
+  });
+
+  it('--max-findings N ends a timed campaign once N findings are saved, and saves no more', async () => {
+    const corpus = join(dir, 'max-findings');
+    const r = await crashcow(['fuzz', '--engine', 'builtin', '--mutant', 'refcount-after-l2', '--seed', '1', '--time', '300', '--max-findings', '1', '--lazy-refcounts', 'off', '--output', 'json', '--corpus', corpus]);
+    expect(r.exitCode).toBe(1);
+    const summary = summaryOf(r.stdout);
+    expect(summary.findings).toHaveLength(1);
+    expect(readdirSync(corpus)).toHaveLength(1);
+    expect(summary.campaign).toMatchObject({ timeSeconds: 300, maxFindings: 1 });
+    // The budget was 300 s; the campaign stopped at its first finding, in the batch that made it.
+    expect(summary.elapsedSeconds).toBeLessThan(300);
+    expect(summary.batches.at(-1).ended).toBe('finding');
+  });
+
   it('rejects bad flags with exit 2', async () => {
     expect((await crashcow(['fuzz', '--runs', '3', '--time', '3'])).exitCode).toBe(2);
     expect((await crashcow(['fuzz', '--mutant', 'no-such-mutant'])).exitCode).toBe(2);
@@ -182,6 +210,10 @@ describe('crashcow fuzz', () => {
     expect(zero.exitCode).toBe(2);
     expect(zero.stderr).toContain('--runs must be at least 1');
     expect((await crashcow(['fuzz', '--time', '0'])).exitCode).toBe(2);
+    expect((await crashcow(['fuzz', '--judge', 'partial'])).exitCode).toBe(2);
+    const noFindings = await crashcow(['fuzz', '--max-findings', '0']);
+    expect(noFindings.exitCode).toBe(2);
+    expect(noFindings.stderr).toContain('--max-findings must be at least 1');
   });
 
   it('exits 2 with a clear message when qemu-io is missing for --engine qemu', async () => {

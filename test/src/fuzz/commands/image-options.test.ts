@@ -24,6 +24,13 @@ describe('image options of a run', () => {
     for (const o of growth) expect(o).toMatchObject({ clusterSizeBytes: 512, refcountBits: 64, virtualSizeBytes: 4 * MIB, compat: '1.1' });
   });
 
+  it('keeps a fixed virtual size and fill (benchmark image profiles), never drawing the growth profile then', () => {
+    const samples = fc.sample(imageOptionsArb({ virtualSizeBytes: 64 * MIB, fillBytes: 64 * MIB, clusterSizeBytes: 4096 }), { numRuns: 300, seed: 5 });
+    expect(samples.every((o) => o.virtualSizeBytes === 64 * MIB && o.fillBytes === 64 * MIB && o.clusterSizeBytes === 4096)).toBe(true);
+    expect(samples.some(isGrowthProfile)).toBe(false);
+    expect(fc.sample(imageOptionsArb(), { numRuns: 100, seed: 5 }).some((o) => 'fillBytes' in o)).toBe(false);
+  });
+
   it('keeps fixed options in the growth profile too', () => {
     const samples = fc.sample(imageOptionsArb({ clusterSizeBytes: 4096, lazyRefcounts: true }), { numRuns: 500, seed: 3 });
     expect(samples.every((o) => o.clusterSizeBytes === 4096 && o.lazyRefcounts)).toBe(true);
