@@ -14,6 +14,7 @@ import { openForRepair } from './open-for-repair.js';
 import { planRebuild } from './rebuild-plan.js';
 import type { RepairContext } from './repair-context.js';
 import type { RepairPlan } from './repair-plan.js';
+import { repairMutants } from './repair-mutants.js';
 import { repairRecord } from './repair-record.js';
 import { readTrees } from './tree-plan.js';
 
@@ -24,6 +25,7 @@ export function planFullRepair(device: BlockDevice, mutants: readonly string[] =
   const opened = openForRepair(device);
   if (!opened.ok) return opened;
   const ctx = opened.ctx;
+  ctx.trustsPastEof = mutants.includes(repairMutants.trustsPastEof);
   const trees = readTrees(ctx);
   claimMetadata(ctx, trees);
   for (const tree of trees) planL1Entries(ctx, tree);
