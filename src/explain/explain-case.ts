@@ -9,7 +9,8 @@
 import { shortLabel } from '../../spec/explain/short-label.js';
 import { readImageMeta } from '../../spec/format/image-meta.js';
 import type { StorageOp } from '../../spec/semantics/storage-contract.js';
-import type { FuzzCase } from '../fuzz/case/fuzz-case.js';
+import { caseDamage, type FuzzCase } from '../fuzz/case/fuzz-case.js';
+import { damageWitness, explainDamage } from './explain-damage.js';
 import { replayToState } from '../fuzz/case/replay-to-state.js';
 import { describeImageOptions } from '../fuzz/image-options.js';
 import { summarizeCheck } from '../fuzz/oracle/check-summary.js';
@@ -34,6 +35,14 @@ export async function explainCase(c: FuzzCase, target: FuzzTarget, path: string)
   const r = await replayToState(c, target, path);
   if (r.kind === 'diverged') return r;
   const head = { schemaVersion: 1 as const, case: caseHead(c, path) };
+  if (r.kind === 'damage') {
+    const e = await explainDamage(r.clean, caseDamage(c)!);
+    if (e === null) return { kind: 'diverged', reason: `the image after the operations does not hold the bytes the damage (${caseDamage(c)!.where}) records as before it` };
+    const verdict = verdictOf(c, e.violation);
+    damageWitness(verdict, e);
+    const ops = caseOperations(c.operations, [], null);
+    return { kind: 'explained', explanation: { ...head, crash: null, operations: ops.operations, writes: [], recoveries: e.recoveries, verdict, damage: e.damage }, crashState: null };
+  }
   if (r.kind === 'ended') {
     const v = r.outcome.verdict === 'fail' ? r.outcome.violation : null;
     const ops = caseOperations(c.operations, [], null);

@@ -4,19 +4,21 @@
  * over the storage operations this replay recorded. Three ends: the state, rebuilt (with its
  * recorded crash, to judge it and its neighbours); the run ended before the crash (a property broke
  * on the way, or the case has no crash state); or diverged: the engine wrote something else this
- * time, so the recorded state does not exist here. Divergence is a value, never an error.
+ * time, so the recorded state does not exist here. Divergence is a value, never an error. A damage
+ * case ends on the image after its operations (the last one its clean close), ready to be damaged.
  */
 import { isFormatError } from '../../../spec/format/format-error.js';
 import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
 import { parseStateId } from '../../storage/crash-states/state-id.js';
 import type { CrashEvidence } from '../runner/crash-evidence.js';
-import { FuzzRun } from '../runner/fuzz-run.js';
+import { FuzzRun, type CleanImage } from '../runner/fuzz-run.js';
 import type { RunOutcome } from '../runner/run-outcome.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
-import { InvalidCaseError, type FuzzCase } from './fuzz-case.js';
+import { caseDamage, InvalidCaseError, type FuzzCase } from './fuzz-case.js';
 
 type ReplayedState =
   | { kind: 'state'; crash: CrashEvidence }
+  | { kind: 'damage'; clean: CleanImage }
   | { kind: 'ended'; outcome: RunOutcome }
   | { kind: 'diverged'; reason: string };
 
@@ -24,13 +26,16 @@ type ReplayedState =
  * Replays `c` on `target` up to its crash state.
  * @throws InvalidCaseError when the case's crash does not fit its operations or its state id is malformed
  */
-export async function replayToState(c: Pick<FuzzCase, 'image' | 'contentSeed' | 'statesPerCrash' | 'operations' | 'crash'>, target: FuzzTarget, path = 'case'): Promise<ReplayedState> {
+export async function replayToState(c: Pick<FuzzCase, 'image' | 'contentSeed' | 'statesPerCrash' | 'operations' | 'crash' | 'fault'>, target: FuzzTarget, path = 'case'): Promise<ReplayedState> {
   const ops = c.operations;
   if (c.crash) checkCrash(c.crash.stateId, ops[ops.length - 1]?.kind, path);
+  const damage = caseDamage(c);
+  if (damage && c.crash) throw new InvalidCaseError(path, 'a damage case has no crash state');
   const run = await FuzzRun.start({ target, options: c.image, seed: c.contentSeed, statesPerCrash: c.statesPerCrash, judgeCrashes: false });
   try {
     for (const op of c.crash ? ops.slice(0, -1) : ops) await run.apply(op);
     const outcome = run.outcome();
+    if (damage && outcome.verdict === 'pass') return { kind: 'damage', clean: (await run.cleanImage())! };
     if (!c.crash || outcome.verdict === 'fail') return { kind: 'ended', outcome };
     if (outcome.verdict === 'stopped') return { kind: 'diverged', reason: `the run stopped after ${outcome.history.length} of ${ops.length - 1} operations, before the recorded crash (a crash on the way could not be recovered)` };
     const recorded = await run.recordedCrash();
