@@ -45,15 +45,24 @@ export function repairOutcomeVerdict(o: RepairOutcome, after: CheckFacts | null)
     return violated('P7-2', ['P7-2', 'CHK-4'], { failure: 'the repair refused (exit 1) without saying why' });
   }
   if (o.exitCode !== RepairExit.clean) {
-    const left = after ? countedRules(after) : [];
-    return violated('P7-2', ['P7-2', 'CHK-4', ...left], { failure: `the repair exited ${o.exitCode}${o.message.trim() ? `: ${o.message.trim()}` : ''}`, ...(after ? checkOf(after, left) : {}) });
+    const w: CrashWitness = { failure: `the repair exited ${o.exitCode}${o.message.trim() ? `: ${o.message.trim()}` : ''}`, ...(after ? checkOf(after, countedRules(after)) : {}) };
+    return violated('P7-2', ['P7-2', 'CHK-4', ...witnessRule(w)], w);
   }
   if (after === null) throw new Error('assertion failed: a repair that exited 0 needs a check of its result');
   if (after.dirty || !isClean(after)) {
-    const rules = countedRules(after);
-    return violated('P7-1', ['P7-1', ...(after.dirty ? ['FEAT-1'] : []), ...rules], checkOf(after, rules));
+    const w = checkOf(after, countedRules(after));
+    return violated('P7-1', ['P7-1', ...(after.dirty ? ['FEAT-1'] : []), ...witnessRule(w)], w);
   }
   return HOLDS;
+}
+
+/**
+ * The rule of the witness finding: P7-1 and P7-2 name the first finding left, not every rule
+ * left, so that one defect of a repair makes one finding of a campaign, however many findings each
+ * damage leaves behind.
+ */
+function witnessRule(w: CrashWitness): string[] {
+  return w.finding ? [w.finding.rule] : [];
 }
 
 /** What P7-3 and P7-4 read of one guest sector after a successful repair. */
@@ -88,7 +97,12 @@ export function repairUnderCrashOfDamageVerdict(rerun: { clause: string; rules: 
 function checkOf(s: CheckFacts, rules: readonly string[]): CrashWitness {
   const r = s.report;
   const w: CrashWitness = { check: { corruptions: r.corruptions, leaks: r.leaks, checkErrors: r['check-errors'], dirty: s.dirty } };
-  const f = r.findings.find((x) => rules.includes(x.rule) && x.kind !== 'info');
+  // A COPIED flag that disagrees with a refcount follows from the refcount: the witness is the cause when one is listed.
+  const listed = r.findings.filter((x) => rules.includes(x.rule) && x.kind !== 'info');
+  const f = listed.find((x) => !CONSEQUENCE_RULES.has(x.rule)) ?? listed[0];
   if (f !== undefined) w.finding = f;
   return w;
 }
+
+/** The COPIED rules (L1-3, L2-2): their findings follow from a refcount's, so they witness only when alone. */
+const CONSEQUENCE_RULES: ReadonlySet<string> = new Set(['L1-3', 'L2-2']);

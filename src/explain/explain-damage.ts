@@ -27,6 +27,8 @@ interface DamageExplained {
   recoveries: ExplainedRecovery[];
   /** What the replay found (null: every repair kept P7). */
   violation: Violation | null;
+  /** The damaged image (what the repairs started from). */
+  damaged: BlockDevice;
   /** The image each repair left, by its name. */
   repaired: Map<string, BlockDevice>;
 }
@@ -59,7 +61,7 @@ export async function explainDamage(clean: CleanImage, damage: Damage): Promise<
   const violation = await judgeDamage(clean.context, clean.image, damage, clean.exp);
   const explained: ExplainedDamage = { kind: damage.kind, target: damage.target, where: damage.where, byteCount: damagedByteCount(damage), writes, repairs };
   if (damage.fileSizeBytes !== undefined) explained.fileSizeBytes = damage.fileSizeBytes;
-  return { damage: explained, recoveries, violation, repaired };
+  return { damage: explained, recoveries, violation, damaged, repaired };
 }
 
 /** The verdict's witness: the sector tied to the damage's and the repair's writes, or the second check's first finding. */

@@ -41,7 +41,8 @@ interface BatchConfig {
 export interface BatchFailure {
   options: FuzzImageOptions;
   contentSeed: number;
-  fault: FaultKind;
+  /** The fault the run injected (absent: power). */
+  fault?: FaultKind;
   outcome: FailedRun;
   fastCheckSeed: number;
   path: string;
