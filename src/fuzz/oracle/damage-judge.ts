@@ -27,7 +27,7 @@ export interface DamageJudgeContext {
 }
 
 /** A damaged image and what P7 compares it with. */
-interface Damaged {
+export interface Damaged {
   damage: Damage;
   device: BlockDevice;
   mapping: MappingDamage;
@@ -43,12 +43,9 @@ interface Damaged {
  * @throws Error when `clean` does not hold the damage's `before` bytes (check with applyDamage first)
  */
 export async function judgeDamage(ctx: DamageJudgeContext, clean: BlockDevice, damage: Damage, exp: DurabilityExpectation): Promise<Violation | null> {
-  const device = applyDamage(clean, damage);
-  if (device === null) throw new Error(`assertion failed: the image does not hold the bytes damage "${damage.where}" records`);
-  const mapping = mappingDamage(toByteSource(clean), toByteSource(device), changedRanges(damage, clean.sizeBytes));
-  const d: Damaged = { damage, device, mapping, exp, label: `${damage.kind} of ${damage.where}` };
+  const d = damagedImage(clean, damage, exp);
   for (const r of ctx.target.damageRepairers ?? ctx.target.repairers) {
-    const run = await r.repair(device);
+    const run = await r.repair(d.device);
     const v = judgeRepairRun(ctx, d, run, r.name, `damage ${d.label}, after ${r.name}`);
     if (v) return v;
     if (outcomeOf(run).exitCode === RepairExit.clean) {
@@ -59,8 +56,19 @@ export async function judgeDamage(ctx: DamageJudgeContext, clean: BlockDevice, d
   return null;
 }
 
-/** P7-1 to P7-4 on one run of a repair of the damaged image. */
-function judgeRepairRun(ctx: DamageJudgeContext, d: Damaged, run: RecoveryRun, how: string, stage: string): Violation | null {
+/**
+ * `damage` applied to `clean`, with the guest clusters it reached.
+ * @throws Error when `clean` does not hold the damage's `before` bytes
+ */
+export function damagedImage(clean: BlockDevice, damage: Damage, exp: DurabilityExpectation): Damaged {
+  const device = applyDamage(clean, damage);
+  if (device === null) throw new Error(`assertion failed: the image does not hold the bytes damage "${damage.where}" records`);
+  const mapping = mappingDamage(toByteSource(clean), toByteSource(device), changedRanges(damage, clean.sizeBytes));
+  return { damage, device, mapping, exp, label: `${damage.kind} of ${damage.where}` };
+}
+
+/** P7-1 to P7-4 on one run of a repair of the damaged image (no crash inside it). */
+export function judgeRepairRun(ctx: DamageJudgeContext, d: Damaged, run: RecoveryRun, how: string, stage: string): Violation | null {
   const outcome = outcomeOf(run);
   const checked = outcome.exitCode === RepairExit.refused || outcome.exitCode === null ? null : summarizeCheck(toByteSource(run.device));
   const v = repairOutcomeVerdict(outcome, checked);
@@ -105,7 +113,7 @@ function wrap(v: Violation | null): { violation: Violation; clause: string } | n
 }
 
 /** What the repair reported; a run without a report (an engine's recovery) counts by its failure. */
-function outcomeOf(run: RecoveryRun): RepairOutcome {
+export function outcomeOf(run: RecoveryRun): RepairOutcome {
   if (run.outcome) return run.outcome;
   return run.failure ? { exitCode: null, message: run.failure.message } : { exitCode: RepairExit.clean, message: '' };
 }
