@@ -26,7 +26,7 @@ import { LogReader } from './log-reader.js';
 import { QemuSession } from './qemu-session.js';
 import { SetupError } from './setup-error.js';
 
-/** The ERROR and Warning lines of qemu-img check's report, or its JSON counters when it printed JSON only. */
+/** What qemu-img check said on stdout when it said nothing on stderr: its ERROR, Warning and Repairing lines, else its report squeezed on one line. */
 function errorLinesOf(stdout: string): string {
   const lines = stdout.split('\n').filter((l) => /^(ERROR|Warning|Repairing)/.test(l.trim()));
   return lines.length > 0 ? lines.slice(0, 5).join(' / ') : stdout.replace(/\s+/g, ' ').trim().slice(0, 300);
@@ -131,7 +131,7 @@ export class QemuTarget implements FuzzTarget {
     const reader = new LogReader(join(this.dir, spec.logPath!), state.sizeBytes);
     const r = await runQemuImg(this.engine.binaries.img, ['check', '-r', 'all', '--output=json', '--image-opts', imageOptsOf(spec)], this.dir);
     reader.sync();
-    const said = [r.stderr.trim(), r.exitCode === 0 ? '' : errorLinesOf(r.stdout)].filter((x) => x !== '').join(' / ');
+    const said = r.stderr.trim() !== '' || r.exitCode === 0 ? r.stderr.trim() : errorLinesOf(r.stdout);
     const run: RecoveryRun = { device: this.fileDevice(spec.imagePath), ops: reader.ops, outcome: { exitCode: r.exitCode, message: said } };
     if (r.exitCode !== 0 && r.exitCode !== 2 && r.exitCode !== 3) run.failure = { message: `exit ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`, rule: 'CHK-1' };
     return run;
