@@ -17,8 +17,8 @@
 import type { Finding, FindingKind } from '../invariants/finding.js';
 import { HOLDS, ruleSet, violated, type Verdict } from './verdict.js';
 
-/** The properties of the fuzzer, and LOCKSTEP: the model check after a flush or close. */
-export type PropertyName = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'LOCKSTEP';
+/** The properties of the fuzzer, and LOCKSTEP: the model check after a flush or close (P7: damage-repair-properties.ts). */
+export type PropertyName = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P7' | 'LOCKSTEP';
 
 export const propertyTitles: Record<PropertyName, string> = {
   P1: 'ordering: an image whose dirty bit is clear has no corruption',
@@ -26,6 +26,7 @@ export const propertyTitles: Record<PropertyName, string> = {
   P3: 'repair: recovery ends clean and a second check finds nothing',
   P4: 'durability: flushed data survives, nothing appears that nobody wrote',
   P5: 'repair under crash: a crash during recovery, then recovery again, keeps P3 and P4',
+  P7: 'repair of damage: check -r all succeeds with a clean image or refuses saying why, keeps every guest cluster the damage left alone, never cross-wires guest data, and survives a crash inside it',
   LOCKSTEP: 'lockstep: after a flush or close the image matches the model and every invariant holds',
 };
 

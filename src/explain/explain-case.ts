@@ -9,7 +9,8 @@
 import { shortLabel } from '../../spec/explain/short-label.js';
 import { readImageMeta } from '../../spec/format/image-meta.js';
 import type { StorageOp } from '../../spec/semantics/storage-contract.js';
-import type { FuzzCase } from '../fuzz/case/fuzz-case.js';
+import { caseDamage, type FuzzCase } from '../fuzz/case/fuzz-case.js';
+import { damageWitness, explainDamage } from './explain-damage.js';
 import { replayToState } from '../fuzz/case/replay-to-state.js';
 import { describeImageOptions } from '../fuzz/image-options.js';
 import { summarizeCheck } from '../fuzz/oracle/check-summary.js';
@@ -26,7 +27,7 @@ import { sectorWitness } from './sector-witness.js';
 import { explainWitness, pickFinding } from './verdict-witness.js';
 import { completedFate, writeFates } from './write-fates.js';
 
-/** `crashState`: the image of the crash state the explanation is about (null when the run broke before any crash). */
+/** `crashState`: the image of the crash state the explanation is about (a damage case: the damaged image; null when the run broke before any crash). */
 export type ExplainResult = { kind: 'explained'; explanation: Explanation; crashState: BlockDevice | null } | { kind: 'diverged'; reason: string };
 
 /** @throws InvalidCaseError when the case's crash does not fit its operations (as replay does) */
@@ -34,6 +35,15 @@ export async function explainCase(c: FuzzCase, target: FuzzTarget, path: string)
   const r = await replayToState(c, target, path);
   if (r.kind === 'diverged') return r;
   const head = { schemaVersion: 1 as const, case: caseHead(c, path) };
+  if (r.kind === 'damage') {
+    const e = await explainDamage(r.clean, caseDamage(c)!);
+    if (e === null) return { kind: 'diverged', reason: `the image after the operations does not hold the bytes the damage (${caseDamage(c)!.where}) records as before it` };
+    const verdict = verdictOf(c, e.violation);
+    damageWitness(verdict, e);
+    // Every operation of a damage case completed: its last one is the clean close the damage follows.
+    const operations = caseOperations(c.operations, [], null).operations.map((op) => (op.mark === 'not-started' ? { ...op, mark: 'flushed' as const } : op));
+    return { kind: 'explained', explanation: { ...head, crash: null, operations, writes: [], recoveries: e.recoveries, verdict, damage: e.damage }, crashState: e.damaged };
+  }
   if (r.kind === 'ended') {
     const v = r.outcome.verdict === 'fail' ? r.outcome.violation : null;
     const ops = caseOperations(c.operations, [], null);

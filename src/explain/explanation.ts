@@ -94,6 +94,20 @@ export interface ExplainedVerdict {
   sector?: SectorWitness & { text: string; links: WitnessLink[] };
 }
 
+/** A damage case's damage: its patches as writes over the clean image, and what each repair reported. */
+export interface ExplainedDamage {
+  kind: string;
+  target: string;
+  where: string;
+  /** Bytes the damage changed. */
+  byteCount: number;
+  fileSizeBytes?: number;
+  /** One per patch (and a truncate when the size changed), labelled against the clean image. */
+  writes: ExplainedWrite[];
+  /** Each repair judged: its exit code (null: it crashed) and what it said. */
+  repairs: Array<{ how: string; exitCode: number | null; message: string }>;
+}
+
 export interface Explanation {
   schemaVersion: 1;
   case: { path: string; name?: string; engine: string; engineVersion: string; mutants: string[]; image: string };
@@ -103,4 +117,6 @@ export interface Explanation {
   writes: ExplainedWrite[];
   recoveries: ExplainedRecovery[];
   verdict: ExplainedVerdict;
+  /** A damage case (P7): the damage and the repairs' reports; the recoveries are the repairs' writes. */
+  damage?: ExplainedDamage;
 }

@@ -29,7 +29,12 @@ export function formatExplanation(e: Explanation): string {
     const done = op.mark === 'in-flight' && op.storageOps && e.crash ? `, ${e.crash.crashPoint - op.storageOps.first} of ${op.storageOps.end - op.storageOps.first} done` : '';
     out.push(`  ${op.number}. ${op.text}${span}  ${MARKS[op.mark]}${done}`);
   }
-  if (e.crash) {
+  if (e.damage) {
+    const d = e.damage;
+    out.push('', `damage: ${d.kind} of ${printable(d.where)} (aimed at the ${d.target}; ${d.byteCount} byte(s) changed${d.fileSizeBytes !== undefined ? `, file cut to ${d.fileSizeBytes} bytes` : ''}), after the clean close:`);
+    for (const w of d.writes) out.push(...writeLines(w));
+    for (const r of d.repairs) out.push(`repair: ${r.how}: ${r.exitCode === null ? 'crashed' : `exit ${r.exitCode}`}${r.message ? `: ${printable(r.message)}` : ''}`);
+  } else if (e.crash) {
     const c = e.crash;
     const flush = c.lastFlushIndex >= 0 ? `the flush #${c.lastFlushIndex}` : 'the start of the segment';
     out.push('', `crash epoch: ${e.writes.length} write(s) between ${flush} and the crash before storage op #${c.crashPoint} (of ${c.storageOpCount} recorded); the state ${c.stateId} is ${c.stateSizeBytes} bytes long`);

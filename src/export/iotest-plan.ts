@@ -64,6 +64,7 @@ export async function planIotest(c: FuzzCase, target: FuzzTarget, casePath: stri
   const recovery = recoveryOf(stage, casePath);
   const r = await replayToState(c, target, casePath);
   if (r.kind === 'diverged') throw new ExportRefusal(`${casePath}: the replay diverged, so the crash state does not exist on ${target.engineVersion}: ${r.reason}`);
+  if (r.kind === 'damage') throw new ExportRefusal(`${casePath}: a damage case has no crash state to ship (its damage is recorded byte by byte in the case)`);
   if (r.kind === 'ended') throw new ExportRefusal(`${casePath}: the replay ended before the crash state (${r.outcome.verdict === 'fail' ? r.outcome.violation.summary : 'the run stopped'})`);
   const state = r.crash.state;
   let image = state.view().read(0, state.sizeBytes);

@@ -14,6 +14,8 @@ import { openForRepair } from './open-for-repair.js';
 import { planRebuild } from './rebuild-plan.js';
 import type { RepairContext } from './repair-context.js';
 import type { RepairPlan } from './repair-plan.js';
+import type { WriteStep } from './write-plan.js';
+import { repairMutants } from './repair-mutants.js';
 import { repairRecord } from './repair-record.js';
 import { readTrees } from './tree-plan.js';
 
@@ -24,6 +26,7 @@ export function planFullRepair(device: BlockDevice, mutants: readonly string[] =
   const opened = openForRepair(device);
   if (!opened.ok) return opened;
   const ctx = opened.ctx;
+  ctx.trustsPastEof = mutants.includes(repairMutants.trustsPastEof);
   const trees = readTrees(ctx);
   claimMetadata(ctx, trees);
   for (const tree of trees) planL1Entries(ctx, tree);
@@ -34,5 +37,22 @@ export function planFullRepair(device: BlockDevice, mutants: readonly string[] =
     ctx.records.push(repairRecord('reserved-bits-cleared', 'FEAT-8', 'header.autoclear_features @0x58', `autoclear bits 0x${ctx.image.header.autoclearFeatures.toString(16)} -> 0x${autoclear.toString(16)} (bits without their extension, or unknown to every writer, FEAT-8/9/10)`));
   }
   const plan = planInPlace(ctx, trees, mutants) ?? planRebuild(ctx, trees);
+  const padding = compressionTypePaddingWrite(ctx);
+  if (padding !== null) plan.writes.epochs[0].writes.push(padding);
   return { ok: true, plan, ctx };
+}
+
+/** First byte of the padding after the v3 compression type (HDR-13), and the end of that padding. */
+const COMPRESSION_PADDING = { first: 105, end: 112 } as const;
+
+/**
+ * HDR-13: the padding after the compression type must be zero. It is read by nobody, so zeroing it
+ * changes no mapping and may go with the first epoch of either plan. Null when it already is zero.
+ */
+function compressionTypePaddingWrite(ctx: RepairContext): WriteStep | null {
+  const h = ctx.image.header;
+  const end = Math.min(COMPRESSION_PADDING.end, h.headerLengthBytes);
+  if (!ctx.v3 || end <= COMPRESSION_PADDING.first || h.additionalFields.subarray(0, end - COMPRESSION_PADDING.first).every((b) => b === 0)) return null;
+  ctx.records.push(repairRecord('reserved-bits-cleared', 'HDR-13', 'header @0x69..0x6f', 'padding after the compression type zeroed'));
+  return { offsetBytes: COMPRESSION_PADDING.first, data: new Uint8Array(end - COMPRESSION_PADDING.first) };
 }

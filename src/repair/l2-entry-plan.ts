@@ -67,7 +67,11 @@ export function planL2Entry(ctx: RepairContext, at: EntryAt, e: EntryWords): Ent
   if ((mask & L2Violation.unaligned) !== 0) return drop(ctx, at, e, 'L2-3', `host offset 0x${l2HostOffsetBytes(e.hi, e.lo).toString(16)} is not cluster-aligned`, false);
   const cs = ctx.clusterSizeBytes;
   const offsetBytes = l2HostOffsetBytes(e.hi, e.lo);
-  if (beyondEndOfFile(offsetBytes, cs, ctx.image.fileSizeBytes, cs)) return drop(ctx, at, e, 'AL-4', `cluster at 0x${offsetBytes.toString(16)} lies past the end of the file (it read as zeros)`, true);
+  if (beyondEndOfFile(offsetBytes, cs, ctx.image.fileSizeBytes, cs)) {
+    // The repair-trusts-past-eof mutant keeps the entry as it is (neither claimed nor counted).
+    if (ctx.trustsPastEof) return flags;
+    return drop(ctx, at, e, 'AL-4', `cluster at 0x${offsetBytes.toString(16)} lies past the end of the file (it read as zeros)`, true);
+  }
   const k = offsetToClusterIndex(ctx.geometry, offsetBytes);
   const alias = aliasOf(ctx, at, k, k);
   if (alias === null) {

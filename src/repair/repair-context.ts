@@ -46,6 +46,8 @@ export interface RepairContext {
   copies: number;
   /** Copy already made for an L2 entry, "l2Offset:entryIndex" -> new host offset (shared across trees). */
   readonly copyMemo: Map<string, number>;
+  /** The repair-trusts-past-eof mutant's switch (tests only; see repair-mutants.ts): read in l2-entry-plan.ts. */
+  trustsPastEof?: boolean;
 }
 
 /** Reads `lengthBytes` at `offsetBytes` from the image as it was before the repair, zeros past its end. */

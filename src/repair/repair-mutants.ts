@@ -1,7 +1,8 @@
 /**
  * Repair mutants: deliberately broken variants behind named switches, so tests can prove that the
  * crash harness catches a repair that breaks its declared write order (a canary), and that the
- * checker catches a repair that fixes refcounts the way QEMU's fixed bug did (MUT-16).
+ * checker catches a repair that fixes refcounts the way QEMU's fixed bug did (MUT-16), and that
+ * the damage campaign (P7) catches a repair that trusts an entry past the end of the file.
  */
 import type { WritePlan } from './write-plan.js';
 
@@ -14,6 +15,12 @@ export const repairMutants = {
    * The switch is read in refcount-edits.ts.
    */
   naiveIncrement: 'repair-naive-increment',
+  /**
+   * An L2 entry whose data cluster lies past the end of the file is kept as it is instead of being
+   * dropped (AL-4): the repaired image still references bytes the file does not hold. The switch
+   * is read in l2-entry-plan.ts.
+   */
+  trustsPastEof: 'repair-trusts-past-eof',
 } as const;
 
 /** The plan as the mutants in `mutants` would write it (the plan itself when none applies). */

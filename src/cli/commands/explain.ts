@@ -6,7 +6,8 @@
  * recorded failure no longer reproduces, 2 for an invalid case or a usage mistake, 3 when the
  * replay diverged (the engine wrote something else than the case records: nothing to explain).
  * `--html OUT.html` also writes the explanation as a self-contained page (src/report) with the
- * crash state's host clusters by role; `--state-out FILE` writes the crash state's image.
+ * crash state's host clusters by role; `--state-out FILE` writes the crash state's image (for a
+ * damage case, the damaged image the repairs start from).
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { writeFileSync } from 'node:fs';

@@ -29,14 +29,15 @@ import { JUDGE_MODES } from '../../fuzz/oracle/state-checker.js';
 import type { Command } from '../command.js';
 import { flagChoice, flagInt, flagValue, parseArgs, type ParsedArgs } from '../parse-args.js';
 import { shardOf, type Shard } from '../shard-of.js';
+import { faultModeOf } from '../faults-flag.js';
 import { UsageError } from '../usage-error.js';
 import { qemuFlagValue, resolveQemuOrReport } from '../qemu-flag.js';
 import { failOnOf, failsOn, resolveBaselineOrReport, type FailOn } from '../baseline-flag.js';
 
 const USAGE =
-  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--summary FILE] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N] [--baseline builtin|qemu:DIR] [--fail-on regression|any] [--judge full|incremental] [--max-findings N]';
+  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--faults power|eio|damage|all] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--summary FILE] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N] [--baseline builtin|qemu:DIR] [--fail-on regression|any] [--judge full|incremental] [--max-findings N]';
 
-const FLAGS = ['engine', 'qemu', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'summary', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits', 'baseline', 'fail-on', 'judge', 'max-findings'];
+const FLAGS = ['engine', 'qemu', 'faults', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'summary', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits', 'baseline', 'fail-on', 'judge', 'max-findings'];
 const REPEATABLE = new Set(['mutant', 'known']);
 
 export const fuzzCommand: Command = {
@@ -89,7 +90,8 @@ export const fuzzCommand: Command = {
     const statesPerSecond = Math.round(result.stats.crashStates / Math.max(elapsedS, 1e-3));
     const summary: FuzzSummary = {
       engine: settings.engine, engineVersion: result.engineVersion, ...(result.qemu ? { qemu: qemuSummaryOf(result.qemu) } : {}), seed: settings.plan.masterSeed, runs: result.stats.runs, crashStates: result.stats.crashStates, statesPerSecond, findings: result.findings, knownRepeats: result.stats.knownRepeats,
-      campaign: { mutants: settings.mutants, runs: settings.plan.totalRuns, timeSeconds, ...(settings.maxFindings !== undefined ? { maxFindings: settings.maxFindings } : {}), statesPerCrash: settings.statesPerCrash, maxCommands: settings.maxCommands, image: settings.fixed },
+      ...(settings.faults !== 'power' || result.stats.damageRuns > 0 ? { faultRuns: faultRunsOf(result.stats) } : {}),
+      campaign: { mutants: settings.mutants, ...(settings.faults !== 'power' ? { faults: settings.faults } : {}), runs: settings.plan.totalRuns, timeSeconds, ...(settings.maxFindings !== undefined ? { maxFindings: settings.maxFindings } : {}), statesPerCrash: settings.statesPerCrash, maxCommands: settings.maxCommands, image: settings.fixed },
       judge: { mode: settings.judge ?? 'incremental', incrementalChecks: result.stats.incrementalChecks, fullChecks: result.stats.stateGroups - result.stats.incrementalChecks },
       shard: { index: shard.shardIndex + 1, count: shard.shardCount, source: shard.source },
       jobs: settings.plan.jobCount,
@@ -114,6 +116,11 @@ export const fuzzCommand: Command = {
     return failsOn(failOn, result.findings.map((f) => f.class)) ? 1 : 0;
   },
 };
+
+/** Runs by fault kind and the damaged images judged, as the JSON summary shows them. */
+function faultRunsOf(stats: RunStats): NonNullable<FuzzSummary['faultRuns']> {
+  return { power: stats.powerRuns, damage: stats.damageRuns, damagedImages: stats.damagedImages };
+}
 
 /** The QEMU binaries as the JSON summary shows them. */
 function qemuSummaryOf(q: QemuBinaries): { versionLine: string; img: string; io: string } {
@@ -160,6 +167,7 @@ function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { setting
     settings: {
       engine,
       mutants,
+      faults: faultModeOf(args),
       ...(qemu ? { qemu } : {}),
       plan: { masterSeed: seed, totalRuns: runs, shardIndex, shardCount, jobCount },
       fixed,
@@ -230,7 +238,7 @@ function progress(stats: RunStats, startMs: number, final = false): void {
   if (!final && !tty && now - lastProgressMs < 10_000) return;
   lastProgressMs = now;
   const elapsedS = Math.max((now - startMs) / 1000, 1e-3);
-  const line = `fuzz: runs ${stats.runs}${stats.shrinkRuns > 0 ? ` (+${stats.shrinkRuns} shrinking)` : ''} · crash states ${stats.crashStates.toLocaleString('en-US')} · ${Math.round(stats.crashStates / elapsedS).toLocaleString('en-US')} states/s · findings ${stats.findings} · ${Math.round(elapsedS)}s`;
+  const line = `fuzz: runs ${stats.runs}${stats.shrinkRuns > 0 ? ` (+${stats.shrinkRuns} shrinking)` : ''} · crash states ${stats.crashStates.toLocaleString('en-US')} · ${Math.round(stats.crashStates / elapsedS).toLocaleString('en-US')} states/s${stats.damagedImages > 0 ? ` · damaged images ${stats.damagedImages}` : ''} · findings ${stats.findings} · ${Math.round(elapsedS)}s`;
   process.stderr.write(tty ? `\r${line}\x1b[K${final ? '\n' : ''}` : `${line}\n`);
 }
 
@@ -240,6 +248,7 @@ function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult
   const lines = [
     `engine: ${s.engine} (${r.engineVersion})`,
     ...(r.qemu ? [`qemu: ${r.qemu.versionLine} (${r.qemu.io}, ${r.qemu.img})`] : []),
+    ...(s.faults !== 'power' ? [`faults: ${s.faults} (runs: ${r.stats.powerRuns} power, ${r.stats.damageRuns} damage; ${r.stats.damagedImages} damaged images judged)`] : []),
     `seed: ${s.plan.masterSeed}${shard.source !== 'none' ? `, shard ${shard.shardIndex + 1}/${shard.shardCount} (from ${shard.source})` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
     `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full, ${r.stats.incrementalChecks} of them checked incrementally), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}${s.known && s.known.length > 0 ? ` (${s.known.length} known from --known: ${s.known.join(' ')})` : ''}`,
     r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}${classed}`,

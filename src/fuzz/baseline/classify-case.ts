@@ -14,9 +14,11 @@
  */
 import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import { CrashPlan } from '../../storage/crash-states/crash-plan.js';
-import type { FuzzCase } from '../case/fuzz-case.js';
+import { caseDamage, type FuzzCase } from '../case/fuzz-case.js';
+import { replayCase } from '../case/replay-case.js';
 import { replayToCrash } from '../case/replay-to-state.js';
 import { evidenceJudge, type RecordedCrash } from '../runner/crash-evidence.js';
+import type { FuzzTarget } from '../target/fuzz-target.js';
 import { makeTarget } from '../target/make-target.js';
 import { violationSignature, type Violation } from '../violation.js';
 import type { Baseline, FindingClass } from './baseline.js';
@@ -42,7 +44,9 @@ export async function classifyCase(c: FuzzCase, baseline: Baseline, path: string
   if (c.engine.name !== baseline.engine) throw new Error(`classifyCase: a ${c.engine.name} case against a ${baseline.engine} baseline`);
   const target = await makeTarget(baseline.engine, baseline.mutants ?? [], baseline.qemu);
   try {
+    if (caseDamage(c)) return await classifyDamage(c, target, path);
     const r = await replayToCrash(c, target, path);
+    if (r.kind === 'damage') throw new Error('classifyCase: a damage replay of a case without damage');
     if (r.kind === 'diverged') return { class: 'diverged', detail: `the baseline does not reach the crash of crash state ${c.crash?.stateId ?? ''} (${r.reason})` };
     if (r.kind === 'ended') return classOf(c.violation, r.outcome.verdict === 'fail' ? r.outcome.violation : null);
     const own = await crashOnOwnEngine(c, path, qemu);
@@ -53,6 +57,13 @@ export async function classifyCase(c: FuzzCase, baseline: Baseline, path: string
   } finally {
     await target.dispose();
   }
+}
+
+/** A damage case: the baseline's repair of the same damage to the image its own run closed. */
+async function classifyDamage(c: FuzzCase, target: FuzzTarget, path: string): Promise<Classification> {
+  const r = await replayCase(c, target, path);
+  if (r.diverged !== undefined) return { class: 'diverged', detail: `the baseline's image does not take the recorded damage (${r.diverged})` };
+  return classOf(c.violation, r.violation);
 }
 
 /** The class of one verdict of the baseline on the recorded state, or on its run before the crash. */

@@ -34,6 +34,7 @@ export async function crashOnOwnEngine(c: FuzzCase, path: string, qemu?: QemuBin
     const r = await replayToState(c, target, path);
     if (r.kind === 'diverged') return { unplaced: `its own engine does not make it any more: ${r.reason}` };
     if (r.kind === 'ended') return { unplaced: 'on its own engine the run ends before the crash' };
+    if (r.kind === 'damage') return { unplaced: 'a damage case has no crash state' };
     const { state, oracle, storageOps, segmentBase } = r.crash;
     return { state, window: crashWindowAt(oracle.entries, state.crashPoint), storageOps, segmentSizeBytes: segmentBase.sizeBytes };
   } finally {

@@ -2,6 +2,7 @@
 import type { MutantName } from '../../engine/mutants.js';
 import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import type { FixedImageOptions } from '../commands/image-options-arb.js';
+import type { FaultMode } from '../faults/fault-mode.js';
 import type { EngineName } from '../target/make-target.js';
 import type { JudgeMode } from '../oracle/state-checker.js';
 import type { CampaignPlan } from './campaign-plan.js';
@@ -20,6 +21,8 @@ export interface CampaignSettings {
   fixed: FixedImageOptions;
   statesPerCrash: number;
   maxCommands: number;
+  /** The faults the runs inject (`--faults`); absent: `power`, the power-loss campaign. */
+  faults?: FaultMode;
   /**
    * False: fast-check does not shrink a failing run (throughput benchmarks, whose window should go
    * to judging states); the finding is still finalized and saved, with the operations as they failed.

@@ -6,7 +6,7 @@
  * and the seeds. A lockstep failure (no crash state) is recorded as it is.
  */
 import { versionKeyOf } from '../case/case-expectations.js';
-import type { CaseCrash, FuzzCase } from '../case/fuzz-case.js';
+import type { CaseCrash, CaseFault, FuzzCase } from '../case/fuzz-case.js';
 import { evidenceJudge, type CrashEvidence } from '../runner/crash-evidence.js';
 import { shrinkSurvivors } from '../shrink/shrink-survivors.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
@@ -36,6 +36,7 @@ export async function finalizeFailure(failure: BatchFailure, cfg: FinalizeConfig
     seed: { campaign: cfg.campaignSeed >>> 0, fastCheck: failure.fastCheckSeed, path: failure.path },
     replay: '',
     expectations: { [versionKeyOf(cfg.target.engineVersion)]: 'fails' },
+    fault: outcome.damage ? { kind: 'damage', damage: outcome.damage } : ({ kind: failure.fault ?? 'power' } as CaseFault),
   };
   if (!outcome.crash) return base;
   const shrunk = await shrinkRecordedState(outcome.crash, outcome.violation);

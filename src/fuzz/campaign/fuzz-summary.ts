@@ -11,12 +11,15 @@ import summarySchema from '../../../spec/schemas/fuzz-summary.schema.json' with 
 import type { FindingClass } from '../baseline/baseline.js';
 import type { FixedImageOptions } from '../commands/image-options-arb.js';
 import type { JudgeMode } from '../oracle/state-checker.js';
+import type { FaultMode } from '../faults/fault-mode.js';
 import type { BatchRecord } from './batch-record.js';
 import type { SavedFinding } from './campaign.js';
 
 /** What makes shards parts of one campaign, besides engine, seed and shard count. */
 export interface CampaignIdentity {
   mutants: string[];
+  /** `--faults`. */
+  faults?: FaultMode;
   /** The whole campaign's --runs (all shards), or null with a time budget. */
   runs: number | null;
   /** The --time budget per shard, or null with a runs budget. */
@@ -40,6 +43,8 @@ export interface FuzzSummary {
   statesPerSecond: number;
   findings: SavedFinding[];
   knownRepeats: number;
+  /** Runs by the fault they ended with, and the damaged images P7 judged. */
+  faultRuns?: { power?: number; eio?: number; damage?: number; damagedImages?: number };
   campaign: CampaignIdentity;
   /** index counts from 1, as in --shard I/N; source says where it came from (the flag or variables). */
   shard: { index: number; count: number; source: string };

@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import { commandListArb } from '../commands/command-arbitrary.js';
+import { faultKindsOf, type FaultKind, type FaultMode } from '../faults/fault-mode.js';
 import { imageOptionsArb, type FixedImageOptions } from '../commands/image-options-arb.js';
 import type { FuzzImageOptions } from '../image-options.js';
 import type { JudgeMode } from '../oracle/state-checker.js';
@@ -24,6 +25,8 @@ interface BatchConfig {
   maxCommands: number;
   /** False: the first failing run is returned as it is, not shrunk. */
   shrink?: boolean;
+  /** The faults the runs inject (default `power`): with several kinds, each run draws one. */
+  faults?: FaultMode;
   /** Checked before each run and within it: true stops the batch (the run in progress and those left stop). */
   shouldStop: () => boolean;
   /**
@@ -41,6 +44,8 @@ interface BatchConfig {
 export interface BatchFailure {
   options: FuzzImageOptions;
   contentSeed: number;
+  /** The fault the run injected (absent: power). */
+  fault?: FaultKind;
   outcome: FailedRun;
   fastCheckSeed: number;
   path: string;
@@ -60,10 +65,12 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
   let last: Omit<BatchFailure, 'fastCheckSeed' | 'path'> | null = null;
   let failedOnce = false;
   let stats = newRunStats();
-  const property = fc.asyncProperty(imageOptionsArb(cfg.target.opaqueRecovery ? { ...cfg.fixed, growth: false } : cfg.fixed), fc.nat(0xffffffff), commandListArb(cfg.maxCommands), async (options, contentSeed, cmds) => {
+  const kinds = faultKindsOf(cfg.faults ?? 'power');
+  const runOne = async (options: FuzzImageOptions, contentSeed: number, cmds: Iterable<fc.AsyncCommand<FuzzRun, FuzzRun>>, fault: FaultKind): Promise<boolean> => {
     if (cfg.shouldStop()) return true;
-    const counted = failedOnce ? { shrinkRuns: 1 } : { runs: 1 };
-    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, shouldAbandon: cfg.shouldStop, ...(cfg.judge ? { judge: cfg.judge } : {}) });
+    const counted = failedOnce ? { shrinkRuns: 1 } : { runs: 1, [`${fault}Runs`]: 1 };
+    // A damage run judges its damaged images, not the crash states of its crash commands (they recover and go on).
+    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, shouldAbandon: cfg.shouldStop, fault, judgeCrashes: fault === 'power', ...(cfg.judge ? { judge: cfg.judge } : {}) });
     try {
       await fc.asyncModelRun(() => ({ model: run, real: run }), cmds);
     } catch (err) {
@@ -79,10 +86,16 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
     cfg.onRun?.(runStats);
     if (!isFailure(outcome) || known) return true;
     failedOnce = true;
-    last = { options, contentSeed, outcome };
+    last = { options, contentSeed, fault, outcome };
     return false;
-  });
-  const details = await fc.check(property, { seed, numRuns, endOnFailure: cfg.shrink === false });
+  };
+  const optionsArb = imageOptionsArb(cfg.target.opaqueRecovery ? { ...cfg.fixed, growth: false } : cfg.fixed);
+  const params = { seed, numRuns, endOnFailure: cfg.shrink === false };
+  // One kind: the property draws exactly what it drew before --faults existed (same seed, same runs).
+  const details =
+    kinds.length === 1
+      ? await fc.check(fc.asyncProperty(optionsArb, fc.nat(0xffffffff), commandListArb(cfg.maxCommands), (o, s, cmds) => runOne(o, s, cmds, kinds[0])), params)
+      : await fc.check(fc.asyncProperty(optionsArb, fc.nat(0xffffffff), commandListArb(cfg.maxCommands), fc.constantFrom(...kinds), runOne), params);
   if (!details.failed || !last) {
     if (details.failed && details.errorInstance) throw details.errorInstance;
     return { failure: null, stats };

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import caseSchema from '../../../spec/schemas/case.schema.json' with { type: 'json' };
+import type { Damage } from '../damage/damage.js';
 import type { FuzzImageOptions } from '../image-options.js';
 import type { FuzzOp } from '../model/fuzz-op.js';
 import type { Violation } from '../violation.js';
@@ -18,6 +19,13 @@ export interface CaseCrash {
   tornOps: Array<{ opIndex: number; sectorsLanded: number; sectorCount: number }>;
   droppedOps: number[];
 }
+
+/**
+ * The fault a case's run injected (absent in cases saved before faults were recorded: power).
+ * A damage case carries the damage whose repair broke P7, byte by byte; one without it broke its
+ * property before any damage (on the way, or at the clean close).
+ */
+export type CaseFault = { kind: 'power' } | { kind: 'damage'; damage?: Damage };
 
 export interface FuzzCase {
   schemaVersion: 1;
@@ -37,6 +45,12 @@ export interface FuzzCase {
   expectation?: 'fails' | 'passes';
   /** What the case does per version key ("builtin", "7.2.22", "10.0.2"); see case-expectations.ts. */
   expectations?: Record<string, ReplayVerdict>;
+  fault?: CaseFault;
+}
+
+/** The damage a case replays (null for other cases). */
+export function caseDamage(c: Pick<FuzzCase, 'fault'>): Damage | null {
+  return c.fault?.kind === 'damage' ? (c.fault.damage ?? null) : null;
 }
 
 /** A case file that is not valid JSON or breaks the schema. */

@@ -6,8 +6,16 @@
  * property ends the run: it is recorded in the run's outcome (a value, see RunOutcome), ops after
  * it are not applied, and nothing is thrown.
  */
+import type { BlockDevice } from '../../storage/block-device.js';
+import { MemoryDevice } from '../../storage/memory-device.js';
 import { toByteSource } from '../../storage/to-byte-source.js';
 import { writeContent } from '../content/content-tag.js';
+import { drawDamages } from '../damage/damage-nemesis.js';
+import type { Damage } from '../damage/damage.js';
+import type { Segment } from '../damage/write-damage.js';
+import type { FaultKind } from '../faults/fault-mode.js';
+import type { DurabilityExpectation } from '../model/durability-oracle.js';
+import { judgeDamage, type DamageJudgeContext } from '../oracle/damage-judge.js';
 import { baseContentBytesOf, type FuzzImageOptions } from '../image-options.js';
 import { DurabilityOracle } from '../model/durability-oracle.js';
 import { describeOp, isBarrier, type FuzzOp } from '../model/fuzz-op.js';
@@ -37,13 +45,32 @@ interface FuzzRunSettings {
   /** How crash states are checked as the crash left them (default incremental; same verdicts). */
   judge?: JudgeMode;
   /**
+   * The fault the run ends with (default `power`): `power` judges a final crash like every crash
+   * of the run; `damage` closes the image cleanly and judges P7 on damaged copies of it.
+   */
+  fault?: FaultKind;
+  /**
    * Checked between crash states and ops: true ends the run where it is, as stopped (a campaign's
    * deadline or Ctrl-C; without it a long run would overrun `--time` by its whole length).
    */
   shouldAbandon?: () => boolean;
 }
 
-type RunEnd = { verdict: 'stopped' } | { verdict: 'fail'; violation: Violation; crash: CrashEvidence | null };
+type RunEnd = { verdict: 'stopped' } | { verdict: 'fail'; violation: Violation; crash: CrashEvidence | null; damage?: Damage };
+
+/** Damaged copies of the clean image a damage run judges. */
+export const DAMAGES_PER_RUN = 6;
+
+/** The image a damage run damages, with what P7 compares it with. */
+export interface CleanImage {
+  /** The image after the run's clean close (a copy: damage is applied over it). */
+  image: BlockDevice;
+  /** The last segment's storage history (lost and misdirected writes come from it). */
+  segment: Segment;
+  /** What the guest reads of it. */
+  exp: DurabilityExpectation;
+  context: DamageJudgeContext;
+}
 
 export class FuzzRun {
   readonly model: GuestModel;
@@ -104,10 +131,15 @@ export class FuzzRun {
     if (isBarrier(op)) this.lockstep(op);
   }
 
-  /** Ends the run with a final crash, judged like any other (recorded as an op), releases it and gives its outcome. */
+  /**
+   * Ends the run with its fault: a final crash, judged like any other (recorded as an op), or, for
+   * a damage run, a clean close (recorded as a reopen) and P7 on damaged copies of the image.
+   * Releases the session and gives the outcome.
+   */
   async finish(): Promise<RunOutcome> {
     try {
-      await this.apply({ kind: 'crash' });
+      if (this.settings.fault === 'damage') await this.damageEnd();
+      else await this.apply({ kind: 'crash' });
     } finally {
       await this.session.dispose();
     }
@@ -125,6 +157,38 @@ export class FuzzRun {
   async recordedCrash(): Promise<RecordedCrash> {
     await this.session.sync();
     return { segmentBase: this.session.segmentBase, storageOps: this.session.ops().slice(), oracle: this.oracle, context: this.crashContext() };
+  }
+
+  /**
+   * The image as it stands (after a flush or clean close every sector is durable), with what P7
+   * needs to judge damage to it; null once the run has ended.
+   */
+  async cleanImage(): Promise<CleanImage | null> {
+    if (this.end) return null;
+    await this.session.sync();
+    const now = this.session.current();
+    const image = MemoryDevice.from(now.read(0, now.sizeBytes));
+    const context = { target: this.settings.target, backing: this.session.backing, contentSeed: this.settings.seed };
+    return { image, segment: { base: this.session.segmentBase, ops: this.session.ops().slice() }, exp: this.oracle.expectAt(this.session.opCount), context };
+  }
+
+  /** A damage run's end: a clean close, then each damage the nemesis draws judged on its own copy. */
+  private async damageEnd(): Promise<void> {
+    await this.apply({ kind: 'reopen' });
+    const clean = await this.cleanImage();
+    if (clean === null) return;
+    for (const damage of drawDamages(clean.image, clean.segment, this.settings.seed, DAMAGES_PER_RUN)) {
+      if (this.settings.shouldAbandon?.()) {
+        this.end = { verdict: 'stopped' };
+        return;
+      }
+      const v = await judgeDamage(clean.context, clean.image, damage, clean.exp);
+      this.stats.damagedImages++;
+      if (v) {
+        this.end = { verdict: 'fail', violation: v, crash: null, damage };
+        return;
+      }
+    }
   }
 
   /** Releases the session without the final crash (after a failure, or a replay). */

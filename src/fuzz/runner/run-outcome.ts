@@ -4,6 +4,7 @@
  * here: no verdict); the operations applied; for a crash-state failure the recorded crash that
  * holds the failing state; and the run's counters. A failure is this value, never an exception.
  */
+import type { Damage } from '../damage/damage.js';
 import type { FuzzOp } from '../model/fuzz-op.js';
 import type { Violation } from '../violation.js';
 import type { CrashEvidence } from './crash-evidence.js';
@@ -20,8 +21,10 @@ export type RunOutcome =
   | (OutcomeBase & {
       verdict: 'fail';
       violation: Violation;
-      /** The crash state that broke the property, with its recorded crash; null for a lockstep failure. */
+      /** The crash state that broke the property, with its recorded crash; null for a lockstep or damage failure. */
       crash: CrashEvidence | null;
+      /** A damage run's failure: the damage whose repair broke P7. */
+      damage?: Damage;
     });
 
 export type FailedRun = Extract<RunOutcome, { verdict: 'fail' }>;

@@ -21,11 +21,16 @@ export interface RunStats {
   findings: number;
   /** Runs that broke a property the campaign already knows (passed over: neither shrunk nor saved). */
   knownRepeats: number;
+  /** Runs (not shrinking) that ended with each fault kind (`--faults`). */
+  powerRuns: number;
+  damageRuns: number;
+  /** Damaged images whose repairs were judged (P7). */
+  damagedImages: number;
 }
 
 /** All counters at zero. */
 export function newRunStats(): RunStats {
-  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, stateGroups: 0, incrementalChecks: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0 };
+  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, stateGroups: 0, incrementalChecks: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0, powerRuns: 0, damageRuns: 0, damagedImages: 0 };
 }
 
 /** The counter-by-counter sum of `a` and `b` (a new object). */

@@ -4,7 +4,9 @@
  * inside it.
  */
 import { checkImage } from '../../check/check-image.js';
-import { repairImage } from '../../repair/repair-image.js';
+import { repairImage, type RepairResult } from '../../repair/repair-image.js';
+import { exitCodeOf } from '../../check/check-report.js';
+import type { RepairOutcome } from '../../../spec/semantics/damage-repair-properties.js';
 import type { RepairHook } from '../../engine/engine.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import { CowDevice } from '../../storage/cow-device.js';
@@ -24,13 +26,26 @@ export function crashcowRepairer(mutants: readonly string[] = [], dirtyP5Stride?
     async repair(state: BlockDevice): Promise<RecoveryRun> {
       const rec = new RecordingDevice(new CowDevice(state));
       try {
-        repairImage(rec, 'all', checkImage, { mutants, counts: false });
-        return { device: rec.inner, ops: rec.ops };
+        const result = repairImage(rec, 'all', checkImage, { mutants, counts: false });
+        return { device: rec.inner, ops: rec.ops, outcome: outcomeOf(result) };
       } catch (err) {
-        return { device: rec.inner, ops: rec.ops, failure: failureOf(err) };
+        const failure = failureOf(err);
+        return { device: rec.inner, ops: rec.ops, failure, outcome: { exitCode: null, message: failure.message } };
       }
     },
   };
+}
+
+/**
+ * What `crashcow check -r all` would exit with after this repair, and say: the refusal's reasons
+ * (exit 1), else the codes of the check the repair ran on its planned result (CHK-4).
+ */
+export function outcomeOf(r: RepairResult): RepairOutcome {
+  if (r.strategy === 'refused') return { exitCode: 1, message: r.records.map((x) => `${x.rule} ${x.where}: ${x.detail}`).join('; ') };
+  const v = r.verified;
+  const exitCode = exitCodeOf(v);
+  const message = exitCode === 0 ? '' : `${v['check-errors']} check errors, ${v.corruptions} corruptions, ${v.leaks} leaks remain after the repair`;
+  return { exitCode, message };
 }
 
 /**

@@ -4,6 +4,7 @@
  * target works on in-memory devices; the QEMU target on files, with writes taken from
  * blklogwrites logs. Either way the fuzzer sees StorageOps and devices, and judges through spec/.
  */
+import type { RepairOutcome } from '../../../spec/semantics/damage-repair-properties.js';
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import type { EngineImage, RepairHook } from '../../engine/engine.js';
 import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
@@ -41,6 +42,11 @@ export interface RecoveryRun {
   ops: readonly StorageOp[];
   /** Set when the engine or repair failed; `unsupported` when it cannot run here at all. */
   failure?: { message: string; rule?: string; unsupported?: boolean };
+  /**
+   * A repair's report, as its command would exit (qemu-img check's codes, CHK-4) and what it said:
+   * P7 judges a repair of damage by it. Absent for an engine's recovery.
+   */
+  outcome?: RepairOutcome;
 }
 
 /** True when a recovery's operations changed no byte (only flushes): its image is the state it started from. */
@@ -80,6 +86,12 @@ export interface FuzzTarget {
   /** The qemu-img and qemu-io the target runs, with their version line (the QEMU target only). */
   readonly qemuBinaries?: QemuBinaries;
   readonly repairers: readonly Repairer[];
+  /**
+   * The repairs P7 judges on damaged images (absent: `repairers`): each engine's own, so that a
+   * repair failure is a finding against the engine it belongs to (crashcow's on the built-in
+   * target, qemu-img's on QEMU's).
+   */
+  readonly damageRepairers?: readonly Repairer[];
   /** Creates the run's image (and backing file, filled with write 0's content) and opens it. */
   startSession(options: FuzzImageOptions, contentSeed: number): Promise<FuzzSession>;
   /** Read-write open and close through the engine (which repairs a dirty image), recorded. */

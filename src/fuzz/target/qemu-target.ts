@@ -28,6 +28,12 @@ import { LogReader } from './log-reader.js';
 import { QemuSession } from './qemu-session.js';
 import { SetupError } from './setup-error.js';
 
+/** What qemu-img check said on stdout when it said nothing on stderr: its ERROR, Warning and Repairing lines, else its report squeezed on one line. */
+function errorLinesOf(stdout: string): string {
+  const lines = stdout.split('\n').filter((l) => /^(ERROR|Warning|Repairing)/.test(l.trim()));
+  return lines.length > 0 ? lines.slice(0, 5).join(' / ') : stdout.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
 /** P5 on `qemu-img check -r all` for one group of crash states in this many (a process per state). */
 const QEMU_IMG_P5_STRIDE = 4;
 
@@ -40,12 +46,16 @@ export class QemuTarget implements FuzzTarget {
   /** The backing file the directory holds now (the last run's, unless a recovery asked for another). */
   private writtenBacking: BackingDevice | undefined;
 
+  readonly damageRepairers: readonly Repairer[];
+
   private constructor(
     readonly engine: QemuEngine,
     readonly dir: string,
     repairers: readonly Repairer[],
   ) {
-    this.repairers = [...repairers, { name: 'qemu-img check -r all', repair: (s) => this.qemuImgRepair(s), p5Stride: QEMU_IMG_P5_STRIDE, opaque: true }];
+    const qemuImg: Repairer = { name: 'qemu-img check -r all', repair: (s) => this.qemuImgRepair(s), p5Stride: QEMU_IMG_P5_STRIDE, opaque: true };
+    this.repairers = [...repairers, qemuImg];
+    this.damageRepairers = [qemuImg];
   }
 
   get engineVersion(): string {
@@ -123,7 +133,8 @@ export class QemuTarget implements FuzzTarget {
     const reader = new LogReader(join(this.dir, spec.logPath!), state.sizeBytes);
     const r = await runQemuImg(this.engine.binaries.img, ['check', '-r', 'all', '--output=json', '--image-opts', imageOptsOf(spec)], this.dir);
     reader.sync();
-    const run: RecoveryRun = { device: this.fileDevice(spec.imagePath), ops: reader.ops };
+    const said = r.stderr.trim() !== '' || r.exitCode === 0 ? r.stderr.trim() : errorLinesOf(r.stdout);
+    const run: RecoveryRun = { device: this.fileDevice(spec.imagePath), ops: reader.ops, outcome: { exitCode: r.exitCode, message: said } };
     if (r.exitCode !== 0 && r.exitCode !== 2 && r.exitCode !== 3) run.failure = { message: `exit ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`, rule: 'CHK-1' };
     return run;
   }
