@@ -1,4 +1,4 @@
-import type { BlockDevice, WriteOptions } from './block-device.js';
+import { readIntoFrom, type BlockDevice, type WriteOptions } from './block-device.js';
 import { InjectedFault, type FaultOpClass, type InjectedErrno } from './injected-fault.js';
 
 /** One planned fault: fail the `nth` operation (1-based) of a class with `errno`. */
@@ -62,6 +62,11 @@ export class FaultyDevice implements BlockDevice {
   read(offsetBytes: number, lengthBytes: number): Uint8Array {
     this.count('read');
     return this.inner.read(offsetBytes, lengthBytes);
+  }
+
+  readInto(offsetBytes: number, target: Uint8Array): void {
+    this.count('read');
+    readIntoFrom(this.inner, offsetBytes, target);
   }
 
   write(offsetBytes: number, data: Uint8Array, opts?: WriteOptions): void {

@@ -29,6 +29,8 @@ export interface CampaignSettings {
    * one counts as a repeat and is neither shrunk nor saved, so the time goes to new findings.
    */
   known?: string[];
+  /** The faults the campaign injects besides power loss (`--faults`): 'eio', I/O errors (P6). Default 'power'. */
+  faults?: 'power' | 'eio';
 }
 
 /**

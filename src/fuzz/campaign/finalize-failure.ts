@@ -36,6 +36,7 @@ export async function finalizeFailure(failure: BatchFailure, cfg: FinalizeConfig
     seed: { campaign: cfg.campaignSeed >>> 0, fastCheck: failure.fastCheckSeed, path: failure.path },
     replay: '',
     expectations: { [versionKeyOf(cfg.target.engineVersion)]: 'fails' },
+    ...(outcome.fault ? { fault: outcome.fault } : {}),
   };
   if (!outcome.crash) return base;
   const shrunk = await shrinkRecordedState(outcome.crash, outcome.violation);

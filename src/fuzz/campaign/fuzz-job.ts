@@ -38,7 +38,7 @@ export async function runJob(settings: CampaignSettings, job: JobContext): Promi
       inBatch = sumStats(inBatch, run);
       job.onProgress?.(sumStats(total, inBatch));
     };
-    const r = await runBatch({ target: job.target, fixed: settings.fixed, statesPerCrash: settings.statesPerCrash, maxCommands: settings.maxCommands, shrink: settings.shrink, shouldStop: job.shouldStop, isKnown: job.isKnown, onRun }, batch.seed, batch.numRuns);
+    const r = await runBatch({ target: job.target, fixed: settings.fixed, statesPerCrash: settings.statesPerCrash, maxCommands: settings.maxCommands, shrink: settings.shrink, faults: settings.faults, shouldStop: job.shouldStop, isKnown: job.isKnown, onRun }, batch.seed, batch.numRuns);
     total = sumStats(total, r.stats);
     job.onBatch?.({ index: batch.index, seed: batch.seed, runs: r.stats.runs, ended: r.failure ? 'finding' : r.stats.runs < batch.numRuns ? 'stopped' : 'all' });
     if (!r.failure) continue;

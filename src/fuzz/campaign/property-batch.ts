@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { commandListArb } from '../commands/command-arbitrary.js';
 import { imageOptionsArb, type FixedImageOptions } from '../commands/image-options-arb.js';
 import type { FuzzImageOptions } from '../image-options.js';
+import { eioPlanArb, type EioPlan } from '../nemesis/eio-fault.js';
 import { FuzzRun } from '../runner/fuzz-run.js';
 import { isFailure, type FailedRun } from '../runner/run-outcome.js';
 import { newRunStats, sumStats, type RunStats } from '../runner/run-stats.js';
@@ -32,6 +33,8 @@ interface BatchConfig {
   isKnown?: (signature: string) => boolean;
   /** Called with each run's counters as it ends (live progress). */
   onRun?: (stats: RunStats) => void;
+  /** 'eio': each run also draws an I/O-error fault (EioPlan) and its nemesis judges P6. Default 'power'. */
+  faults?: 'power' | 'eio';
 }
 
 /** A failing run of a batch: its outcome and everything needed to name it. */
@@ -57,10 +60,10 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
   let last: Omit<BatchFailure, 'fastCheckSeed' | 'path'> | null = null;
   let failedOnce = false;
   let stats = newRunStats();
-  const property = fc.asyncProperty(imageOptionsArb(cfg.target.opaqueRecovery ? { ...cfg.fixed, growth: false } : cfg.fixed), fc.nat(0xffffffff), commandListArb(cfg.maxCommands), async (options, contentSeed, cmds) => {
+  const body = async (options: FuzzImageOptions, contentSeed: number, cmds: Iterable<fc.AsyncCommand<FuzzRun, FuzzRun>>, fault: EioPlan | undefined): Promise<boolean> => {
     if (cfg.shouldStop()) return true;
     const counted = failedOnce ? { shrinkRuns: 1 } : { runs: 1 };
-    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, shouldAbandon: cfg.shouldStop });
+    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, shouldAbandon: cfg.shouldStop, ...(fault ? { fault } : {}) });
     try {
       await fc.asyncModelRun(() => ({ model: run, real: run }), cmds);
     } catch (err) {
@@ -78,8 +81,11 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
     failedOnce = true;
     last = { options, contentSeed, outcome };
     return false;
-  });
-  const details = await fc.check(property, { seed, numRuns, endOnFailure: cfg.shrink === false });
+  };
+  const inputs = [imageOptionsArb(cfg.target.opaqueRecovery ? { ...cfg.fixed, growth: false } : cfg.fixed), fc.nat(0xffffffff), commandListArb(cfg.maxCommands)] as const;
+  // Power-only campaigns keep their three inputs, so their seeds and replay paths stay as they were.
+  const params = { seed, numRuns, endOnFailure: cfg.shrink === false };
+  const details = cfg.faults === 'eio' ? await fc.check(fc.asyncProperty(...inputs, eioPlanArb(cfg.maxCommands), body), params) : await fc.check(fc.asyncProperty(...inputs, (o, s, c) => body(o, s, c, undefined)), params);
   if (!details.failed || !last) {
     if (details.failed && details.errorInstance) throw details.errorInstance;
     return { failure: null, stats };

@@ -7,6 +7,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import caseSchema from '../../../spec/schemas/case.schema.json' with { type: 'json' };
 import type { FuzzImageOptions } from '../image-options.js';
 import type { FuzzOp } from '../model/fuzz-op.js';
+import type { EioFault } from '../nemesis/eio-fault.js';
 import type { Violation } from '../violation.js';
 import type { ReplayVerdict } from './case-expectations.js';
 
@@ -37,6 +38,8 @@ export interface FuzzCase {
   expectation?: 'fails' | 'passes';
   /** What the case does per version key ("builtin", "7.2.22", "10.0.2"); see case-expectations.ts. */
   expectations?: Record<string, ReplayVerdict>;
+  /** The fault injected besides power loss (`--faults eio`): armed at one operation, replayed exactly. */
+  fault?: EioFault;
 }
 
 /** A case file that is not valid JSON or breaks the schema. */

@@ -24,10 +24,11 @@ type ReplayedState =
  * Replays `c` on `target` up to its crash state.
  * @throws InvalidCaseError when the case's crash does not fit its operations or its state id is malformed
  */
-export async function replayToState(c: Pick<FuzzCase, 'image' | 'contentSeed' | 'statesPerCrash' | 'operations' | 'crash'>, target: FuzzTarget, path = 'case'): Promise<ReplayedState> {
+export async function replayToState(c: Pick<FuzzCase, 'image' | 'contentSeed' | 'statesPerCrash' | 'operations' | 'crash' | 'fault'>, target: FuzzTarget, path = 'case'): Promise<ReplayedState> {
   const ops = c.operations;
   if (c.crash) checkCrash(c.crash.stateId, ops[ops.length - 1]?.kind, path);
-  const run = await FuzzRun.start({ target, options: c.image, seed: c.contentSeed, statesPerCrash: c.statesPerCrash, judgeCrashes: false });
+  if (c.fault && c.fault.op >= ops.length) throw new InvalidCaseError(path, `the fault is armed at operation index ${c.fault.op}, past the ${ops.length} operations`);
+  const run = await FuzzRun.start({ target, options: c.image, seed: c.contentSeed, statesPerCrash: c.statesPerCrash, judgeCrashes: false, ...(c.fault ? { fault: c.fault } : {}) });
   try {
     for (const op of c.crash ? ops.slice(0, -1) : ops) await run.apply(op);
     const outcome = run.outcome();

@@ -5,6 +5,7 @@
  * holds the failing state; and the run's counters. A failure is this value, never an exception.
  */
 import type { FuzzOp } from '../model/fuzz-op.js';
+import type { EioFault } from '../nemesis/eio-fault.js';
 import type { Violation } from '../violation.js';
 import type { CrashEvidence } from './crash-evidence.js';
 import type { RunStats } from './run-stats.js';
@@ -13,6 +14,8 @@ interface OutcomeBase {
   /** Every op applied, with the write ids and names it was given (the last one is where it failed). */
   history: readonly FuzzOp[];
   stats: RunStats;
+  /** The I/O-error fault the run armed (`--faults eio`), its operation resolved: a case records it. */
+  fault?: EioFault;
 }
 
 export type RunOutcome =
