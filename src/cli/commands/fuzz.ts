@@ -33,9 +33,9 @@ import { qemuFlagValue, resolveQemuOrReport } from '../qemu-flag.js';
 import { failOnOf, failsOn, resolveBaselineOrReport, type FailOn } from '../baseline-flag.js';
 
 const USAGE =
-  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--summary FILE] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N] [--baseline builtin|qemu:DIR] [--fail-on regression|any]';
+  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--summary FILE] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N] [--baseline builtin|qemu:DIR] [--fail-on regression|any] [--faults power|eio]';
 
-const FLAGS = ['engine', 'qemu', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'summary', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits', 'baseline', 'fail-on'];
+const FLAGS = ['engine', 'qemu', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'summary', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits', 'baseline', 'fail-on', 'faults'];
 const REPEATABLE = new Set(['mutant', 'known']);
 
 export const fuzzCommand: Command = {
@@ -163,6 +163,7 @@ function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { setting
       fixed,
       statesPerCrash,
       maxCommands,
+      ...faultsOf(args),
       known: knownSignatures(args.flags.get('known') ?? [], engine, mutants, qemu ? versionKeyOf(qemu.versionLine) : BUILTIN_VERSION_KEY),
     },
     corpusDir: flagValue(args, 'corpus') ?? 'fuzz-findings',
@@ -171,6 +172,12 @@ function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { setting
     shard,
     summaryFile: summaryFileOf(flagValue(args, 'summary')),
   };
+}
+
+/** `--faults power|eio`: the faults injected besides power loss (default power: none). */
+function faultsOf(args: ParsedArgs): Pick<CampaignSettings, 'faults'> {
+  const faults = flagChoice(args, 'faults', ['power', 'eio'] as const, 'power');
+  return faults === 'power' ? {} : { faults };
 }
 
 /**
@@ -228,6 +235,7 @@ function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult
   const lines = [
     `engine: ${s.engine} (${r.engineVersion})`,
     ...(r.qemu ? [`qemu: ${r.qemu.versionLine} (${r.qemu.io}, ${r.qemu.img})`] : []),
+    ...(s.faults ? [`faults: ${s.faults} (power loss and ${s.faults === 'eio' ? 'an I/O error in one request per run' : s.faults})`] : []),
     `seed: ${s.plan.masterSeed}${shard.source !== 'none' ? `, shard ${shard.shardIndex + 1}/${shard.shardCount} (from ${shard.source})` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
     `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}${s.known && s.known.length > 0 ? ` (${s.known.length} known from --known: ${s.known.join(' ')})` : ''}`,
     r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}${classed}`,
