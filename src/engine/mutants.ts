@@ -9,7 +9,7 @@ interface MutantSpec {
   description: string;
   /** Rule ids it breaks (ORD-*, LAZY-*, L2-*). */
   rules: readonly string[];
-  /** The QCOW2-FACTS §4 mutant idea it implements. */
+  /** The QCOW2-FACTS §4 mutant idea it implements (or the issue that asked for it). */
   factsId: string;
 }
 
@@ -25,6 +25,7 @@ export const mutantSpecs = [
   { name: 'reftable-switch-early', description: 'switches the header to a grown refcount table before the table is written', rules: ['ORD-7'], factsId: 'MUT-6' },
   { name: 'repair-naive-increment', description: 'repair raises a referenced refcount-0 cluster in place instead of rebuilding (read by src/repair/refcount-edits.ts)', rules: ['RC-6', 'REP-2'], factsId: 'MUT-16' },
   { name: 'copied-flag-stale', description: 'keeps COPIED set on L2 entries that a new snapshot made shared', rules: ['L2-2', 'L1-3'], factsId: 'MUT-24' },
+  { name: 'link-after-failed-write', description: 'links the L2 entry of a newly allocated cluster even when writing its data failed (an I/O error: found with --faults eio)', rules: ['ORD-4', 'P6-4'], factsId: 'issue 15' },
   { name: 'header-rewrite-in-place', description: 'rewrites header fields by zeroing and rewriting cluster 0 sector by sector, without a flush', rules: ['ORD-8'], factsId: 'MUT-27' },
 ] as const satisfies readonly MutantSpec[];
 
