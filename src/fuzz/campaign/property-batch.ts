@@ -74,7 +74,8 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
     }
     const outcome = await run.finish();
     const known = isFailure(outcome) && cfg.isKnown?.(violationSignature(outcome.violation)) === true;
-    const runStats = sumStats(outcome.stats, { ...counted, knownRepeats: known ? 1 : 0 });
+    const ranStats = 'runs' in counted ? outcome.stats : { ...outcome.stats, faultsFired: 0 }; // shrinking runs do not count
+    const runStats = sumStats(ranStats, { ...counted, knownRepeats: known ? 1 : 0 });
     stats = sumStats(stats, runStats);
     cfg.onRun?.(runStats);
     if (!isFailure(outcome) || known) return true;

@@ -39,7 +39,8 @@ export class EioNemesis {
   private eligibleSeen = 0;
   private armed = false;
   private awaitingOpen = false;
-  private fired = false;
+  /** True once the fault made a request fail (or an operation report it). */
+  fired = false;
   private postFault = false;
   private outcomes: boolean[] = [];
   private failuresBefore: number | null = null;

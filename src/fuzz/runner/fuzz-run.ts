@@ -155,7 +155,7 @@ export class FuzzRun {
   /** The run as it stands: its verdict (pass while nothing ended it), history and counters. */
   outcome(): RunOutcome {
     const fault = this.eio?.fault;
-    const base = { history: this.history.slice(), stats: { ...this.stats }, ...(fault ? { fault } : {}) };
+    const base = { history: this.history.slice(), stats: { ...this.stats, faultsFired: this.eio?.fired ? 1 : 0 }, ...(fault ? { fault } : {}) };
     if (!this.end) return { ...base, verdict: 'pass' };
     return { ...base, ...this.end };
   }

@@ -19,11 +19,13 @@ export interface RunStats {
   findings: number;
   /** Runs that broke a property the campaign already knows (passed over: neither shrunk nor saved). */
   knownRepeats: number;
+  /** Runs whose I/O-error fault (`--faults eio`) made a request fail. */
+  faultsFired: number;
 }
 
 /** All counters at zero. */
 export function newRunStats(): RunStats {
-  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, stateGroups: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0 };
+  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, stateGroups: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0, faultsFired: 0 };
 }
 
 /** The counter-by-counter sum of `a` and `b` (a new object). */
