@@ -32,7 +32,7 @@ describe('declared metadata write ordering', () => {
   it('has an ordering case for every mutant outside the repair and error paths', () => {
     const covered = new Set(orderingCases.map((c) => c.mutant));
     const missing = mutantSpecs.map((m) => m.name).filter((n) => !covered.has(n));
-    expect(missing).toEqual(['link-after-failed-write', 'repair-naive-increment']);
+    expect(missing).toEqual(['repair-naive-increment', 'link-after-failed-write']);
   });
 
   // link-after-failed-write changes nothing while every write succeeds: it is tested with injected
