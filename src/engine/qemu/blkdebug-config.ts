@@ -43,8 +43,8 @@ export function blkdebugConfig(f: BlkdebugFault): string {
     for (const iotype of failingTypes(f, event)) {
       out.push(section('inject-error', { event, state: f.request, iotype, errno: errnoNumber(f.errno), ...(f.mode === 'once' ? { once: 'on' } : {}) }));
     }
-    // once: the next occurrence replaces whatever of the failing rules did not fire.
-    if (f.mode === 'once') out.push(section('inject-error', { event, state: f.request + 1, errno: 0 }));
+    // once: the next occurrence replaces whatever write rule did not fire (a flush rule waits for its flush).
+    if (f.mode === 'once' && f.iotype === 'write') out.push(section('inject-error', { event, state: f.request + 1, errno: 0 }));
   }
   return out.join('');
 }

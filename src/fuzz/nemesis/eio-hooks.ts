@@ -19,6 +19,10 @@ export interface EioHooks {
    * tell (QEMU, before the log shows that the failing request was issued).
    */
   failures(): number | null;
-  /** True when failures() counts every injected failure (the built-in engine); false when it only says that one happened. */
+  /**
+   * True when failures() counts every injected failure and every failed operation reports it (the
+   * built-in engine); false when failures() only says that one happened and a flush may fail
+   * without a word (QEMU through qemu-io).
+   */
   readonly exactFailures: boolean;
 }

@@ -86,11 +86,16 @@ export class EioNemesis {
   afterOp(op: FuzzOp, index: number, threw: boolean, error: unknown): EioOpResult {
     if (this.awaitingOpen) {
       if (op.kind === 'reopen' && !threw) [this.awaitingOpen, this.armed] = [false, true];
+      // A target that cannot always tell when its fault fired lets its leftovers (leaks) count from the arming.
+      if (this.armed && !this.hooks.exactFailures) this.faultInSegment = true;
       return { failed: false };
     }
     if (!this.armed && !this.postFault) return { failed: false };
     const reported = threw && (isInjectedFault(error) || isEngineError(error));
     if (threw && !reported) return { failed: false };
+    // qemu-io says nothing when a flush fails: one that reported nothing may have failed, so it
+    // makes nothing durable and is not judged (P6-1, P6-2 are judged on the operations that say).
+    if (op.kind === 'flush' && !threw && !this.hooks.exactFailures) return { failed: true };
     const after = this.hooks.failures();
     const rose = (after ?? 0) > (this.failuresBefore ?? 0);
     const stage = `op ${index + 1} (${describeOp(op)}), ${describeEioFault(this.fault!)}`;
