@@ -130,6 +130,11 @@ export class QemuSession implements FuzzSession {
     this.qemuImage = new QemuImage(this.io!, spec, this.qemuImage.virtualSizeBytes, false);
     this.reader.sync();
     this.armed = { fault, logStart: this.reader.ops.length };
+    // The rules live until this open ends: a snapshot or resize closes it before qemu-img runs.
+    this.qemuImage.onClosed = () => {
+      this.sawFailingWrite();
+      this.armed = null;
+    };
   }
 
   async restart(device: BlockDevice): Promise<void> {

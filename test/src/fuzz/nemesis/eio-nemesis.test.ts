@@ -163,4 +163,15 @@ describe('I/O-error runs on QEMU', () => {
       await target.dispose();
     }
   });
+
+  it('ends the armed window where qemu-io closes the image: qemu-img\'s own writes are not the failing one\'s', async () => {
+    const target = await makeTarget('qemu');
+    try {
+      const fault: EioFault = { kind: 'eio', op: 1, request: 1, errno: 'EIO', mode: 'once', event: 'pwritev', iotype: 'write' };
+      const o = await runOps(target, [{ kind: 'reopen' }, FLUSH, { kind: 'snapshot-create', name: 's1' }, W(0, 512, 1), FLUSH], fault, { ...OPTIONS, clusterSizeBytes: 512, compat: '0.10' });
+      expect(o.verdict, JSON.stringify(o.verdict === 'fail' ? o.violation : null)).toBe('pass');
+    } finally {
+      await target.dispose();
+    }
+  });
 });
