@@ -6,7 +6,8 @@
  * so that mix is slower), and for the built-in engine also at 64 states per crash (what a small
  * budget costs: per-run work weighs more; the goals are for the default budget); then the time
  * `crashcow fuzz --engine builtin --mutant NAME --seed 1` takes to find each mutant (a finding
- * counts when its case does not fail without the mutant). BENCH_SECONDS sets the throughput window
+ * counts when its case does not fail without the mutant; link-after-failed-write runs with
+ * `--faults eio`, the only faults that reach it). BENCH_SECONDS sets the throughput window
  * (default 60), BENCH_MUTANT_SECONDS the budget per mutant (default 60), BENCH_MUTANTS a comma list.
  * First, the cost per state against image size, full judge against incremental
  * (bench/fuzz-judge-profiles.ts; BENCH_PROFILE_RUNS; BENCH_ONLY=profiles stops after it).
@@ -40,6 +41,8 @@ function settings(engine: EngineName, mutants: MutantName[], seconds: number, jo
     fixed: lazy === undefined ? {} : { lazyRefcounts: lazy },
     statesPerCrash,
     maxCommands: DEFAULT_MAX_COMMANDS,
+    // A failed write is what link-after-failed-write needs: only `--faults eio` makes one.
+    ...(mutants.includes('link-after-failed-write') ? { faults: 'eio' as const } : {}),
   };
 }
 
@@ -62,7 +65,8 @@ async function timeToFind(mutant: MutantName, dir: string): Promise<{ seconds: n
   const start = Date.now();
   let found: { seconds: number; ops: number; property: string } | null = null;
   const checks: Promise<void>[] = [];
-  // Exactly `crashcow fuzz --engine builtin --mutant NAME --seed 1 --time 60`: lazy refcounts drawn per run.
+  // Exactly `crashcow fuzz --engine builtin --mutant NAME --seed 1 --time 60` (with `--faults eio` for
+  // link-after-failed-write): lazy refcounts drawn per run.
   const campaign = new Campaign(settings('builtin', [mutant], MUTANT_SECONDS, 1, undefined), {
     corpusDir: join(dir, mutant),
     onFinding: (f) => {

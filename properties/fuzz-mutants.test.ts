@@ -4,7 +4,8 @@
  * refcounts, L2-2 by lockstep), with a case that does not fail on the unmutated engine. Lazy-mode
  * mutants run with the engine's documented lazy findings passed over (P4 [GD-1], P4 [GD-2]).
  * Without the growth profile: none of these mutants needs it, and shrinking a failure of one of
- * its runs would judge states across thousands of crash points per bulk write.
+ * its runs would judge states across thousands of crash points per bulk write. link-after-failed-write
+ * needs an injected I/O error (runs with `faults: 'eio'`) and breaks P6, or P1/P4 at a later crash.
  */
 import { describe, expect, it } from 'vitest';
 import type { MutantName } from '../src/engine/mutants.js';
@@ -38,4 +39,17 @@ describe('fuzz canaries: mutants of the built-in engine are caught', () => {
       expect((await replayCase(found, await makeTarget('builtin'))).reproduced).toBe(false);
     });
   }
+});
+
+describe('fuzz canary under injected I/O errors (--faults eio, P6)', () => {
+  it('link-after-failed-write is caught, with a short case that passes without the mutant', async () => {
+    const target = await makeTarget('builtin', ['link-after-failed-write']);
+    const { failure: raw } = await runBatch({ target, fixed: { growth: false }, statesPerCrash: 48, maxCommands: 16, faults: 'eio', shouldStop: () => false }, 1, RUNS);
+    expect(['P1', 'P4', 'P6']).toContain(raw?.outcome.violation.property);
+    const found = await finalizeFailure(raw!, { target, mutants: ['link-after-failed-write'], statesPerCrash: 48, campaignSeed: 1 });
+    expect(found.fault?.kind).toBe('eio');
+    expect(found.operations.length).toBeLessThanOrEqual(12);
+    expect((await replayCase(found, target)).reproduced).toBe(true);
+    expect((await replayCase(found, await makeTarget('builtin'))).reproduced).toBe(false);
+  });
 });

@@ -13,12 +13,13 @@
  * - P4-1: a recovered image keeps GD-1..GD-4 (durability.ts). P4-2: its guest view can be read.
  * - P5-1: after a crash inside a recovery, the same recovery run again keeps P2 and P3 (its
  *   recoveredVerdict holds). P5-2: its result keeps P4.
+ * - P6 error paths (an I/O error injected into one request, `--faults eio`; see the end of the file).
  */
 import type { Finding, FindingKind } from '../invariants/finding.js';
 import { HOLDS, ruleSet, violated, type Verdict } from './verdict.js';
 
 /** The properties of the fuzzer, and LOCKSTEP: the model check after a flush or close (P7: damage-repair-properties.ts). */
-export type PropertyName = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P7' | 'LOCKSTEP';
+export type PropertyName = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6' | 'P7' | 'LOCKSTEP';
 
 export const propertyTitles: Record<PropertyName, string> = {
   P1: 'ordering: an image whose dirty bit is clear has no corruption',
@@ -26,6 +27,7 @@ export const propertyTitles: Record<PropertyName, string> = {
   P3: 'repair: recovery ends clean and a second check finds nothing',
   P4: 'durability: flushed data survives, nothing appears that nobody wrote',
   P5: 'repair under crash: a crash during recovery, then recovery again, keeps P3 and P4',
+  P6: 'error paths: an operation whose request failed reports it; the engine keeps working or fails every later request; no metadata points at a cluster nobody wrote',
   P7: 'repair of damage: check -r all succeeds with a clean image or refuses saying why, keeps every guest cluster the damage left alone, never cross-wires guest data, and survives a crash inside it',
   LOCKSTEP: 'lockstep: after a flush or close the image matches the model and every invariant holds',
 };
@@ -44,6 +46,10 @@ export const crashClauses = {
   'P4-2': 'P4',
   'P5-1': 'P5',
   'P5-2': 'P5',
+  'P6-1': 'P6',
+  'P6-2': 'P6',
+  'P6-3': 'P6',
+  'P6-4': 'P6',
 } as const satisfies Record<string, PropertyName>;
 export type CrashClause = keyof typeof crashClauses;
 
@@ -226,4 +232,48 @@ export interface RerunBreak {
 export function repairUnderCrashVerdict(rerun: RerunBreak | null): Verdict<{ property: PropertyName }> {
   if (rerun === null) return HOLDS;
   return violated(rerun.property === 'P4' ? 'P5-2' : 'P5-1', rerun.rules, { property: rerun.property });
+}
+
+/*
+ * P6 error paths: one request of the engine (a write or a flush) fails with an injected EIO or
+ * ENOSPC, once or from then on until the image is closed (a dead disk).
+ * - P6-1: an operation during which an injected request failed reports an error, never success.
+ * - P6-2: after that operation, until the image is closed, the engine keeps working (every later
+ *   operation succeeds) or fails every later operation; never some of each.
+ * - P6-3: after it, a flush or a close and reopen leaves an image that keeps the lockstep, with
+ *   the failed operation counting as done or not, sector by sector; leaks are allowed.
+ * - P6-4: no metadata points at a host cluster that was neither referenced when the image was
+ *   opened nor written since (a link to a cluster whose write failed).
+ * A crash at any later point is judged by P1-P5 as ever, the failed operation counting as in
+ * flight: its sectors may have landed or not.
+ */
+
+/** P6-1: `fired` says an injected request failed during the operation, `reportedError` that it failed. */
+export function failedOperationVerdict(fired: boolean, reportedError: boolean): Verdict<{ fired: boolean }> {
+  if (!fired || reportedError) return HOLDS;
+  return violated('P6-1', ['P6-1'], { fired });
+}
+
+/**
+ * P6-2 on the outcomes (true: succeeded) of the operations after the failed one, in order, up to
+ * the close: all alike. The witness is the index of the first outcome unlike the first.
+ */
+export function laterRequestsVerdict(outcomes: readonly boolean[]): Verdict<{ index: number }> {
+  const index = outcomes.findIndex((ok) => ok !== outcomes[0]);
+  return index < 0 ? HOLDS : violated('P6-2', ['P6-2'], { index });
+}
+
+/** The rules of the counted findings an image may not have after a fault (leaks are allowed: P6-3). */
+export function intolerableAfterFault(s: CheckFacts): string[] {
+  return ruleSet([...s.corruptionRules, ...s.errorRules]);
+}
+
+/**
+ * P6-4: `referenced` are the host clusters the image's metadata references now that it did not
+ * reference when it was opened; each must have been written since (`written`). The witness is the
+ * first that was not.
+ */
+export function newReferencesVerdict(referenced: Iterable<number>, written: (clusterIndex: number) => boolean): Verdict<{ clusterIndex: number }> {
+  for (const c of referenced) if (!written(c)) return violated('P6-4', ['P6-4'], { clusterIndex: c });
+  return HOLDS;
 }

@@ -26,6 +26,7 @@ export const mutantSpecs = [
   { name: 'repair-naive-increment', description: 'repair raises a referenced refcount-0 cluster in place instead of rebuilding (read by src/repair/refcount-edits.ts)', rules: ['RC-6', 'REP-2'], factsId: 'MUT-16' },
   { name: 'repair-trusts-past-eof', description: 'repair keeps an L2 entry whose data cluster lies past the end of the file instead of dropping it (read by src/repair/l2-entry-plan.ts)', rules: ['AL-4', 'REP-2'], factsId: 'no MUT id: the QEMU 7.2 repair defect of corpus/qemu-repair-on-open-keeps-l2-past-eof.json' },
   { name: 'copied-flag-stale', description: 'keeps COPIED set on L2 entries that a new snapshot made shared', rules: ['L2-2', 'L1-3'], factsId: 'MUT-24' },
+  { name: 'link-after-failed-write', description: 'links the L2 entry of a newly allocated cluster even when writing its data failed (an I/O error: found with --faults eio)', rules: ['ORD-4', 'P6-4'], factsId: 'issue 15' },
   { name: 'header-rewrite-in-place', description: 'rewrites header fields by zeroing and rewriting cluster 0 sector by sector, without a flush', rules: ['ORD-8'], factsId: 'MUT-27' },
 ] as const satisfies readonly MutantSpec[];
 

@@ -9,10 +9,11 @@
 import { shortLabel } from '../../spec/explain/short-label.js';
 import { readImageMeta } from '../../spec/format/image-meta.js';
 import type { StorageOp } from '../../spec/semantics/storage-contract.js';
-import { caseDamage, type FuzzCase } from '../fuzz/case/fuzz-case.js';
+import { caseDamage, caseEio, type FuzzCase } from '../fuzz/case/fuzz-case.js';
 import { damageWitness, explainDamage } from './explain-damage.js';
 import { replayToState } from '../fuzz/case/replay-to-state.js';
 import { describeImageOptions } from '../fuzz/image-options.js';
+import { describeEioFault } from '../fuzz/nemesis/eio-fault.js';
 import { summarizeCheck } from '../fuzz/oracle/check-summary.js';
 import { evidenceJudge } from '../fuzz/runner/crash-evidence.js';
 import type { FuzzTarget, RecoveryRun } from '../fuzz/target/fuzz-target.js';
@@ -20,7 +21,7 @@ import type { Violation } from '../fuzz/violation.js';
 import type { BlockDevice } from '../storage/block-device.js';
 import { toByteSource } from '../storage/to-byte-source.js';
 import { caseOperations } from './case-operations.js';
-import type { ExplainedRecovery, ExplainedVerdict, ExplainedWrite, Explanation, WriteFate } from './explanation.js';
+import type { ExplainedOperation, ExplainedRecovery, ExplainedVerdict, ExplainedWrite, Explanation, WriteFate } from './explanation.js';
 import { labelSteps, type LabelledStep } from './labelled-steps.js';
 import { replayRecovery } from './recovery-replay.js';
 import { sectorWitness } from './sector-witness.js';
@@ -46,8 +47,8 @@ export async function explainCase(c: FuzzCase, target: FuzzTarget, path: string)
   }
   if (r.kind === 'ended') {
     const v = r.outcome.verdict === 'fail' ? r.outcome.violation : null;
-    const ops = caseOperations(c.operations, [], null);
-    return { kind: 'explained', explanation: { ...head, crash: null, operations: ops.operations, writes: [], recoveries: [], verdict: verdictOf(c, v) }, crashState: null };
+    const ops = withFault(caseOperations(c.operations, [], null).operations, c);
+    return { kind: 'explained', explanation: { ...head, crash: null, operations: ops, writes: [], recoveries: [], verdict: verdictOf(c, v) }, crashState: null };
   }
   const { crash } = r;
   const state = crash.state;
@@ -84,12 +85,21 @@ export async function explainCase(c: FuzzCase, target: FuzzTarget, path: string)
     else if (failure !== undefined) verdict.witness = { rule: violation.rules[0] ?? 'P3', where: rec?.how ?? 'recovery', detail: failure, text: `${rec?.how ?? 'the recovery'} failed: ${failure}`, links: [] };
   }
   const crashHead = { stateId: state.id, crashPoint: model.crashPoint, lastFlushIndex: model.lastFlushIndex, storageOpCount: crash.storageOps.length, stateSizeBytes: state.sizeBytes };
-  return { kind: 'explained', explanation: { ...head, crash: crashHead, operations: ops.operations, writes, recoveries, verdict }, crashState: state.view() };
+  return { kind: 'explained', explanation: { ...head, crash: crashHead, operations: withFault(ops.operations, c), writes, recoveries, verdict }, crashState: state.view() };
+}
+
+/** The operations with the one a fault is armed at saying so. */
+function withFault(ops: ExplainedOperation[], c: FuzzCase): ExplainedOperation[] {
+  const f = caseEio(c);
+  if (f === null) return ops;
+  return ops.map((op) => (op.number === f.op + 1 ? { ...op, text: `${op.text} [I/O-error fault armed here: ${f.errno} ${f.mode}]` } : op));
 }
 
 function caseHead(c: FuzzCase, path: string): Explanation['case'] {
   const out: Explanation['case'] = { path, engine: c.engine.name, engineVersion: c.engine.version, mutants: c.engine.mutants, image: describeImageOptions(c.image) };
   if (c.name !== undefined) out.name = c.name;
+  const eio = caseEio(c);
+  if (eio !== null) out.fault = describeEioFault(eio);
   return out;
 }
 

@@ -110,7 +110,8 @@ export interface ExplainedDamage {
 
 export interface Explanation {
   schemaVersion: 1;
-  case: { path: string; name?: string; engine: string; engineVersion: string; mutants: string[]; image: string };
+  /** `fault`: the fault injected besides power loss, in words (`--faults eio` cases). */
+  case: { path: string; name?: string; engine: string; engineVersion: string; mutants: string[]; image: string; fault?: string };
   crash: { stateId: string; crashPoint: number; lastFlushIndex: number; storageOpCount: number; stateSizeBytes: number } | null;
   operations: ExplainedOperation[];
   /** The crash epoch's writes, in the order the log recorded them. */

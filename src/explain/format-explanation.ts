@@ -22,6 +22,7 @@ export function formatExplanation(e: Explanation): string {
   const name = e.case.name !== undefined ? ` (${printable(e.case.name)})` : '';
   const mutants = e.case.mutants.length > 0 && !e.case.engineVersion.includes('mutants') ? `, mutants ${e.case.mutants.map(printable).join(', ')}` : '';
   out.push(`case ${printable(e.case.path)}${name}: ${e.case.engine} ${printable(e.case.engineVersion)}${mutants}, ${e.case.image}`);
+  if (e.case.fault !== undefined) out.push(`fault: ${printable(e.case.fault)}`);
   out.push(`recorded: ${e.verdict.recorded.property} [${e.verdict.recorded.rules.map(printable).join(', ')}]: ${printable(e.verdict.recorded.summary)}`);
   out.push('', 'operations:');
   for (const op of e.operations) {

@@ -29,7 +29,7 @@ export function explainPage(e: Explanation, crashState: ByteSource | null): stri
   const ops = e.operations.map((o) => `<li class="mark-${o.mark}" data-operation="${o.number}">${escapeHtml(o.text)} <i>${escapeHtml(MARKS[o.mark])}</i></li>`);
   const map = crashState === null ? null : mapSection(e, crashState);
   const body = `<h1>crashcow explain: <span id="case-title">${escapeHtml(title)}</span></h1>
-<p id="case-head">case <code>${escapeHtml(e.case.path)}</code>: ${escapeHtml(e.case.engine)} ${escapeHtml(e.case.engineVersion)}${escapeHtml(mutants)}, ${escapeHtml(e.case.image)}</p>
+<p id="case-head">case <code>${escapeHtml(e.case.path)}</code>: ${escapeHtml(e.case.engine)} ${escapeHtml(e.case.engineVersion)}${escapeHtml(mutants)}, ${escapeHtml(e.case.image)}${e.case.fault !== undefined ? `; fault: ${escapeHtml(e.case.fault)}` : ''}</p>
 <p id="recorded">recorded: ${escapeHtml(v.recorded.property)} [${escapeHtml(v.recorded.rules.join(', '))}]: ${escapeHtml(v.recorded.summary)}</p>
 ${verdict}
 <h2>Operations</h2>

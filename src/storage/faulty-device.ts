@@ -1,4 +1,4 @@
-import type { BlockDevice, WriteOptions } from './block-device.js';
+import { readIntoFrom, type BlockDevice, type WriteOptions } from './block-device.js';
 import { InjectedFault, type FaultOpClass, type InjectedErrno } from './injected-fault.js';
 
 /** One planned fault: fail the `nth` operation (1-based) of a class with `errno`. */
@@ -15,20 +15,42 @@ export interface FaultRule {
  * throws before it reaches the inner device, so it has no effect at all.
  *
  * Classes: `read` counts reads; `write` counts write, writeZeroes, discard and truncate (everything
- * that changes the file); `flush` counts flushes. Counting starts at 1 and includes failed calls.
+ * that changes the file); `flush` counts flushes; `request` counts writes and flushes together.
+ * Counting starts at 1 and includes failed calls. `arm` replaces the rules and counts from zero
+ * again (a fault planned from a point in a run on); `disarm` heals the device.
  */
 export class FaultyDevice implements BlockDevice {
-  private readonly counts: Record<FaultOpClass, number> = { read: 0, write: 0, flush: 0 };
+  private counts: Record<FaultOpClass, number> = zeroCounts();
+  private active: readonly FaultRule[] = [];
+  /** Operations failed so far (InjectedFaults thrown), over every arming. */
+  injectedCount = 0;
 
   /** @throws RangeError when a rule's nth is not a positive integer */
   constructor(
     readonly inner: BlockDevice,
-    readonly rules: readonly FaultRule[],
+    rules: readonly FaultRule[] = [],
   ) {
-    for (const r of rules) if (!Number.isSafeInteger(r.nth) || r.nth < 1) throw new RangeError(`fault rule nth must be >= 1, got ${r.nth}`);
+    this.arm(rules);
   }
 
-  /** Operations seen so far per class, failed ones included. */
+  /** The rules in force. */
+  get rules(): readonly FaultRule[] {
+    return this.active;
+  }
+
+  /** Puts `rules` in force and counts every class from zero again. @throws RangeError for a bad nth */
+  arm(rules: readonly FaultRule[]): void {
+    for (const r of rules) if (!Number.isSafeInteger(r.nth) || r.nth < 1) throw new RangeError(`fault rule nth must be >= 1, got ${r.nth}`);
+    this.active = rules;
+    this.counts = zeroCounts();
+  }
+
+  /** No rule in force any more: every later operation reaches the inner device. */
+  disarm(): void {
+    this.active = [];
+  }
+
+  /** Operations seen so far per class since the last arming, failed ones included. */
   get opCounts(): Readonly<Record<FaultOpClass, number>> {
     return { ...this.counts };
   }
@@ -40,6 +62,11 @@ export class FaultyDevice implements BlockDevice {
   read(offsetBytes: number, lengthBytes: number): Uint8Array {
     this.count('read');
     return this.inner.read(offsetBytes, lengthBytes);
+  }
+
+  readInto(offsetBytes: number, target: Uint8Array): void {
+    this.count('read');
+    readIntoFrom(this.inner, offsetBytes, target);
   }
 
   write(offsetBytes: number, data: Uint8Array, opts?: WriteOptions): void {
@@ -67,12 +94,19 @@ export class FaultyDevice implements BlockDevice {
     this.inner.truncate(sizeBytes);
   }
 
-  private count(opClass: FaultOpClass): void {
+  private count(opClass: Exclude<FaultOpClass, 'request'>): void {
     const ordinal = ++this.counts[opClass];
-    for (const r of this.rules) {
-      if (r.on === opClass && (ordinal === r.nth || (r.sticky === true && ordinal > r.nth))) {
-        throw new InjectedFault(r.errno, opClass, ordinal);
+    const request = opClass === 'read' ? 0 : ++this.counts.request;
+    for (const r of this.active) {
+      const n = r.on === 'request' ? request : r.on === opClass ? ordinal : 0;
+      if (n > 0 && (n === r.nth || (r.sticky === true && n > r.nth))) {
+        this.injectedCount++;
+        throw new InjectedFault(r.errno, r.on, n);
       }
     }
   }
+}
+
+function zeroCounts(): Record<FaultOpClass, number> {
+  return { read: 0, write: 0, flush: 0, request: 0 };
 }

@@ -1,8 +1,11 @@
 /** The error numbers the fault layer can inject. */
 export type InjectedErrno = 'EIO' | 'ENOSPC';
 
-/** The operation classes faults are counted in (see FaultyDevice). */
-export type FaultOpClass = 'read' | 'write' | 'flush';
+/**
+ * The operation classes faults are counted in (see FaultyDevice); `request` counts writes and
+ * flushes together (the n-th write or flush, whichever it is).
+ */
+export type FaultOpClass = 'read' | 'write' | 'flush' | 'request';
 
 /**
  * InjectedFault: an I/O error produced on purpose by FaultyDevice, never by real I/O, so injected

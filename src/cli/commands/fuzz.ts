@@ -90,7 +90,7 @@ export const fuzzCommand: Command = {
     const statesPerSecond = Math.round(result.stats.crashStates / Math.max(elapsedS, 1e-3));
     const summary: FuzzSummary = {
       engine: settings.engine, engineVersion: result.engineVersion, ...(result.qemu ? { qemu: qemuSummaryOf(result.qemu) } : {}), seed: settings.plan.masterSeed, runs: result.stats.runs, crashStates: result.stats.crashStates, statesPerSecond, findings: result.findings, knownRepeats: result.stats.knownRepeats,
-      ...(settings.faults !== 'power' || result.stats.damageRuns > 0 ? { faultRuns: faultRunsOf(result.stats) } : {}),
+      ...(settings.faults !== 'power' || result.stats.damageRuns > 0 || result.stats.eioRuns > 0 ? { faultRuns: faultRunsOf(result.stats) } : {}),
       campaign: { mutants: settings.mutants, ...(settings.faults !== 'power' ? { faults: settings.faults } : {}), runs: settings.plan.totalRuns, timeSeconds, ...(settings.maxFindings !== undefined ? { maxFindings: settings.maxFindings } : {}), statesPerCrash: settings.statesPerCrash, maxCommands: settings.maxCommands, image: settings.fixed },
       judge: { mode: settings.judge ?? 'incremental', incrementalChecks: result.stats.incrementalChecks, fullChecks: result.stats.stateGroups - result.stats.incrementalChecks },
       shard: { index: shard.shardIndex + 1, count: shard.shardCount, source: shard.source },
@@ -119,7 +119,7 @@ export const fuzzCommand: Command = {
 
 /** Runs by fault kind and the damaged images judged, as the JSON summary shows them. */
 function faultRunsOf(stats: RunStats): NonNullable<FuzzSummary['faultRuns']> {
-  return { power: stats.powerRuns, damage: stats.damageRuns, damagedImages: stats.damagedImages };
+  return { power: stats.powerRuns, eio: stats.eioRuns, eioFired: stats.faultsFired, damage: stats.damageRuns, damagedImages: stats.damagedImages };
 }
 
 /** The QEMU binaries as the JSON summary shows them. */
@@ -248,7 +248,7 @@ function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult
   const lines = [
     `engine: ${s.engine} (${r.engineVersion})`,
     ...(r.qemu ? [`qemu: ${r.qemu.versionLine} (${r.qemu.io}, ${r.qemu.img})`] : []),
-    ...(s.faults !== 'power' ? [`faults: ${s.faults} (runs: ${r.stats.powerRuns} power, ${r.stats.damageRuns} damage; ${r.stats.damagedImages} damaged images judged)`] : []),
+    ...(s.faults !== 'power' ? [`faults: ${s.faults} (runs: ${r.stats.powerRuns} power, ${r.stats.eioRuns} eio with the I/O error fired in ${r.stats.faultsFired}, ${r.stats.damageRuns} damage; ${r.stats.damagedImages} damaged images judged)`] : []),
     `seed: ${s.plan.masterSeed}${shard.source !== 'none' ? `, shard ${shard.shardIndex + 1}/${shard.shardCount} (from ${shard.source})` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
     `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full, ${r.stats.incrementalChecks} of them checked incrementally), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}${s.known && s.known.length > 0 ? ` (${s.known.length} known from --known: ${s.known.join(' ')})` : ''}`,
     r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}${classed}`,

@@ -18,17 +18,27 @@ export function getL2ForWrite(s: Qcow2State, l1Index: number): number {
   const oldOffset = l1L2Offset(s, l1Index);
   if (oldOffset !== 0 && l1Copied(s, l1Index)) return oldOffset;
   const old = oldOffset !== 0 ? s.l2Cache.get(oldOffset).slice() : undefined;
+  const oldCopied = l1Copied(s, l1Index);
   const newOffset = allocClusters(s, 1);
   // ORD-5: the new table's refcount is on disk before the table is.
   s.refblockCache.flush();
   const table = s.l2Cache.getEmpty(newOffset);
   if (old) copySharedTable(s, old, table);
   setL1Entry(s, l1Index, newOffset, true);
-  // MUT-4 l1-before-l2: the L1 entry is written before the table it points to (ORD-5).
-  const tableFirst = !s.mut['l1-before-l2'];
-  if (tableFirst) s.l2Cache.flush(); // ORD-5: the table is on disk before L1 points at it
-  writeL1Entry(s, l1Index); // ORD-5: one synced pointer write links it
-  if (!tableFirst) s.l2Cache.flush();
+  try {
+    // MUT-4 l1-before-l2: the L1 entry is written before the table it points to (ORD-5).
+    const tableFirst = !s.mut['l1-before-l2'];
+    if (tableFirst) s.l2Cache.flush(); // ORD-5: the table is on disk before L1 points at it
+    writeL1Entry(s, l1Index); // ORD-5: one synced pointer write links it
+    if (!tableFirst) s.l2Cache.flush();
+  } catch (err) {
+    // An I/O error: the in-memory L1 goes back to the old table, as QEMU's l2_allocate does, or
+    // later writes would go through a table the L1 on disk never points at. The new table's
+    // cluster stays allocated (a leak): the file's L1 chunk may already point at it.
+    setL1Entry(s, l1Index, oldOffset, oldCopied);
+    s.l2Cache.discard(newOffset);
+    throw err;
+  }
   if (oldOffset !== 0) updateRefcount(s, oldOffset, s.g.clusterSizeBytes, -1);
   return newOffset;
 }

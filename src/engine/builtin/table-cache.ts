@@ -132,10 +132,13 @@ export class TableCache {
     e.dirty = false;
   }
 
+  /**
+   * Flushes the dependency, and only once that succeeded forgets it: a write or flush that fails
+   * (an I/O error) must not drop the ordering, or the next write of this cache would overtake it.
+   */
   private flushDependency(): void {
-    const dep = this.dependency;
+    this.dependency?.flush();
     this.dependency = undefined;
-    dep?.flush();
     this.flushFirst = false;
   }
 }

@@ -60,7 +60,13 @@ function writeAllocating(s: Qcow2State, m: ClusterMapping, guest: number, chunk:
       entry = { ...entry, zeroBits: (m.zeroBits & ~mask & ~keep) >>> 0, allocBits: (keep | mask) >>> 0 };
     }
   }
-  s.device.write(host + region.fromBytes, region.buf);
+  try {
+    s.device.write(host + region.fromBytes, region.buf);
+  } catch (err) {
+    // link-after-failed-write: links the new cluster although its data never reached the device (P6-4).
+    if (s.mut['link-after-failed-write']) linkL2Entry(s, m, entry, { cowDone: false });
+    throw err;
+  }
   linkL2Entry(s, m, entry, { cowDone: region.buf.length > chunk.length });
   releaseOldCluster(s, m);
 }

@@ -19,6 +19,8 @@ const WRITE_FILE = '.crashcow-write.bin';
 
 export class QemuImage implements EngineImage {
   private closed = false;
+  /** Called once qemu-io has closed the image (also the close before an offline qemu-img step), failed or not. */
+  onClosed: (() => void) | null = null;
 
   /**
    * @param spec how the image is open now; later opens append to its log
@@ -63,7 +65,7 @@ export class QemuImage implements EngineImage {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.run('close');
+    await this.closeInIo();
     if (this.ownsProcess) await this.io.quit();
   }
 
@@ -103,6 +105,14 @@ export class QemuImage implements EngineImage {
     return this.spec;
   }
 
+  private async closeInIo(): Promise<void> {
+    try {
+      await this.run('close');
+    } finally {
+      this.onClosed?.();
+    }
+  }
+
   private async run(cmd: string): Promise<void> {
     if (this.closed && cmd !== 'close') throw new EngineError('EINVAL', 'image is closed');
     throwIfFailed(cmd, await this.io.command(cmd));
@@ -113,7 +123,7 @@ export class QemuImage implements EngineImage {
    * the list, takes `--image-opts OPTS`), and opens it again; returns qemu-img's stdout.
    */
   private async offline(args: string[]): Promise<string> {
-    await this.run('close');
+    await this.closeInIo();
     this.spec = { ...this.spec, logAppend: this.spec.logPath !== undefined };
     const opts = imageOptsOf(this.spec);
     const full = args.includes('@') ? args.map((a) => (a === '@' ? opts : a)) : [...args, '--image-opts', opts];

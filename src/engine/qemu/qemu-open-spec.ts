@@ -14,6 +14,11 @@ export interface QemuOpenSpec {
   logAppend?: boolean;
   cacheMode: CacheMode;
   readOnly?: boolean;
+  /**
+   * A blkdebug config file (blkdebug-config.ts): blkdebug goes between the qcow2 driver and the
+   * file (and blklogwrites), so the errors it injects never reach the file or the log.
+   */
+  blkdebugConfig?: string;
 }
 
 /** A file name escaped for QEMU's option syntax (a comma doubles). */
@@ -23,15 +28,18 @@ function optValue(value: string): string {
 
 /** The `--image-opts` / `open -o` string of a spec. */
 export function imageOptsOf(spec: QemuOpenSpec): string {
-  if (!spec.logPath) return `driver=qcow2,file.filename=${optValue(spec.imagePath)}`;
+  // The qcow2 driver's file child: blkdebug's child is its `image`.
+  const file = spec.blkdebugConfig === undefined ? 'file' : 'file.image';
+  const head = spec.blkdebugConfig === undefined ? ['driver=qcow2'] : ['driver=qcow2', 'file.driver=blkdebug', `file.config=${optValue(spec.blkdebugConfig)}`];
+  if (!spec.logPath) return [...head, `${file}.filename=${optValue(spec.imagePath)}`].join(',');
   const parts = [
-    'driver=qcow2',
-    'file.driver=blklogwrites',
-    `file.file.filename=${optValue(spec.imagePath)}`,
-    `file.log.filename=${optValue(spec.logPath)}`,
-    'file.log-super-update-interval=1',
+    ...head,
+    `${file}.driver=blklogwrites`,
+    `${file}.file.filename=${optValue(spec.imagePath)}`,
+    `${file}.log.filename=${optValue(spec.logPath)}`,
+    `${file}.log-super-update-interval=1`,
   ];
-  if (spec.logAppend) parts.push('file.log-append=on');
+  if (spec.logAppend) parts.push(`${file}.log-append=on`);
   return parts.join(',');
 }
 

@@ -208,6 +208,6 @@ export class Campaign {
 
 /** "builtin-refcount-after-l2-p1-l2-2_rc-6-s1-b0.json" */
 function caseFileName(c: FuzzCase, masterSeed: number, batchIndex: number): string {
-  const parts = [c.engine.name, ...c.engine.mutants, c.violation.property, c.violation.rules.join('_') || 'none', `s${masterSeed}`, `b${batchIndex}`];
+  const parts = [c.engine.name, ...c.engine.mutants, ...(c.fault && c.fault.kind !== 'power' ? [c.fault.kind] : []), c.violation.property, c.violation.rules.join('_') || 'none', `s${masterSeed}`, `b${batchIndex}`];
   return parts.join('-').toLowerCase().replace(/[^a-z0-9_.-]+/g, '-') + '.json';
 }

@@ -36,7 +36,7 @@ export async function finalizeFailure(failure: BatchFailure, cfg: FinalizeConfig
     seed: { campaign: cfg.campaignSeed >>> 0, fastCheck: failure.fastCheckSeed, path: failure.path },
     replay: '',
     expectations: { [versionKeyOf(cfg.target.engineVersion)]: 'fails' },
-    fault: outcome.damage ? { kind: 'damage', damage: outcome.damage } : ({ kind: failure.fault ?? 'power' } as CaseFault),
+    fault: outcome.damage ? { kind: 'damage', damage: outcome.damage } : outcome.eio ? outcome.eio : ({ kind: failure.fault ?? 'power' } as CaseFault),
   };
   if (!outcome.crash) return base;
   const shrunk = await shrinkRecordedState(outcome.crash, outcome.violation);

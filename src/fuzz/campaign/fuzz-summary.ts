@@ -44,7 +44,7 @@ export interface FuzzSummary {
   findings: SavedFinding[];
   knownRepeats: number;
   /** Runs by the fault they ended with, and the damaged images P7 judged. */
-  faultRuns?: { power?: number; eio?: number; damage?: number; damagedImages?: number };
+  faultRuns?: { power?: number; eio?: number; eioFired?: number; damage?: number; damagedImages?: number };
   campaign: CampaignIdentity;
   /** index counts from 1, as in --shard I/N; source says where it came from (the flag or variables). */
   shard: { index: number; count: number; source: string };

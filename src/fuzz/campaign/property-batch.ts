@@ -12,6 +12,7 @@ import { faultKindsOf, type FaultKind, type FaultMode } from '../faults/fault-mo
 import { imageOptionsArb, type FixedImageOptions } from '../commands/image-options-arb.js';
 import type { FuzzImageOptions } from '../image-options.js';
 import type { JudgeMode } from '../oracle/state-checker.js';
+import { eioPlanArb, type EioPlan } from '../nemesis/eio-fault.js';
 import { FuzzRun } from '../runner/fuzz-run.js';
 import { isFailure, type FailedRun } from '../runner/run-outcome.js';
 import { newRunStats, sumStats, type RunStats } from '../runner/run-stats.js';
@@ -25,7 +26,7 @@ interface BatchConfig {
   maxCommands: number;
   /** False: the first failing run is returned as it is, not shrunk. */
   shrink?: boolean;
-  /** The faults the runs inject (default `power`): with several kinds, each run draws one. */
+  /** The faults the runs inject (default `power`): with several kinds, each run draws one; an `eio` run also draws its EioPlan (P6). */
   faults?: FaultMode;
   /** Checked before each run and within it: true stops the batch (the run in progress and those left stop). */
   shouldStop: () => boolean;
@@ -66,11 +67,12 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
   let failedOnce = false;
   let stats = newRunStats();
   const kinds = faultKindsOf(cfg.faults ?? 'power');
-  const runOne = async (options: FuzzImageOptions, contentSeed: number, cmds: Iterable<fc.AsyncCommand<FuzzRun, FuzzRun>>, fault: FaultKind): Promise<boolean> => {
+  const runOne = async (options: FuzzImageOptions, contentSeed: number, cmds: Iterable<fc.AsyncCommand<FuzzRun, FuzzRun>>, fault: FaultKind, plan?: EioPlan): Promise<boolean> => {
     if (cfg.shouldStop()) return true;
     const counted = failedOnce ? { shrinkRuns: 1 } : { runs: 1, [`${fault}Runs`]: 1 };
     // A damage run judges its damaged images, not the crash states of its crash commands (they recover and go on).
-    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, shouldAbandon: cfg.shouldStop, fault, judgeCrashes: fault === 'power', ...(cfg.judge ? { judge: cfg.judge } : {}) });
+    const eio = fault === 'eio' && plan ? { eio: plan } : {};
+    const run = await FuzzRun.start({ target: cfg.target, options, seed: contentSeed, statesPerCrash: cfg.statesPerCrash, shouldAbandon: cfg.shouldStop, fault, judgeCrashes: fault !== 'damage', ...eio, ...(cfg.judge ? { judge: cfg.judge } : {}) });
     try {
       await fc.asyncModelRun(() => ({ model: run, real: run }), cmds);
     } catch (err) {
@@ -81,7 +83,8 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
     }
     const outcome = await run.finish();
     const known = isFailure(outcome) && cfg.isKnown?.(violationSignature(outcome.violation)) === true;
-    const runStats = sumStats(outcome.stats, { ...counted, knownRepeats: known ? 1 : 0 });
+    const ranStats = 'runs' in counted ? outcome.stats : { ...outcome.stats, faultsFired: 0 }; // shrinking runs do not count
+    const runStats = sumStats(ranStats, { ...counted, knownRepeats: known ? 1 : 0 });
     stats = sumStats(stats, runStats);
     cfg.onRun?.(runStats);
     if (!isFailure(outcome) || known) return true;
@@ -91,11 +94,14 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
   };
   const optionsArb = imageOptionsArb(cfg.target.opaqueRecovery ? { ...cfg.fixed, growth: false } : cfg.fixed);
   const params = { seed, numRuns, endOnFailure: cfg.shrink === false };
-  // One kind: the property draws exactly what it drew before --faults existed (same seed, same runs).
+  // Power alone: the property draws exactly what it drew before --faults existed (same seed, same
+  // runs); an eio plan is drawn only where a run may take it.
   const details =
-    kinds.length === 1
-      ? await fc.check(fc.asyncProperty(optionsArb, fc.nat(0xffffffff), commandListArb(cfg.maxCommands), (o, s, cmds) => runOne(o, s, cmds, kinds[0])), params)
-      : await fc.check(fc.asyncProperty(optionsArb, fc.nat(0xffffffff), commandListArb(cfg.maxCommands), fc.constantFrom(...kinds), runOne), params);
+    kinds.length === 1 && kinds[0] === 'eio'
+      ? await fc.check(fc.asyncProperty(optionsArb, fc.nat(0xffffffff), commandListArb(cfg.maxCommands), eioPlanArb(cfg.maxCommands), (o, s, cmds, plan) => runOne(o, s, cmds, 'eio', plan)), params)
+      : kinds.length === 1
+        ? await fc.check(fc.asyncProperty(optionsArb, fc.nat(0xffffffff), commandListArb(cfg.maxCommands), (o, s, cmds) => runOne(o, s, cmds, kinds[0])), params)
+        : await fc.check(fc.asyncProperty(optionsArb, fc.nat(0xffffffff), commandListArb(cfg.maxCommands), fc.constantFrom(...kinds), eioPlanArb(cfg.maxCommands), runOne), params);
   if (!details.failed || !last) {
     if (details.failed && details.errorInstance) throw details.errorInstance;
     return { failure: null, stats };

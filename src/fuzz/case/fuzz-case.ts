@@ -8,6 +8,7 @@ import caseSchema from '../../../spec/schemas/case.schema.json' with { type: 'js
 import type { Damage } from '../damage/damage.js';
 import type { FuzzImageOptions } from '../image-options.js';
 import type { FuzzOp } from '../model/fuzz-op.js';
+import type { EioFault } from '../nemesis/eio-fault.js';
 import type { Violation } from '../violation.js';
 import type { ReplayVerdict } from './case-expectations.js';
 
@@ -25,7 +26,7 @@ export interface CaseCrash {
  * A damage case carries the damage whose repair broke P7, byte by byte; one without it broke its
  * property before any damage (on the way, or at the clean close).
  */
-export type CaseFault = { kind: 'power' } | { kind: 'damage'; damage?: Damage };
+export type CaseFault = { kind: 'power' } | { kind: 'damage'; damage?: Damage } | EioFault;
 
 export interface FuzzCase {
   schemaVersion: 1;
@@ -51,6 +52,11 @@ export interface FuzzCase {
 /** The damage a case replays (null for other cases). */
 export function caseDamage(c: Pick<FuzzCase, 'fault'>): Damage | null {
   return c.fault?.kind === 'damage' ? (c.fault.damage ?? null) : null;
+}
+
+/** The I/O-error fault a case replays (null for other cases). */
+export function caseEio(c: Pick<FuzzCase, 'fault'>): EioFault | null {
+  return c.fault?.kind === 'eio' ? c.fault : null;
 }
 
 /** A case file that is not valid JSON or breaks the schema. */

@@ -17,7 +17,7 @@ import type { CrashEvidence, RecordedCrash } from '../runner/crash-evidence.js';
 import { FuzzRun, type CleanImage } from '../runner/fuzz-run.js';
 import type { RunOutcome } from '../runner/run-outcome.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
-import { caseDamage, InvalidCaseError, type CaseCrash, type FuzzCase } from './fuzz-case.js';
+import { caseDamage, caseEio, InvalidCaseError, type CaseCrash, type FuzzCase } from './fuzz-case.js';
 
 type ReplayedState =
   | { kind: 'state'; crash: CrashEvidence }
@@ -56,7 +56,9 @@ export async function replayToCrash(c: ReplayableCase, target: FuzzTarget, path 
   if (c.crash) checkCrash(c.crash.stateId, ops[ops.length - 1]?.kind, path);
   const damage = caseDamage(c);
   if (damage && c.crash) throw new InvalidCaseError(path, 'a damage case has no crash state');
-  const run = await FuzzRun.start({ target, options: c.image, seed: c.contentSeed, statesPerCrash: c.statesPerCrash, judgeCrashes: false });
+  const eio = caseEio(c);
+  if (eio && eio.op >= ops.length) throw new InvalidCaseError(path, `the fault is armed at operation index ${eio.op}, past the ${ops.length} operations`);
+  const run = await FuzzRun.start({ target, options: c.image, seed: c.contentSeed, statesPerCrash: c.statesPerCrash, judgeCrashes: false, ...(eio ? { eio } : {}) });
   try {
     for (const op of c.crash ? ops.slice(0, -1) : ops) await run.apply(op);
     const outcome = run.outcome();

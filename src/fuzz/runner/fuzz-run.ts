@@ -22,6 +22,9 @@ import { describeOp, isBarrier, type FuzzOp } from '../model/fuzz-op.js';
 import { GuestModel } from '../model/guest-model.js';
 import type { CrashJudgeContext } from '../oracle/judge-crash-state.js';
 import type { JudgeMode } from '../oracle/state-checker.js';
+import type { EioFault, EioPlan } from '../nemesis/eio-fault.js';
+import { EioNemesis } from '../nemesis/eio-nemesis.js';
+import { applyFailedOp, isDataOp } from '../nemesis/failed-op-effect.js';
 import { failureOf } from '../target/failure-of.js';
 import type { FuzzSession, FuzzTarget } from '../target/fuzz-target.js';
 import type { Violation } from '../violation.js';
@@ -45,8 +48,8 @@ interface FuzzRunSettings {
   /** How crash states are checked as the crash left them (default incremental; same verdicts). */
   judge?: JudgeMode;
   /**
-   * The fault the run ends with (default `power`): `power` judges a final crash like every crash
-   * of the run; `damage` closes the image cleanly and judges P7 on damaged copies of it.
+   * The fault the run ends with (default `power`): `power` and `eio` judge a final crash like every
+   * crash of the run; `damage` closes the image cleanly and judges P7 on damaged copies of it.
    */
   fault?: FaultKind;
   /**
@@ -54,6 +57,8 @@ interface FuzzRunSettings {
    * deadline or Ctrl-C; without it a long run would overrun `--time` by its whole length).
    */
   shouldAbandon?: () => boolean;
+  /** `--faults eio`: the I/O-error plan drawn for the run, or a case's fault (replay). */
+  eio?: EioPlan | EioFault;
 }
 
 type RunEnd = { verdict: 'stopped' } | { verdict: 'fail'; violation: Violation; crash: CrashEvidence | null; damage?: Damage };
@@ -83,6 +88,7 @@ export class FuzzRun {
   private nextWriteId = 1;
   private nextSnapshotIndex = 1;
   private crashIndex = 0;
+  private eio: EioNemesis | null = null;
 
   private constructor(readonly settings: FuzzRunSettings) {
     const o = settings.options;
@@ -94,6 +100,8 @@ export class FuzzRun {
     const run = new FuzzRun(settings);
     run.session = await settings.target.startSession(settings.options, settings.seed);
     run.oracle = new DurabilityOracle(run.model);
+    const hooks = run.session.eio;
+    if (settings.eio && hooks) run.eio = new EioNemesis(settings.eio, hooks);
     return run;
   }
 
@@ -116,19 +124,52 @@ export class FuzzRun {
   async apply(op: FuzzOp): Promise<void> {
     if (!this.end && this.settings.shouldAbandon?.()) this.end = { verdict: 'stopped' };
     if (this.end) return;
+    const step = this.eio?.beforeOp(op, this.history.length) ?? null;
+    if (step === 'reopen-then-arm') {
+      this.eio!.arm();
+      await this.applyOne({ kind: 'reopen' });
+      if (this.end) return;
+    } else if (step === 'arm') this.eio!.arm();
+    await this.applyOne(op);
+  }
+
+  private async applyOne(op: FuzzOp): Promise<void> {
     this.history.push(op);
     this.stats.ops++;
     if (op.kind === 'crash') return this.crash();
     const startOp = this.session.opCount;
+    this.eio?.startOp();
+    let error: unknown = null;
+    let threw = false;
     try {
       await this.perform(op);
     } catch (err) {
-      const f = failureOf(err);
-      return this.fail({ property: 'LOCKSTEP', rules: [f.rule ?? 'ENGINE-THROW'], summary: `${describeOp(op)} failed: ${f.message}`, stage: `op ${this.history.length}`, expected: 'the op succeeds', actual: f.message }, null);
+      [threw, error] = [true, err];
     }
     await this.session.sync();
+    const judged = this.eio?.afterOp(op, this.history.length - 1, threw, error);
+    if (judged?.violation) return this.fail(judged.violation, null);
+    if (judged?.failed) return this.afterFailedOp(op, startOp);
+    if (threw) {
+      const f = failureOf(error);
+      return this.fail({ property: 'LOCKSTEP', rules: [f.rule ?? 'ENGINE-THROW'], summary: `${describeOp(op)} failed: ${f.message}`, stage: `op ${this.history.length}`, expected: 'the op succeeds', actual: f.message }, null);
+    }
     this.oracle.record(op, this.model.apply(op), startOp, this.session.opCount);
     if (isBarrier(op)) this.lockstep(op);
+  }
+
+  /**
+   * An operation that reported an injected I/O error (P6): a data op leaves its sectors in doubt
+   * (done or not, sector by sector) and the run goes on in the same open; a failed flush makes
+   * nothing durable; any other (a close, a snapshot, a resize) leaves the engine's state unknown,
+   * so the process is killed there and its image recovered, the op counting as in flight.
+   */
+  private async afterFailedOp(op: FuzzOp, startOp: number): Promise<void> {
+    if (isDataOp(op)) return this.oracle.record(op, applyFailedOp(this.model, op), startOp, this.session.opCount);
+    if (op.kind === 'flush') return;
+    if (op.kind !== 'reopen') this.oracle.record(op, this.model.apply(op), startOp, this.session.opCount);
+    this.eio?.openEnded();
+    await this.recoverKilled();
   }
 
   /**
@@ -148,9 +189,15 @@ export class FuzzRun {
 
   /** The run as it stands: its verdict (pass while nothing ended it), history and counters. */
   outcome(): RunOutcome {
-    const base = { history: this.history.slice(), stats: { ...this.stats } };
+    const fault = this.eio?.fault;
+    const base = { history: this.history.slice(), stats: { ...this.stats, faultsFired: this.eio?.fired ? 1 : 0 }, ...(fault ? { eio: fault } : {}) };
     if (!this.end) return { ...base, verdict: 'pass' };
     return { ...base, ...this.end };
+  }
+
+  /** The I/O-error fault the run armed (or was given), for its case; null without one. */
+  get eioFault(): EioFault | null {
+    return this.eio?.fault ?? null;
   }
 
   /** The current segment as recorded so far: what a state of a crash now would be judged with (replay). */
@@ -224,7 +271,9 @@ export class FuzzRun {
   }
 
   private lockstep(op: FuzzOp): void {
-    const v = lockstepCheck({
+    const afterFault = this.eio?.faultInSegment === true;
+    const stage = `lockstep after op ${this.history.length} (${describeOp(op)})`;
+    const found = lockstepCheck({
       source: toByteSource(this.session.current()),
       backing: this.session.backing,
       model: this.model,
@@ -232,8 +281,10 @@ export class FuzzRun {
       contentSeed: this.settings.seed,
       lazyRefcounts: this.settings.options.lazyRefcounts,
       closed: op.kind === 'reopen',
-      stage: `lockstep after op ${this.history.length} (${describeOp(op)})`,
+      stage,
+      leaksAllowed: afterFault,
     });
+    const v = afterFault ? this.eio!.judgeLockstep(found, this.session, stage) : found;
     if (v) return this.fail(v, null);
     this.oracle.refreshLastDurablePoint();
   }
@@ -261,7 +312,13 @@ export class FuzzRun {
       this.end = { verdict: 'stopped' };
       return;
     }
-    const next = await recoverAfterCrash(this.session, this.oracle, ctx, this.model);
+    await this.recoverKilled();
+  }
+
+  /** Recovers the image a killed process left (recoverAfterCrash) and starts a new segment on it. */
+  private async recoverKilled(): Promise<void> {
+    const next = await recoverAfterCrash(this.session, this.oracle, this.crashContext(), this.model);
+    this.eio?.segmentRestarted();
     if (next === 'stopped') this.end = { verdict: 'stopped' };
     else if (next) this.fail(next, null);
     else this.oracle = new DurabilityOracle(this.model);

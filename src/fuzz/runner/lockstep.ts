@@ -7,6 +7,7 @@
  */
 import type { ByteSource } from '../../../spec/format/byte-source.js';
 import { countedRules, intolerableWhenDirtyAfterFlush, summarizeCheck } from '../oracle/check-summary.js';
+import { intolerableAfterFault } from '../../../spec/semantics/crash-properties.js';
 import { judgeData } from '../oracle/judge-data.js';
 import type { DurabilityExpectation } from '../model/durability-oracle.js';
 import type { GuestModel } from '../model/guest-model.js';
@@ -24,6 +25,8 @@ interface LockstepInput {
   /** True after a clean close (reopen): the image must be clean and not dirty. */
   closed: boolean;
   stage: string;
+  /** True after an injected I/O error (P6-3): leaked clusters are allowed. */
+  leaksAllowed?: boolean;
 }
 
 /** Runs the lockstep check; resolves multi-candidate sectors in the model when it passes. */
@@ -34,7 +37,7 @@ export function lockstepCheck(input: LockstepInput): Violation | null {
     const rules = input.closed ? ['FEAT-1', 'LAZY-4'] : ['FEAT-1', 'LAZY-2'];
     return { property: 'P2', rules, summary: input.closed ? 'the dirty bit is set after a clean close' : 'the dirty bit is set on an image without lazy refcounts', stage, expected: 'dirty bit clear', actual: 'dirty bit set' };
   }
-  const bad = s.dirty ? intolerableWhenDirtyAfterFlush(s) : countedRules(s);
+  const bad = s.dirty ? intolerableWhenDirtyAfterFlush(s) : input.leaksAllowed ? intolerableAfterFault(s) : countedRules(s);
   if (bad.length > 0) {
     const f = s.report.findings.find((x) => bad.includes(x.rule) && x.kind !== 'info');
     return { property: input.closed ? 'P2' : 'LOCKSTEP', rules: ruleSet(bad), summary: `the image breaks invariants: ${f ? `${f.rule} at ${f.where}: ${f.detail}` : bad.join(', ')}`, stage, expected: s.dirty ? 'stale-refcount findings only' : 'no finding', actual: `${s.report.corruptions} corruptions, ${s.report.leaks} leaks, ${s.report['check-errors']} check errors` };

@@ -6,6 +6,7 @@
  */
 import type { Damage } from '../damage/damage.js';
 import type { FuzzOp } from '../model/fuzz-op.js';
+import type { EioFault } from '../nemesis/eio-fault.js';
 import type { Violation } from '../violation.js';
 import type { CrashEvidence } from './crash-evidence.js';
 import type { RunStats } from './run-stats.js';
@@ -14,6 +15,8 @@ interface OutcomeBase {
   /** Every op applied, with the write ids and names it was given (the last one is where it failed). */
   history: readonly FuzzOp[];
   stats: RunStats;
+  /** The I/O-error fault the run armed (`--faults eio`), its operation resolved: a case records it. */
+  eio?: EioFault;
 }
 
 export type RunOutcome =

@@ -24,13 +24,16 @@ export interface RunStats {
   /** Runs (not shrinking) that ended with each fault kind (`--faults`). */
   powerRuns: number;
   damageRuns: number;
+  eioRuns: number;
   /** Damaged images whose repairs were judged (P7). */
   damagedImages: number;
+  /** Runs whose I/O-error fault (`--faults eio`) made a request fail. */
+  faultsFired: number;
 }
 
 /** All counters at zero. */
 export function newRunStats(): RunStats {
-  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, stateGroups: 0, incrementalChecks: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0, powerRuns: 0, damageRuns: 0, damagedImages: 0 };
+  return { runs: 0, shrinkRuns: 0, ops: 0, crashPoints: 0, crashStates: 0, stateGroups: 0, incrementalChecks: 0, unknownRecoveries: 0, findings: 0, knownRepeats: 0, powerRuns: 0, damageRuns: 0, eioRuns: 0, faultsFired: 0, damagedImages: 0 };
 }
 
 /** The counter-by-counter sum of `a` and `b` (a new object). */

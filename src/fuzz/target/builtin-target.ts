@@ -10,10 +10,13 @@ import type { BlockDevice } from '../../storage/block-device.js';
 import type { StorageOp } from '../../../spec/semantics/storage-contract.js';
 import { applyOps } from '../../storage/apply-op.js';
 import { CowDevice } from '../../storage/cow-device.js';
+import { FaultyDevice } from '../../storage/faulty-device.js';
 import { MemoryDevice } from '../../storage/memory-device.js';
 import { RecordingDevice } from '../../storage/recording-device.js';
 import { writeContent, BACKING_WRITE_ID } from '../content/content-tag.js';
 import { createOptionsOf, type FuzzImageOptions } from '../image-options.js';
+import type { EioFault } from '../nemesis/eio-fault.js';
+import type { EioHooks } from '../nemesis/eio-hooks.js';
 import type { BackingDevice } from '../spec-view.js';
 import { failureOf } from './failure-of.js';
 import { fillImage } from './fill-image.js';
@@ -122,6 +125,17 @@ class BuiltinSession implements FuzzSession {
   image!: EngineImage;
   segmentBase!: BlockDevice;
   private rec!: RecordingDevice;
+  /** Between the engine and the recording: a failed request never reaches the recording (nor the file). */
+  private faulty!: FaultyDevice;
+  /** Injected failures of the session's earlier segments (each segment has its own FaultyDevice). */
+  private failuresBefore = 0;
+  readonly eio: EioHooks = {
+    arming: 'now',
+    exactFailures: true,
+    canArmAt: (op) => op.kind !== 'crash',
+    arm: (f: EioFault) => this.faulty.arm([{ on: 'request', nth: f.request, errno: f.errno, sticky: f.mode === 'dead' }]),
+    failures: () => this.failuresBefore + this.faulty.injectedCount,
+  };
 
   constructor(
     private readonly target: BuiltinTarget,
@@ -144,13 +158,19 @@ class BuiltinSession implements FuzzSession {
   async sync(): Promise<void> {}
 
   async reopen(): Promise<void> {
-    await this.image.close();
+    try {
+      await this.image.close();
+    } finally {
+      this.faulty.disarm(); // an armed fault lasts until the close (P6)
+    }
     this.image = await this.open();
   }
 
   async restart(device: BlockDevice): Promise<void> {
     this.segmentBase = MemoryDevice.from(device.read(0, device.sizeBytes));
     this.rec = new RecordingDevice(new CowDevice(this.segmentBase));
+    if (this.faulty) this.failuresBefore += this.faulty.injectedCount;
+    this.faulty = new FaultyDevice(this.rec);
     this.image = await this.open();
   }
 
@@ -163,6 +183,6 @@ class BuiltinSession implements FuzzSession {
   }
 
   private open(): Promise<EngineImage> {
-    return this.target.engine.open(targetOf(this.rec, this.backing), this.target.openOptions(this.options.cacheMode));
+    return this.target.engine.open(targetOf(this.faulty, this.backing), this.target.openOptions(this.options.cacheMode));
   }
 }

@@ -10,6 +10,7 @@ import type { EngineImage, RepairHook } from '../../engine/engine.js';
 import type { QemuBinaries } from '../../engine/qemu/qemu-binaries.js';
 import type { BlockDevice } from '../../storage/block-device.js';
 import type { FuzzImageOptions } from '../image-options.js';
+import type { EioHooks } from '../nemesis/eio-hooks.js';
 import type { BackingDevice } from '../spec-view.js';
 
 /** An open image whose storage operations are being recorded, in segments between crashes. */
@@ -32,6 +33,8 @@ export interface FuzzSession {
   restart(device: BlockDevice): Promise<void>;
   /** Closes the image and releases everything (temporary files included). */
   dispose(): Promise<void>;
+  /** How the I/O-error nemesis arms faults here (`--faults eio`); absent where it cannot. */
+  readonly eio?: EioHooks;
 }
 
 /** What a recovery (or a repair) left, and the storage operations it made. */

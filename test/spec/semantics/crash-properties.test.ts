@@ -1,7 +1,7 @@
-/** P1-P4 on check facts (spec/semantics/crash-properties.ts). */
+/** P1-P6 on check facts (spec/semantics/crash-properties.ts). */
 import { describe, expect, it } from 'vitest';
 import { finding, type Finding, type FindingWitness } from '../../../spec/invariants/finding.js';
-import { crashClauses, durabilityPropertyVerdict, isHarmfulCorruption, recoveredVerdict, repairUnderCrashVerdict, stateAsLeftVerdict, toleratedWhenDirty, type CheckFacts } from '../../../spec/semantics/crash-properties.js';
+import { crashClauses, durabilityPropertyVerdict, failedOperationVerdict, intolerableAfterFault, isHarmfulCorruption, laterRequestsVerdict, newReferencesVerdict, recoveredVerdict, repairUnderCrashVerdict, stateAsLeftVerdict, toleratedWhenDirty, type CheckFacts } from '../../../spec/semantics/crash-properties.js';
 import { sectorDurability, unreadableGuestView } from '../../../spec/semantics/durability.js';
 import { HOLDS } from '../../../spec/semantics/verdict.js';
 
@@ -104,5 +104,34 @@ describe('repairUnderCrashVerdict (P5)', () => {
       expect(v).toEqual({ status: 'violated', clause, rules: ['GD-1', 'RC-6'], witness: { property } });
       if (v.status === 'violated') expect(crashClauses[v.clause as keyof typeof crashClauses]).toBe('P5');
     }
+  });
+});
+
+describe('P6 error paths', () => {
+  it('P6-1: an operation during which a request failed must report it', () => {
+    expect(failedOperationVerdict(false, false)).toBe(HOLDS);
+    expect(failedOperationVerdict(true, true)).toBe(HOLDS);
+    expect(failedOperationVerdict(true, false)).toMatchObject({ status: 'violated', clause: 'P6-1', rules: ['P6-1'] });
+  });
+
+  it('P6-2: later operations all succeed or all fail, the witness the first that differs', () => {
+    expect(laterRequestsVerdict([])).toBe(HOLDS);
+    expect(laterRequestsVerdict([true, true])).toBe(HOLDS);
+    expect(laterRequestsVerdict([false, false, false])).toBe(HOLDS);
+    expect(laterRequestsVerdict([true, false, true])).toEqual({ status: 'violated', clause: 'P6-2', rules: ['P6-2'], witness: { index: 1 } });
+    expect(laterRequestsVerdict([false, true])).toMatchObject({ witness: { index: 1 } });
+  });
+
+  it('P6-3 allows leaks but no corruption or check error after a fault', () => {
+    const leak = finding('RC-6', 'leak', 'cluster 5', 'leaked');
+    expect(intolerableAfterFault(factsOf([leak]))).toEqual([]);
+    expect(intolerableAfterFault(factsOf([leak, al4({ table: 'l2' })]))).toEqual(['AL-4']);
+  });
+
+  it('P6-4: a newly referenced cluster nothing wrote breaks it, with that cluster as witness', () => {
+    expect(newReferencesVerdict([3, 4], () => true)).toBe(HOLDS);
+    const v = newReferencesVerdict([3, 4, 9], (c) => c !== 4);
+    expect(v).toEqual({ status: 'violated', clause: 'P6-4', rules: ['P6-4'], witness: { clusterIndex: 4 } });
+    for (const c of ['P6-1', 'P6-2', 'P6-3', 'P6-4'] as const) expect(crashClauses[c]).toBe('P6');
   });
 });

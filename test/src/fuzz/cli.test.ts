@@ -223,3 +223,30 @@ describe('crashcow fuzz', () => {
     expect(r.stderr).toMatch(/qemu-(io|img) not found.*qemu-utils/);
   });
 });
+
+describe('crashcow fuzz --faults eio', () => {
+  it('finds link-after-failed-write with a case that records its fault, replays and is explained', async () => {
+    const corpus = join(dir, 'eio');
+    const r = await crashcow(['fuzz', '--engine', 'builtin', '--faults', 'eio', '--mutant', 'link-after-failed-write', '--seed', '1', '--runs', '60', '--corpus', corpus]);
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/faults: eio \(runs: 0 power, \d+ eio with the I\/O error fired in \d+, 0 damage/);
+    const file = join(corpus, readdirSync(corpus)[0]);
+    const c = JSON.parse(readFileSync(file, 'utf8'));
+    expect(c.fault).toMatchObject({ kind: 'eio', errno: expect.stringMatching(/^(EIO|ENOSPC)$/) });
+    expect(file).toContain('-eio-');
+    expect((await crashcow(['replay', file])).exitCode).toBe(1);
+    const e = await crashcow(['explain', file]);
+    expect(e.exitCode).toBe(0);
+    expect(e.stdout).toMatch(/^fault: (EIO|ENOSPC) /m);
+    expect(e.stdout).toContain('[I/O-error fault armed here');
+  });
+
+  it('runs clean on the unmutated engine, and refuses an unknown fault kind', async () => {
+    const r = await crashcow(['fuzz', '--engine', 'builtin', '--faults', 'eio', '--seed', '5', '--runs', '8', '--output', 'json', '--corpus', join(dir, 'eio-clean')]);
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(summaryOf(r.stdout).findings).toEqual([]);
+    const bad = await crashcow(['fuzz', '--engine', 'builtin', '--faults', 'disk-on-fire', '--runs', '1']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('--faults must be one of power, eio');
+  });
+});

@@ -45,14 +45,16 @@ describe('crashcow fuzz --faults damage', () => {
     expect(e.damage.writes.length).toBeGreaterThan(0);
   });
 
-  it('--faults all draws power and damage runs; the clean engine and repair find nothing', async () => {
+  it('--faults all draws power, eio and damage runs; the clean engine and repair find nothing', async () => {
     const r = await crashcow(['fuzz', '--engine', 'builtin', '--faults', 'all', '--seed', '2', '--runs', '16', '--output', 'json', '--corpus', join(dir, 'all')]);
     expect(r.exitCode, r.stdout).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(validSummary(summary), JSON.stringify(validSummary.errors)).toBe(true);
     expect(summary.faultRuns.power).toBeGreaterThan(0);
+    expect(summary.faultRuns.eio).toBeGreaterThan(0);
     expect(summary.faultRuns.damage).toBeGreaterThan(0);
-    expect(summary.faultRuns.power + summary.faultRuns.damage).toBe(summary.runs);
+    expect(summary.faultRuns.power + summary.faultRuns.eio + summary.faultRuns.damage).toBe(summary.runs);
+    expect(summary.faultRuns.eioFired).toBeLessThanOrEqual(summary.faultRuns.eio);
     expect(readdirSync(dir)).not.toContain('all');
   });
 

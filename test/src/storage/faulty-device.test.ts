@@ -37,7 +37,35 @@ describe('FaultyDevice', () => {
     expect(isInjectedFault(thrown(() => dev.flush()))).toBe(true);
     expect(isInjectedFault(thrown(() => dev.flush()))).toBe(true);
     dev.truncate(5);
-    expect(dev.opCounts).toEqual({ read: 3, write: 1, flush: 2 });
+    expect(dev.opCounts).toEqual({ read: 3, write: 1, flush: 2, request: 3 });
+  });
+
+  it('request counts writes and flushes together: the nth of either fails', () => {
+    const inner = new MemoryDevice();
+    const dev = new FaultyDevice(inner, [{ on: 'request', nth: 3, errno: 'EIO' }]);
+    dev.write(0, new Uint8Array([1]));
+    dev.read(0, 1);
+    dev.flush();
+    expect(thrown(() => dev.discard(0, 1))).toMatchObject({ errno: 'EIO', opClass: 'request', ordinal: 3 });
+    dev.flush();
+    expect(dev.injectedCount).toBe(1);
+    expect([...inner.read(0, 1)]).toEqual([1]);
+  });
+
+  it('arm counts from zero again with new rules; a sticky rule fails until disarm', () => {
+    const dev = new FaultyDevice(new MemoryDevice());
+    dev.write(0, new Uint8Array([1]));
+    dev.flush();
+    dev.arm([{ on: 'request', nth: 2, errno: 'ENOSPC', sticky: true }]);
+    dev.flush();
+    expect(isInjectedFault(thrown(() => dev.write(0, new Uint8Array([2]))))).toBe(true);
+    expect(isInjectedFault(thrown(() => dev.flush()))).toBe(true);
+    dev.read(0, 1);
+    expect(dev.injectedCount).toBe(2);
+    dev.disarm();
+    dev.write(0, new Uint8Array([3]));
+    expect([...dev.read(0, 1)]).toEqual([3]);
+    expect(() => dev.arm([{ on: 'write', nth: 0, errno: 'EIO' }])).toThrow(RangeError);
   });
 
   it('isInjectedFault tells injected faults from every other error', () => {

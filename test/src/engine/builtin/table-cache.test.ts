@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TableCache } from '../../../../src/engine/builtin/table-cache.js';
+import { FaultyDevice } from '../../../../src/storage/faulty-device.js';
 import { MemoryDevice } from '../../../../src/storage/memory-device.js';
 import { RecordingDevice } from '../../../../src/storage/recording-device.js';
 
@@ -51,6 +52,23 @@ describe('TableCache', () => {
     dirty(l2, 1, 5);
     l2.write();
     expect(log()).toEqual(['F', 'W1', 'W2', 'W1']);
+  });
+
+  it('keeps a dependency whose flush failed: the next write flushes it first (found by --faults eio)', () => {
+    const device = new RecordingDevice(new MemoryDevice());
+    const faulty = new FaultyDevice(device);
+    const l2 = new TableCache('l2', faulty, SIZE, 4);
+    const rb = new TableCache('refblock', faulty, SIZE, 4);
+    rb.get(7 * SIZE)[0] = 1;
+    rb.markDirty(7 * SIZE);
+    l2.get(2 * SIZE)[0] = 1;
+    l2.markDirty(2 * SIZE);
+    l2.setDependency(rb);
+    faulty.arm([{ on: 'flush', nth: 1, errno: 'EIO' }]);
+    expect(() => l2.write()).toThrow(/injected EIO/);
+    l2.write();
+    const log = device.ops.map((op) => (op.kind === 'flush' ? 'F' : `W${op.offsetBytes / SIZE}`));
+    expect(log).toEqual(['W7', 'F', 'W2']);
   });
 
   it('honours the dependency when it evicts a dirty table', () => {

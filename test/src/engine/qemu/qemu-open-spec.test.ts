@@ -1,7 +1,7 @@
 import { writeFileSync, statSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { imageOptsOf, openCommandOf } from '../../../../src/engine/qemu/qemu-open-spec.js';
-import { qemuImgOk, qemuIo, tempDir } from '../../../helpers/qemu.js';
+import { qemuImgOk, qemuIo, qemuRun, tempDir } from '../../../helpers/qemu.js';
 
 const tmp = tempDir('crashcow-open-spec-');
 afterAll(() => tmp.cleanup());
@@ -32,6 +32,24 @@ describe('QemuOpenSpec', () => {
     expect(first).toBeGreaterThan(0);
     expect(statSync(log).size).toBeGreaterThan(first);
     expect(imageOptsOf({ imagePath: path, logPath: log, logAppend: true, cacheMode: 'none' })).toContain('file.log-append=on');
+  });
+
+  it('puts blkdebug between qcow2 and the file (and blklogwrites) when a config is given', async () => {
+    expect(imageOptsOf({ imagePath: 'x.qcow2', cacheMode: 'none', blkdebugConfig: 'f,1.ini' })).toBe('driver=qcow2,file.driver=blkdebug,file.config=f,,1.ini,file.image.filename=x.qcow2');
+    const path = tmp.path('debugged.qcow2');
+    const log = tmp.path('debugged.log');
+    const config = tmp.path('debugged.ini');
+    await qemuImgOk(['create', '-q', '-f', 'qcow2', path, '1M']);
+    writeFileSync(log, '');
+    writeFileSync(config, '[inject-error]\nevent = "l2_update"\nerrno = "5"\nonce = "on"\n');
+    const opts = imageOptsOf({ imagePath: path, logPath: log, cacheMode: 'writethrough', blkdebugConfig: config });
+    expect(opts).toContain('file.image.driver=blklogwrites,file.image.file.filename=');
+    const r = await qemuRun('qemu-io', ['--image-opts', opts, '-c', 'write -P 1 0 4k', '-c', 'write -P 2 64k 4k']);
+    const out = r.stdout + r.stderr;
+    expect(r.exitCode).toBe(1);
+    expect(out).toMatch(/write failed: Input\/output error/);
+    expect(out).toMatch(/wrote 4096\/4096 bytes at offset 65536/);
+    expect(statSync(log).size).toBeGreaterThan(0);
   });
 
   it('builds the open command with the cache mode and read-only flag', () => {
