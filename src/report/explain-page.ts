@@ -53,5 +53,6 @@ function mapSection(e: Explanation, state: ByteSource): { html: string; script: 
     }
   }
   const broken = explanationBroken(e, roles.clusterSizeBytes, l2EntrySizeOf(state));
-  return clusterMapHtml(clusterMapData(roles, broken, labels), `Crash state ${e.crash?.stateId ?? ''}: host clusters by role`);
+  const what = e.damage ? 'Damaged image' : `Crash state ${e.crash?.stateId ?? ''}`;
+  return clusterMapHtml(clusterMapData(roles, broken, labels), `${what}: host clusters by role`);
 }

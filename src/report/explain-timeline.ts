@@ -10,6 +10,7 @@ import { fateText, writeLines } from '../explain/format-explanation.js';
 import { escapeHtml } from './html-escape.js';
 
 export function explainTimelineHtml(e: Explanation): string {
+  if (!e.crash && e.damage) return `<h2>Timeline</h2>\n<p id="damage-note">No crash: damaged media. The damage was applied to the image after the run's clean close; the map below is the damaged image the repairs started from.</p>\n${timeline(e, [])}`;
   if (!e.crash) return '<h2>Timeline</h2>\n<p id="no-crash">No crash state: the run broke its property before any crash, so there is no crash epoch and no image to map.</p>';
   const c = e.crash;
   const flush = c.lastFlushIndex >= 0 ? `flush #${c.lastFlushIndex}` : 'segment start';
@@ -19,13 +20,19 @@ export function explainTimelineHtml(e: Explanation): string {
     ...e.writes.map((w) => writeBox(w, 'crash')),
     bar('crash', `crash (state ${c.stateId})`),
   ];
+  return `<h2>Timeline</h2>\n${timeline(e, rows)}`;
+}
+
+/** The timeline block: `rows`, then one lane per recovery with its writes ('' when both are empty). */
+function timeline(e: Explanation, rows: string[]): string {
+  if (rows.length === 0 && e.recoveries.length === 0) return '';
   for (const [i, r] of e.recoveries.entries()) {
     const failed = r.failure !== undefined ? `; it failed: ${r.failure}` : '';
     const inner = r.crashStateId !== undefined ? `, crashed in state ${r.crashStateId}` : '';
     rows.push(`<div class="lane-name recovery" data-recovery="${i}">recovery: ${escapeHtml(r.how)}: ${r.writes.length} write(s)${escapeHtml(inner + failed)}</div>`);
     rows.push(...r.writes.map((w) => writeBox(w, `recovery-${i}`)));
   }
-  return `<h2>Timeline</h2>\n<div class="timeline" id="timeline">\n${rows.join('\n')}\n</div>`;
+  return `<div class="timeline" id="timeline">\n${rows.join('\n')}\n</div>`;
 }
 
 function bar(kind: 'flush' | 'crash', text: string): string {
