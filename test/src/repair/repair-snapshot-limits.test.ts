@@ -12,7 +12,8 @@ import { qemuImgOk, qemuIo, qemuTools, tempDir } from '../../helpers/qemu.js';
 
 const LIMIT_BYTES = 64 * 1024 * 1024;
 /** 512 entries of 131126 bytes (padded to 131128): the last one ends past 64 MiB, the others do not. */
-const table = { count: 512, idBytes: 65535, nameBytes: 65535 };
+const entry = { idBytes: 65535, nameBytes: 65535, extraBytes: 16 };
+const COUNT = 512;
 
 describe('check -r all on a snapshot table past 64 MiB', () => {
   const tmp = tempDir('crashcow-sn-limit-');
@@ -21,10 +22,10 @@ describe('check -r all on a snapshot table past 64 MiB', () => {
   beforeAll(async () => {
     await qemuImgOk(['create', '-q', '-f', 'qcow2', image, '64M']);
     await qemuIo(image, ['write -P 0x5a 0 64k']);
-    appendRepeatedSnapshotTable(image, table);
-    const paddedBytes = Math.ceil(snapshotEntryBytes(table) / 8) * 8;
-    expect((table.count - 1) * paddedBytes + snapshotEntryBytes(table)).toBeGreaterThan(LIMIT_BYTES);
-    expect((table.count - 2) * paddedBytes + snapshotEntryBytes(table)).toBeLessThanOrEqual(LIMIT_BYTES);
+    appendRepeatedSnapshotTable(image, entry, COUNT);
+    const paddedBytes = Math.ceil(snapshotEntryBytes(entry) / 8) * 8;
+    expect((COUNT - 1) * paddedBytes + snapshotEntryBytes(entry)).toBeGreaterThan(LIMIT_BYTES);
+    expect((COUNT - 2) * paddedBytes + snapshotEntryBytes(entry)).toBeLessThanOrEqual(LIMIT_BYTES);
   }, 60_000);
 
   it('the check stops at the limit; the repair drops the last snapshot, says so and exits 0', async () => {
