@@ -42,7 +42,7 @@ afterAll(() => tmp.cleanup());
 
 let base = new Uint8Array(0);
 let l1OffsetBytes = 0;
-let guestBefore = new Uint8Array(0);
+let guestBefore: Uint8Array = new Uint8Array(0);
 
 beforeAll(async () => {
   const path = tmp.path('base.qcow2');
@@ -110,7 +110,8 @@ function segmentsSource(tableOffsetBytes: number, segments: ReadonlyArray<{ byte
       let i = 0;
       while (i < out.length) {
         const at = offsetBytes + i;
-        const k = starts.findLastIndex((s) => s <= at);
+        let k = starts.length - 1;
+        while (k >= 0 && starts[k] > at) k--;
         if (k < 0) {
           i = Math.min(out.length, tableOffsetBytes - offsetBytes);
           continue;
