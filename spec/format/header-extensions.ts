@@ -1,7 +1,7 @@
 /**
  * Header extensions (EXT-1..EXT-7): the {u32 type, u32 length, data, pad to 8} records after the
- * header, ended by type 0. Decoding is bounded by `endBytes` (the first of: end of cluster 0, the
- * backing file name offset); a record running past it is an EXT-1 FormatError.
+ * header, ended by type 0. Decoding is bounded by the extension area (see ExtensionArea); a record
+ * whose type and length or whose data run past the area's end is an EXT-1 FormatError.
  */
 import { BoundedReader, hex } from './bounded-reader.js';
 import { FormatError } from './format-error.js';
@@ -57,23 +57,42 @@ export interface HeaderExtensions {
 }
 
 /**
- * Decodes the extension area of `cluster0` (the image's first bytes) from `startBytes` up to
- * `endBytes`. Throws FormatError EXT-1 when a record runs past `endBytes`.
+ * Where extension records may lie (EXT-1): from the end of the header (72 for v2, header_length
+ * for v3) up to the backing file name when there is one inside cluster 0, else up to the end of
+ * cluster 0. Nothing else may be stored between the records and the backing file name.
  */
-export function decodeHeaderExtensions(cluster0: Uint8Array, startBytes: number, endBytes: number): HeaderExtensions {
-  const area = cluster0.subarray(0, Math.min(endBytes, cluster0.length));
-  const r = new BoundedReader(area, 0, 'EXT-1', 'header extension');
-  const result: HeaderExtensions = { all: [], featureNames: [], unknown: [], endOffsetBytes: startBytes };
-  let pos = startBytes;
-  while (pos + 8 <= area.length) {
+export interface ExtensionArea {
+  startBytes: number;
+  endBytes: number;
+  /** True when the backing file name's offset ends the area, false when the end of cluster 0 does. */
+  endsAtBackingName: boolean;
+}
+
+/** "the backing file name offset 0x74" or "the end of cluster 0 (0x10000)", for messages. */
+export function extensionAreaEndLabel(area: ExtensionArea): string {
+  return area.endsAtBackingName ? `the backing file name offset ${hex(area.endBytes)}` : `the end of cluster 0 (${hex(area.endBytes)})`;
+}
+
+/**
+ * Decodes the extension records of `cluster0` (the image's first bytes; bytes past a short file
+ * read as zeros, as QEMU reads them). Throws FormatError EXT-1 when a record's 8-byte type and
+ * length, or its data, run past the area's end; an end record is bounded the same way. Padding
+ * that runs past the end is not an error here (QEMU accepts it; spec/invariants judges it).
+ */
+export function decodeHeaderExtensions(cluster0: Uint8Array, area: ExtensionArea): HeaderExtensions {
+  const endBytes = area.endBytes;
+  const bytes = cluster0.length >= endBytes ? cluster0.subarray(0, endBytes) : zeroExtended(cluster0, endBytes);
+  const r = new BoundedReader(bytes, 0, 'EXT-1', 'header extension');
+  const result: HeaderExtensions = { all: [], featureNames: [], unknown: [], endOffsetBytes: area.startBytes };
+  let pos = area.startBytes;
+  while (pos < endBytes) {
+    const overrun = recordOverrun(bytes, pos, endBytes);
+    if (overrun !== null) throw new FormatError('EXT-1', `header extension @${hex(pos)}`, `${overrun} past ${extensionAreaEndLabel(area)}`);
     const type = r.u32(pos);
     const lengthBytes = r.u32(pos + 4);
     if (type === extensionTypes.end) {
       result.endOffsetBytes = pos + 8;
       return result;
-    }
-    if (lengthBytes > area.length - pos - 8) {
-      throw new FormatError('EXT-1', `header extension ${hex(type)} @${hex(pos)}`, `length ${lengthBytes} runs past the extension area end ${hex(area.length)}`);
     }
     const data = r.slice(pos + 8, lengthBytes);
     const ext: RawExtension = { type, offsetBytes: pos, data };
@@ -83,6 +102,26 @@ export function decodeHeaderExtensions(cluster0: Uint8Array, startBytes: number,
   }
   result.endOffsetBytes = pos;
   return result;
+}
+
+/**
+ * What of the record at `pos` runs past `endBytes` (its 8-byte type and length, or its data), in
+ * words, or null when the record fits. `bytes` holds at least `endBytes` bytes. The test is QEMU's:
+ * the padding after the data is not counted.
+ */
+export function recordOverrun(bytes: Uint8Array, pos: number, endBytes: number): string | null {
+  if (pos + 8 > endBytes) return `the 8-byte type and length of the record run ${pos + 8 - endBytes} bytes`;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const type = view.getUint32(pos);
+  const lengthBytes = view.getUint32(pos + 4);
+  if (lengthBytes > endBytes - pos - 8) return `record ${hex(type)} of ${lengthBytes} bytes of data runs ${pos + 8 + lengthBytes - endBytes} bytes`;
+  return null;
+}
+
+function zeroExtended(bytes: Uint8Array, lengthBytes: number): Uint8Array {
+  const out = new Uint8Array(lengthBytes);
+  out.set(bytes.subarray(0, lengthBytes));
+  return out;
 }
 
 function interpret(result: HeaderExtensions, ext: RawExtension): void {

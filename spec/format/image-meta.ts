@@ -12,7 +12,7 @@ import type { ByteSource } from './byte-source.js';
 import { FormatError } from './format-error.js';
 import { geometryFromHeader, type Geometry } from './geometry.js';
 import { decodeHeader, type Header } from './header.js';
-import { decodeHeaderExtensions, type HeaderExtensions } from './header-extensions.js';
+import { decodeHeaderExtensions, type ExtensionArea, type HeaderExtensions } from './header-extensions.js';
 import { limits } from './limits.js';
 
 export interface ImageMeta {
@@ -23,6 +23,8 @@ export interface ImageMeta {
   backingFileName?: string;
   /** First byte past the extension area: the backing name offset, or the end of cluster 0. */
   extensionAreaEndBytes: number;
+  /** Where the extension records may lie (EXT-1). */
+  extensionArea: ExtensionArea;
 }
 
 /** Reads and decodes cluster 0 of an image. */
@@ -42,14 +44,14 @@ export function readImageMeta(source: ByteSource): ImageMeta {
   const full = header.version === 3 && header.headerLengthBytes > head.length ? decodeHeader(cluster0) : header;
   const geometry = geometryFromHeader(full);
   const backingOffset = full.backingFileOffset;
-  const extensionAreaEndBytes =
-    backingOffset !== 0n && backingOffset < BigInt(clusterSizeBytes) ? Number(backingOffset) : clusterSizeBytes;
+  const endsAtBackingName = backingOffset !== 0n && backingOffset < BigInt(clusterSizeBytes);
+  const extensionAreaEndBytes = endsAtBackingName ? Number(backingOffset) : clusterSizeBytes;
   const extStart = full.version === 2 ? limits.headerV2LengthBytes : full.headerLengthBytes;
+  const extensionArea: ExtensionArea = { startBytes: extStart, endBytes: extensionAreaEndBytes, endsAtBackingName };
+  // A backing file name that starts inside the header leaves no room for records (HDR-5 judges it).
   const extensions =
-    extStart < extensionAreaEndBytes
-      ? decodeHeaderExtensions(cluster0, extStart, extensionAreaEndBytes)
-      : { all: [], featureNames: [], unknown: [], endOffsetBytes: extStart };
-  const meta: ImageMeta = { header: full, geometry, extensions, extensionAreaEndBytes };
+    extStart < extensionAreaEndBytes ? decodeHeaderExtensions(cluster0, extensionArea) : { all: [], featureNames: [], unknown: [], endOffsetBytes: extStart };
+  const meta: ImageMeta = { header: full, geometry, extensions, extensionAreaEndBytes, extensionArea };
   if (backingOffset !== 0n) meta.backingFileName = readBackingName(full, cluster0, clusterSizeBytes);
   return meta;
 }

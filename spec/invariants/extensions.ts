@@ -5,11 +5,12 @@
  */
 import { autoclearBits } from '../format/feature-bits.js';
 import type { Header } from '../format/header.js';
-import { extensionTypes, type HeaderExtensions } from '../format/header-extensions.js';
+import { extensionAreaEndLabel, extensionTypes, recordOverrun, type ExtensionArea, type HeaderExtensions } from '../format/header-extensions.js';
 import { limits } from '../format/limits.js';
 import { finding, hexOf, NO_FINDINGS, QEMU_DOES_NOT_FLAG, type Finding } from './finding.js';
 
 const QEMU_REFUSES = 'qemu-img 7.2 refuses to open such an image.';
+const QEMU_TOO_LARGE = 'qemu-img 7.2 refuses to open such an image, with "Header extension too large".';
 const knownTypes = new Set<number>([
   extensionTypes.backingFormat,
   extensionTypes.featureNameTable,
@@ -19,20 +20,29 @@ const knownTypes = new Set<number>([
 ]);
 
 /**
- * EXT-1: records from `startBytes` must end inside the area `[startBytes, endBytes)` of `cluster0`.
- * Returns the first record that runs past the end, as QEMU's "Header extension too large".
+ * EXT-1: the records of `cluster0` (the image's first bytes; bytes past them read as zeros) stay
+ * inside `area`. A record whose type and length or whose data run past the area's end is a check
+ * error, as QEMU refuses the image ("Header extension too large"); so is an end record that does.
+ * A record whose padding alone runs into the backing file name is a corruption QEMU does not flag:
+ * the name then overlaps the record.
  */
-export function extensionAreaFindings(cluster0: Uint8Array, startBytes: number, endBytes: number): readonly Finding[] {
-  const view = new DataView(cluster0.buffer, cluster0.byteOffset, cluster0.byteLength);
-  let pos = startBytes;
-  while (pos < endBytes) {
-    const type = pos + 4 <= cluster0.length ? view.getUint32(pos, false) : 0;
-    const lengthBytes = pos + 8 <= cluster0.length ? view.getUint32(pos + 4, false) : 0;
-    if (pos + 8 > endBytes || lengthBytes > endBytes - pos - 8) {
-      return [finding('EXT-1', 'check-error', `header extension ${hexOf(type)} @${hexOf(pos)}`, `record of ${lengthBytes} bytes runs past the extension area end ${hexOf(endBytes)}`, QEMU_REFUSES)];
-    }
+export function extensionAreaFindings(cluster0: Uint8Array, area: ExtensionArea): readonly Finding[] {
+  const bytes = new Uint8Array(Math.max(area.endBytes, 0));
+  bytes.set(cluster0.subarray(0, bytes.length));
+  const view = new DataView(bytes.buffer);
+  let pos = area.startBytes;
+  while (pos < area.endBytes) {
+    const overrun = recordOverrun(bytes, pos, area.endBytes);
+    if (overrun !== null) return [finding('EXT-1', 'check-error', `header extension @${hexOf(pos)}`, `${overrun} past ${extensionAreaEndLabel(area)}`, QEMU_TOO_LARGE)];
+    const type = view.getUint32(pos);
     if (type === extensionTypes.end) return NO_FINDINGS;
-    pos += 8 + Math.ceil(lengthBytes / 8) * 8;
+    const lengthBytes = view.getUint32(pos + 4);
+    const next = pos + 8 + Math.ceil(lengthBytes / 8) * 8;
+    if (next > area.endBytes && area.endsAtBackingName) {
+      const detail = `the padding of record ${hexOf(type)} runs ${next - area.endBytes} bytes past ${extensionAreaEndLabel(area)}: the name overlaps the record`;
+      return [finding('EXT-1', 'corruption', `header extension @${hexOf(pos)}`, detail, QEMU_DOES_NOT_FLAG)];
+    }
+    pos = next;
   }
   return NO_FINDINGS;
 }

@@ -72,6 +72,11 @@ export function backingFileFindings(h: Header): readonly Finding[] {
   if (h.backingFileOffset > clusterSizeBytes || h.backingFileOffset + BigInt(h.backingFileNameBytes) > clusterSizeBytes) {
     out.push(finding('QIMPL-BACKING-NAME', 'check-error', 'header.backing_file_offset @0x8', `backing file name at ${hexOf(h.backingFileOffset)} (+${h.backingFileNameBytes}) leaves cluster 0`, QEMU_REFUSES));
   }
+  const headerEndBytes = BigInt(h.version === 2 ? limits.headerV2LengthBytes : h.headerLengthBytes);
+  if (h.backingFileNameBytes > 0 && h.backingFileOffset < headerEndBytes) {
+    const detail = `backing file name at ${hexOf(h.backingFileOffset)} (+${h.backingFileNameBytes}) starts inside the header, which ends at ${hexOf(headerEndBytes)}`;
+    out.push(finding('HDR-5', 'corruption', 'header.backing_file_offset @0x8', detail, 'qemu-img 7.2 does not flag this: it reads the header bytes there as the backing file name.'));
+  }
   return out;
 }
 

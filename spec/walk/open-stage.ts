@@ -6,7 +6,7 @@
 import { readPadded, type ByteSource } from '../format/byte-source.js';
 import { isFormatError } from '../format/format-error.js';
 import { readImageMeta, type ImageMeta } from '../format/image-meta.js';
-import { extensionFindings, fdeTailFindings } from '../invariants/extensions.js';
+import { extensionAreaFindings, extensionFindings, fdeTailFindings } from '../invariants/extensions.js';
 import { featureFindings } from '../invariants/features.js';
 import { finding } from '../invariants/finding.js';
 import { headerFindings, magicFindings } from '../invariants/header.js';
@@ -35,6 +35,7 @@ export function openStage(source: ByteSource, sink: FindingSink): ImageMeta | nu
   const clusterSizeBytes = meta.geometry.clusterSizeBytes;
   sink.addAll(headerFindings(h, meta.extensions.fdePointer !== undefined));
   sink.addAll(featureFindings(h, meta.extensions));
+  sink.addAll(extensionAreaFindings(source.read(0, meta.extensionArea.endBytes), meta.extensionArea));
   sink.addAll(extensionFindings(h, meta.extensions, clusterSizeBytes));
   const cannotOpen = 'qemu-img 7.2 cannot open the image ("Could not read L1 table").';
   sink.addAll(requestRangeFindings('the active L1 table', h.l1TableOffset, BigInt(h.l1EntryCount) * 8n, 'header.l1_table_offset @0x28', cannotOpen));
@@ -47,6 +48,7 @@ export function openStage(source: ByteSource, sink: FindingSink): ImageMeta | nu
 function openFailureNote(rule: string, message: string): string {
   if (rule.startsWith('CRASHCOW')) return 'qemu-img 7.2 may open it; crashcow cannot address it exactly.';
   if (rule === 'HDR-5' && /past the end of the file/.test(message)) return 'qemu-img 7.2 reads the missing name bytes as zeros and goes on.';
+  if (rule === 'EXT-1') return 'qemu-img 7.2 refuses to open such an image too, with "Header extension too large".';
   if (rule === 'HDR-4' && /multiple of 8/.test(message)) return 'qemu-img 7.2 reads the extensions from that offset: it refuses the image unless the misread records happen to end cleanly.';
   return 'qemu-img 7.2 refuses to open such an image too.';
 }

@@ -42,7 +42,7 @@ export function snapshotStage(image: CheckImage, sink: FindingSink): boolean {
     entries = decodeSnapshotTable(zeroPaddedSource(image.source), start, count);
   } catch (err) {
     if (!isFormatError(err)) throw err;
-    sink.add(finding(err.rule, 'check-error', err.where, err.message, 'qemu-img 7.2 stops the check: it cannot read the snapshot table.'));
+    sink.add(finding(err.rule, 'check-error', err.where, err.message.replace(`${err.rule} at ${err.where}: `, ''), 'qemu-img 7.2 stops the check: it cannot read the snapshot table.'));
     return false;
   }
   const sizes = entries.map((e) => unpaddedSizeBytes(image.source, e));

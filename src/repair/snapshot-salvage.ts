@@ -38,56 +38,92 @@ export interface SnapshotSalvage {
   oldTableBytes: number;
 }
 
+/** Why an entry and all after it are dropped: the rule they break and a sentence saying how. */
+interface Stop {
+  rule: string;
+  why: string;
+}
+
 /**
- * Reads `count` entries at `tableOffset` (both from the header) and salvages them.
+ * Reads `count` entries at `tableOffset` (both from the header) and salvages them. What is kept
+ * stays within QEMU's limits: at most 65536 entries and a table of at most 64 MiB, measured both as
+ * stored (as QEMU measures it when it discards overhanging snapshots) and as it will be rewritten.
  * @param g the image's geometry; its virtual size is written into a fixed entry's disk_size field
  */
 export function salvageSnapshots(source: ByteSource, tableOffset: bigint, count: number, ctx: SnapshotContext, g: Geometry): SnapshotSalvage {
   const out: SnapshotSalvage = { kept: [], records: [], changed: false, oldTableBytes: 0 };
   if (count === 0) return out;
   if (!isClusterAligned(g, tableOffset) || tableOffset > BigInt(source.sizeBytes)) {
-    const why = !isClusterAligned(g, tableOffset) ? 'the table offset is not cluster-aligned (HDR-7), so the table cannot be found' : 'the table lies past the end of the file';
-    dropRest(out, 0, count, Number(tableOffset), why);
+    const stop = !isClusterAligned(g, tableOffset)
+      ? { rule: 'HDR-7', why: 'the table offset is not cluster-aligned, so the table cannot be found' }
+      : { rule: 'SN-1', why: 'the table lies past the end of the file' };
+    dropRest(out, 0, count, Number(tableOffset), stop);
     return out;
   }
   const offsetBytes = Number(tableOffset);
   let pos = offsetBytes;
+  let rewrittenBytes = 0;
   for (let i = 0; i < count; i++) {
-    const why = stopReason(source, pos, offsetBytes, i, ctx);
-    if (why !== null) {
-      dropRest(out, i, count, pos, why);
+    const stop = stopReason(source, pos, offsetBytes, i, ctx);
+    if (stop !== null) {
+      dropRest(out, i, count, pos, stop);
       break;
     }
     const decoded = decodeRaw(source, pos, i);
     if (decoded.fixed.every((b) => b === 0)) {
-      dropRest(out, i, count, pos, 'from here on the entries are all zero (no L1 table, no id, no name): nb_snapshots counts past the real end of the table');
+      dropRest(out, i, count, pos, { rule: 'SN-1', why: 'from here on the entries are all zero (no L1 table, no id, no name): nb_snapshots counts past the real end of the table' });
       break;
+    }
+    const keptBefore = out.kept.length;
+    const recordsBefore = out.records.length;
+    salvageOne(out, decoded, ctx, g, source.sizeBytes);
+    if (out.kept.length > keptBefore) {
+      // A fixed entry may grow (SN-3 adds extra data): the rewritten table must fit QEMU's limit too.
+      const last = out.kept[out.kept.length - 1].raw;
+      const endBytes = rewrittenBytes + unpaddedSizeBytes(last);
+      if (endBytes > limits.snapshotTableSizeBytesMax) {
+        out.kept.pop();
+        out.records.length = recordsBefore;
+        dropRest(out, i, count, pos, tooBig(endBytes, 'rewritten'));
+        break;
+      }
+      rewrittenBytes += last.length;
     }
     out.oldTableBytes = pos + decoded.storedSizeBytes - offsetBytes;
     pos += decoded.storedSizeBytes;
-    salvageOne(out, decoded, ctx, g, source.sizeBytes);
   }
   return out;
 }
 
-/** Why entry `i` at `pos` and all after it cannot be read, or null. */
-function stopReason(source: ByteSource, pos: number, tableStart: number, i: number, ctx: SnapshotContext): string | null {
-  if (ctx.externalDataFile) return 'internal snapshots are not allowed with an external data file (SN-8)';
-  if (i >= limits.snapshotCountMax) return `more than QEMU's ${limits.snapshotCountMax} snapshots (HDR-10)`;
-  if (pos - tableStart > limits.snapshotTableSizeBytesMax) return `the table runs past QEMU's ${limits.snapshotTableSizeBytesMax} bytes (QIMPL-SN-TABLE)`;
+/** Why entry `i` at `pos` and all after it cannot be kept, or null. */
+function stopReason(source: ByteSource, pos: number, tableStart: number, i: number, ctx: SnapshotContext): Stop | null {
+  if (ctx.externalDataFile) return { rule: 'SN-8', why: 'internal snapshots are not allowed with an external data file' };
+  if (i >= limits.snapshotCountMax) return { rule: 'QIMPL-SNAPSHOT-COUNT', why: `QEMU takes at most ${limits.snapshotCountMax} snapshots` };
+  if (pos - tableStart > limits.snapshotTableSizeBytesMax) return tooBig(pos - tableStart, 'stored');
   const head = source.read(pos, FIXED_BYTES);
-  if (head.length < FIXED_BYTES) return 'the entry lies past the end of the file';
+  if (head.length < FIXED_BYTES) return { rule: 'SN-1', why: 'the entry lies past the end of the file' };
   const r = new BoundedReader(head, pos, 'SN-1', `snapshot[${i}]`);
-  const variableBytes = r.u32(36) + r.u16(12) + r.u16(14);
-  if (pos + FIXED_BYTES + variableBytes > source.sizeBytes) return 'the entry runs past the end of the file';
+  // QEMU measures the table up to the end of each entry's name (the last entry's padding excluded).
+  const endBytes = pos + FIXED_BYTES + r.u32(36) + r.u16(12) + r.u16(14);
+  if (endBytes - tableStart > limits.snapshotTableSizeBytesMax) return tooBig(endBytes - tableStart, 'stored');
+  if (endBytes > source.sizeBytes) return { rule: 'SN-1', why: 'the entry runs past the end of the file' };
   return null;
 }
 
-function dropRest(out: SnapshotSalvage, first: number, count: number, pos: number, why: string): void {
+function tooBig(tableBytes: number, how: 'stored' | 'rewritten'): Stop {
+  return { rule: 'QIMPL-SN-TABLE', why: `with them the table (as ${how}) holds ${tableBytes} bytes, past QEMU's limit of ${limits.snapshotTableSizeBytesMax}` };
+}
+
+/** Bytes of an entry without its padding: 40 + extra data + id + name. */
+function unpaddedSizeBytes(raw: Uint8Array): number {
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  return FIXED_BYTES + view.getUint32(36) + view.getUint16(12) + view.getUint16(14);
+}
+
+function dropRest(out: SnapshotSalvage, first: number, count: number, pos: number, stop: Stop): void {
   out.changed = true;
-  out.records.push(
-    repairRecord('snapshot-dropped', 'SN-1', `snapshot table entries ${first}..${count - 1} @${hex(Math.min(pos, Number.MAX_SAFE_INTEGER))}`, `${count - first} snapshot entries dropped: ${why}`, { count: count - first }),
-  );
+  const where = `snapshot table entries ${first}..${count - 1} @${hex(Math.min(pos, Number.MAX_SAFE_INTEGER))}`;
+  out.records.push(repairRecord('snapshot-dropped', stop.rule, where, `${count - first} snapshot entries dropped: ${stop.why}`, { count: count - first }));
 }
 
 interface RawEntry {

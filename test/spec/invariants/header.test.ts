@@ -52,6 +52,14 @@ describe('header invariants (HDR-*, GEN-1)', () => {
     expect(rules(hdr.headerFindings(header(over as Partial<Header>), false))).toContain(expected);
   });
 
+  it('HDR-5: a backing file name that starts inside the header is a corruption, one after it or empty is not', () => {
+    const where = (over: Partial<Header>) => hdr.backingFileFindings(header(over)).map((f) => `${f.rule}/${f.kind}/${f.detail}`);
+    expect(where({ backingFileOffset: 0x64n, backingFileNameBytes: 4 })).toEqual(['HDR-5/corruption/backing file name at 0x64 (+4) starts inside the header, which ends at 0x70']);
+    expect(where({ version: 2, headerLengthBytes: 72, backingFileOffset: 0x40n, backingFileNameBytes: 4 })).toEqual(['HDR-5/corruption/backing file name at 0x40 (+4) starts inside the header, which ends at 0x48']);
+    expect(where({ backingFileOffset: 0x70n, backingFileNameBytes: 4 })).toEqual([]);
+    expect(where({ backingFileOffset: 0x64n, backingFileNameBytes: 0 })).toEqual([]);
+  });
+
   it('HDR-12: a virtual size past 2^53 is a crashcow limit (qimpl class)', () => {
     const f = hdr.virtualSizeFindings(header({ sizeBytes: 1n << 60n }));
     expect(f.map((x) => [x.rule, x.class])).toEqual([['CRASHCOW-SIZE', 'qimpl']]);
