@@ -12,6 +12,7 @@ import { replayToState } from '../fuzz/case/replay-to-state.js';
 import { materializeValue, describeValue, ZERO_VALUE } from '../fuzz/content/sector-value.js';
 import { BACKING_FILE_NAME } from '../fuzz/image-options.js';
 import type { FuzzTarget } from '../fuzz/target/fuzz-target.js';
+import type { StorageOp } from '../../spec/semantics/storage-contract.js';
 import { SECTOR_SIZE_BYTES } from '../fuzz/content/content-tag.js';
 import { ExportRefusal } from './export-refusal.js';
 
@@ -44,6 +45,8 @@ export interface IotestPlan {
   /** P1 allows leaked clusters in a crashed image; everything else must check clean. */
   leaksAllowed: boolean;
   witness: IotestWitness | null;
+  /** The crash's segment as the replay logged it: the file when it started and its storage operations up to the crash. */
+  segment: { baseBytes: Uint8Array; storageOps: readonly StorageOp[] } | null;
   /** The crash state's id and the QEMU that rebuilt it. */
   stateId: string;
   rebuiltWith: string;
@@ -85,6 +88,7 @@ export async function planIotest(c: FuzzCase, target: FuzzTarget, casePath: stri
     insideRecoveryStateId: inside,
     leaksAllowed: c.violation.property === 'P1',
     witness: witnessOf(c),
+    segment: { baseBytes: r.crash.segmentBase.read(0, r.crash.segmentBase.sizeBytes), storageOps: r.crash.storageOps },
     stateId: state.id,
     rebuiltWith: target.engineVersion,
   };

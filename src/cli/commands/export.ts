@@ -60,8 +60,7 @@ export const exportCommand: Command = {
       const plan = await planIotest(c, target, path);
       const name = iotestName(c.name, path);
       const poke = form === 'poke' ? await planPoke(plan, qemu) : null;
-      if (poke !== null) throw new Error("poke form not wired");
-      const files = writeIotest(plan, dir, name);
+      const files = writeIotest(plan, dir, name, poke);
       process.stdout.write(`${files.map(printable).join('\n')}\n`);
       return 0;
     } catch (err) {
