@@ -46,6 +46,7 @@ const POKE_GAP_BYTES_MAX = 16;
 export async function planPoke(plan: IotestPlan, qemu: QemuBinaries): Promise<PokePlan> {
   const where = plan.casePath;
   if (plan.insideRecoveryStateId !== null) throw new ExportRefusal(`${where}: --form poke cannot build this case's layout: its image is a crash inside the recovery's own writes, which qemu-io cannot stop at; use --form image`);
+  if (plan.damage !== null) throw new ExportRefusal(`${where}: --form poke cannot build this case's layout: a damage case has no crash state to poke (its script damages the clean image); use --form image`);
   if (plan.segment === null) throw new ExportRefusal(`${where}: --form poke needs the replay's log of the crash; use --form image`);
   const build = pokeBuildOf(plan.case, where);
   const built = runBuild(build, plan, qemu);
