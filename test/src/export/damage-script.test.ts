@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planDamage } from '../../../src/export/damage-plan.js';
-import { isExportRefusal } from '../../../src/export/export-refusal.js';
 import type { IotestPlan } from '../../../src/export/iotest-plan.js';
 import { writeIotest } from '../../../src/export/write-iotest.js';
 import type { FuzzCase } from '../../../src/fuzz/case/fuzz-case.js';
@@ -48,7 +47,7 @@ chmodSync(fake, 0o755);
 const name = 'damage-test';
 const c = corpus('qemu-damage-copied-on-zero-cluster');
 c.name = name;
-c.fault!.damage!.where = `entry $(touch ${join(dir, 'INJECTED')}) '\ntouch ${join(dir, 'INJECTED')}`;
+(c.fault as { damage: { where: string } }).damage.where = `entry $(touch ${join(dir, 'INJECTED')}) '\ntouch ${join(dir, 'INJECTED')}`;
 writeIotest(plan(c, new Uint8Array(4096)), join(dir, 'out'), name);
 const script = join(dir, 'out', name);
 
@@ -94,36 +93,5 @@ describe('the exported test of a damage case', () => {
   it('keeps the damage\'s words in comments', () => {
     expect(existsSync(join(dir, 'INJECTED'))).toBe(false);
     for (const line of readFileSync(script, 'utf8').split('\n')) if (line.includes('touch')) expect(line.trimStart().startsWith('#'), line).toBe(true);
-  });
-});
-
-describe('planDamage', () => {
-  function refusal(c2: FuzzCase, image: Uint8Array): string {
-    try {
-      planDamage(c2, MemoryDevice.from(image), 'case.json');
-    } catch (err) {
-      if (isExportRefusal(err)) return err.message;
-      throw err;
-    }
-    throw new Error('no refusal');
-  }
-
-  it('refuses an image that does not hold the damage\'s before bytes', () => {
-    const image = new Uint8Array(4096);
-    image[DAMAGED_OFFSET_BYTES] = 0x80;
-    expect(refusal(corpus('qemu-damage-copied-on-zero-cluster'), image)).toMatch(/does not hold the bytes the damage records as before it/);
-  });
-
-  it('refuses a failure about guest data after the repair (P7-3, P7-4), which the script does not read', () => {
-    const c2 = corpus('qemu-damage-copied-on-zero-cluster');
-    c2.violation.rules = ['P7-3'];
-    expect(refusal(c2, new Uint8Array(4096))).toMatch(/about what the guest reads after the repair/);
-  });
-
-  it('looks at the damaged bits only for a P7-1 bit flip', () => {
-    expect(planDamage(corpus('qemu-damage-copied-on-zero-cluster'), MemoryDevice.from(new Uint8Array(4096)), 'x').checkBits).toBe(true);
-    const image = new Uint8Array(4096);
-    image[2048] = 0x80;
-    expect(planDamage(corpus('qemu-damage-l2-entry-reserved-bit'), MemoryDevice.from(image), 'x').checkBits).toBe(false);
   });
 });
