@@ -67,6 +67,11 @@ describe('the exported QEMU corpus (corpus/iotests)', () => {
     }
   });
 
+  it('links every exported test from corpus/README.md', () => {
+    const readme = readFileSync(join(corpusDir, 'README.md'), 'utf8');
+    for (const name of cases) expect(readme, name).toContain(`](iotests/${name}/${name})`);
+  });
+
   if (folders.length === 0) it.skip('NO QEMU FOUND: the exported scripts were not run', () => undefined);
   folders.forEach(({ dir, version }, i) => {
     const onPath = i === 0;
