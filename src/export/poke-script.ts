@@ -5,8 +5,7 @@
  * LAYOUT_EXIT_STATUS and says so) and poke_crash (the crash state's bytes written with printf and
  * dd at their exact offsets). Bytes go in as printf `\xHH` escapes inside single quotes: data only.
  */
-import type { PokeBuild } from './poke-build.js';
-import { POKE_IMAGE_FILE } from './poke-build.js';
+import { POKE_IMAGE_FILE, type PokeBuild } from './poke-build.js';
 import type { PokePlan, PokeRun } from './poke-plan.js';
 
 /** The exit status of a script whose build did not give the recorded layout. */
@@ -95,5 +94,3 @@ export const POKE_START_LINES = ['    poke_crash || return 1'];
 
 /** Steps the script runs before run_test in the poke form. */
 export const POKE_PREPARE_LINES = ['build_image || { echo "$seq: building the image failed"; filter < "$tmp/build.log"; exit 2; }', 'check_layout'];
-
-export { POKE_IMAGE_FILE };
