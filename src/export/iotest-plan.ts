@@ -7,13 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import { replayRecovery } from '../explain/recovery-replay.js';
-import type { FuzzCase } from '../fuzz/case/fuzz-case.js';
+import { caseDamage, type FuzzCase } from '../fuzz/case/fuzz-case.js';
 import { replayToState } from '../fuzz/case/replay-to-state.js';
 import { materializeValue, describeValue, ZERO_VALUE } from '../fuzz/content/sector-value.js';
 import { BACKING_FILE_NAME } from '../fuzz/image-options.js';
 import type { FuzzTarget } from '../fuzz/target/fuzz-target.js';
+import type { StorageOp } from '../../spec/semantics/storage-contract.js';
 import { SECTOR_SIZE_BYTES } from '../fuzz/content/content-tag.js';
 import { ExportRefusal } from './export-refusal.js';
+import { planDamage, type IotestDamage } from './damage-plan.js';
 
 /** The recovery the script runs before it shows the symptom. */
 export type IotestRecovery = 'none' | 'qemu read-write open and close' | 'qemu-img check -r all';
@@ -44,6 +46,10 @@ export interface IotestPlan {
   /** P1 allows leaked clusters in a crashed image; everything else must check clean. */
   leaksAllowed: boolean;
   witness: IotestWitness | null;
+  /** The crash's segment as the replay logged it: the file when it started and its storage operations up to the crash. */
+  segment: { baseBytes: Uint8Array; storageOps: readonly StorageOp[] } | null;
+  /** A damage case: the damage the script applies to the clean image before the repair (null otherwise). */
+  damage: IotestDamage | null;
   /** The crash state's id and the QEMU that rebuilt it. */
   stateId: string;
   rebuiltWith: string;
@@ -59,12 +65,14 @@ const RECOVERIES: readonly IotestRecovery[] = ['qemu read-write open and close',
  */
 export async function planIotest(c: FuzzCase, target: FuzzTarget, casePath: string): Promise<IotestPlan> {
   if (c.engine.name !== 'qemu') throw new ExportRefusal(`${casePath}: only QEMU cases export as iotests (this case ran on the ${c.engine.name} engine)`);
+  const damage = caseDamage(c);
+  if (damage !== null) return planDamageIotest(c, target, casePath);
   if (c.crash === null) throw new ExportRefusal(`${casePath}: the case has no crash state (its failure is seen during the run), so there is no image to ship`);
   const stage = relativeStage(c.violation.stage);
   const recovery = recoveryOf(stage, casePath);
   const r = await replayToState(c, target, casePath);
   if (r.kind === 'diverged') throw new ExportRefusal(`${casePath}: the replay diverged, so the crash state does not exist on ${target.engineVersion}: ${r.reason}`);
-  if (r.kind === 'damage') throw new ExportRefusal(`${casePath}: a damage case has no crash state to ship (its damage is recorded byte by byte in the case)`);
+  if (r.kind === 'damage') throw new ExportRefusal(`${casePath}: the replay ended on a clean image to damage, but the case records no damage`);
   if (r.kind === 'ended') throw new ExportRefusal(`${casePath}: the replay ended before the crash state (${r.outcome.verdict === 'fail' ? r.outcome.violation.summary : 'the run stopped'})`);
   const state = r.crash.state;
   let image = state.view().read(0, state.sizeBytes);
@@ -85,7 +93,37 @@ export async function planIotest(c: FuzzCase, target: FuzzTarget, casePath: stri
     insideRecoveryStateId: inside,
     leaksAllowed: c.violation.property === 'P1',
     witness: witnessOf(c),
+    damage: null,
+    segment: { baseBytes: r.crash.segmentBase.read(0, r.crash.segmentBase.sizeBytes), storageOps: r.crash.storageOps },
     stateId: state.id,
+    rebuiltWith: target.engineVersion,
+  };
+}
+
+/**
+ * The plan of a damage case: the image is the clean one its operations leave, the damage is applied
+ * by the script, and the recovery is the repair the verdict names.
+ */
+async function planDamageIotest(c: FuzzCase, target: FuzzTarget, casePath: string): Promise<IotestPlan> {
+  const how = /, after (.+)$/.exec(c.violation.stage)?.[1];
+  if (how === 'crashcow check -r all') throw new ExportRefusal(`${casePath}: the failure is seen after crashcow's own repair (crashcow check -r all), which a script with only qemu-img and qemu-io cannot run`);
+  const r = await replayToState(c, target, casePath);
+  if (r.kind === 'diverged') throw new ExportRefusal(`${casePath}: the replay diverged, so the clean image does not exist on ${target.engineVersion}: ${r.reason}`);
+  if (r.kind !== 'damage') throw new ExportRefusal(`${casePath}: the replay ended before the clean image to damage (${r.kind === 'ended' && r.outcome.verdict === 'fail' ? r.outcome.violation.summary : 'the run stopped'})`);
+  const clean = r.clean.image.read(0, r.clean.image.sizeBytes);
+  const backingDevice = r.clean.context.backing?.device;
+  return {
+    case: c,
+    casePath,
+    imageBytes: clean,
+    backing: backingDevice ? { fileName: BACKING_FILE_NAME, bytes: backingDevice.read(0, backingDevice.sizeBytes) } : null,
+    recovery: 'qemu-img check -r all',
+    insideRecoveryStateId: null,
+    leaksAllowed: false,
+    witness: null,
+    damage: planDamage(c, r.clean.image, casePath),
+    segment: null,
+    stateId: 'clean',
     rebuiltWith: target.engineVersion,
   };
 }

@@ -3,11 +3,15 @@
  * qemu-img and qemu-io, and the output a correct QEMU gives it (NAME.out), both rendered from one
  * plan so that the sections and their titles cannot drift apart. Every string from the case goes
  * into a comment through commentText; the only data the script's code holds are numbers, hashes
- * crashcow computed and names crashcow chose.
+ * crashcow computed, names crashcow chose and bytes as printf escapes in single quotes. A damage
+ * case's test is rendered by damage-script.ts, the poke form's own steps by poke-script.ts.
  */
 import { describeOp } from '../fuzz/model/fuzz-op.js';
 import { propertyTitles } from '../fuzz/violation.js';
 import type { IotestPlan, IotestRecovery } from './iotest-plan.js';
+import { damageParagraphs, renderDamageOut, renderDamageRunTest } from './damage-script.js';
+import type { PokePlan } from './poke-plan.js';
+import { LAYOUT_EXIT_STATUS as LAYOUT_STATUS, POKE_PREPARE_LINES, POKE_START_LINES, renderBuildFunction, renderPokeFunctions } from './poke-script.js';
 import { commentBlock, commentText } from './shell-text.js';
 
 /** The file names of an exported test called `name`. */
@@ -22,6 +26,7 @@ const RECOVERY_TITLES: Record<Exclude<IotestRecovery, 'none'>, string> = {
 
 /** The output a QEMU that keeps the crash properties prints: what the script must print to pass. */
 export function renderExpectedOut(plan: IotestPlan, name: string): string {
+  if (plan.damage) return renderDamageOut(name);
   const lines = [`QA output created by ${name}`];
   if (plan.recovery !== 'none') lines.push('', recoveryTitle(plan), 'exit status 0');
   lines.push('', '=== qemu-img check ===', plan.leaksAllowed ? NO_CORRUPTION_LINE : 'No errors were found on the image.');
@@ -52,13 +57,15 @@ function zerosOnly(plan: IotestPlan): boolean {
   return c.length === 1 && c[0].label === 'zeros';
 }
 
-/** The script. */
-export function renderScript(plan: IotestPlan, name: string): string {
+/** The script; with `poke`, the form that builds the image itself and pokes the crash state into it. */
+export function renderScript(plan: IotestPlan, name: string, poke: PokePlan | null = null): string {
   const files = iotestFileNames(name);
+  const pokeSteps = poke === null ? [] : [...renderBuildFunction(poke.build), '', ...renderPokeFunctions(poke), ''];
+  const prepare = poke === null ? [] : [...(plan.backing ? [`bzip2 -dc -- "$here/${files.backing}" > "$tmp/${plan.backing.fileName}" || exit 2`] : []), ...POKE_PREPARE_LINES, ''];
   return [
     '#!/usr/bin/env bash',
     '#',
-    ...openingComment(plan, name),
+    ...openingComment(plan, name, poke),
     '#',
     '# Needs bash, coreutils, bzip2, diff, sed, awk, qemu-img and qemu-io; $QEMU_IMG and $QEMU_IO name',
     '# the binaries (default: qemu-img and qemu-io on PATH). Exported by `crashcow export --iotest`.',
@@ -79,14 +86,16 @@ export function renderScript(plan: IotestPlan, name: string): string {
     '',
     ...FILTER_FUNCTIONS,
     '',
-    ...runTest(plan, files),
+    ...pokeSteps,
+    ...(plan.damage ? renderDamageRunTest(plan, files.image, files.backing) : runTest(plan, files, poke !== null)),
     '',
+    ...prepare,
     ...MAIN,
     '',
   ].join('\n');
 }
 
-function openingComment(plan: IotestPlan, name: string): string[] {
+function openingComment(plan: IotestPlan, name: string, poke: PokePlan | null): string[] {
   const c = plan.case;
   const v = c.violation;
   const recovery = plan.recovery === 'none' ? 'no recovery (the crash state itself is judged)' : RECOVERY_TITLES[plan.recovery];
@@ -95,8 +104,12 @@ function openingComment(plan: IotestPlan, name: string): string[] {
     : '';
   const shows = [
     `${name}: what crashcow's property ${v.property} (${propertyTitles[v.property]}) forbids, and QEMU does: ${v.summary}`,
-    `The image ${name}.qcow2.bz2 is a crash state: crashcow replayed the case's operations on QEMU (${plan.rebuiltWith}) over blklogwrites, so every write that reached the file was logged, and built state ${plan.stateId} from the writes since the last flush: some kept, some dropped, some torn at sector boundaries, as a power loss may leave them.${inside}`,
+    ...(plan.damage ? damageParagraphs(plan, name) : [
+    poke !== null
+      ? `The script builds the crash state itself: qemu-img creates the image with the case's options and one qemu-io runs the case's first ${poke.build.opsBuilt} operations (up to the last flush before the crash) and is killed, with nothing closed or flushed. The image must then be the one crashcow's replay on QEMU (${plan.rebuiltWith}, over blklogwrites, every write that reached the file logged) had after ${poke.logEntriesBuilt} logged storage operations; the script checks its sha256 and, when it differs, prints LAYOUT DIFFERS and exits ${LAYOUT_STATUS} without running the test. Then printf and dd write the bytes of crash state ${plan.stateId} where they differ from that image: what the writes since the flush left, some kept, some dropped, some torn at sector boundaries, as a power loss may leave them.`
+      : `The image ${name}.qcow2.bz2 is a crash state: crashcow replayed the case's operations on QEMU (${plan.rebuiltWith}) over blklogwrites, so every write that reached the file was logged, and built state ${plan.stateId} from the writes since the last flush: some kept, some dropped, some torn at sector boundaries, as a power loss may leave them.${inside}`,
     `The test runs ${recovery}, then shows the result with qemu-img check${plan.witness ? ` and reads guest sector ${plan.witness.sectorIndex}, which must hold ${plan.witness.candidates.map((x) => x.label).join(' or ')}` : ''}. ${name}.out is what a QEMU that keeps the property prints; while the defect is there, the output differs.`,
+    ]),
     `crashcow found it by fuzzing QEMU (crashcow fuzz --engine qemu, campaign seed ${c.seed.campaign}), shrank it to the operations below and saved it as a case; \`crashcow replay\` and \`crashcow explain\` on that case reproduce and tell it.`,
   ];
   const out: string[] = [];
@@ -138,9 +151,9 @@ const FILTER_FUNCTIONS = [
   '}',
 ];
 
-function runTest(plan: IotestPlan, files: ReturnType<typeof iotestFileNames>): string[] {
-  const out = ['run_test() {', '    echo "QA output created by $seq"', `    bzip2 -dc -- "$here/${files.image}" > "$img" || return 1`];
-  if (plan.backing) out.push(`    bzip2 -dc -- "$here/${files.backing}" > "$tmp/${plan.backing.fileName}" || return 1`);
+function runTest(plan: IotestPlan, files: ReturnType<typeof iotestFileNames>, poked: boolean): string[] {
+  const out = ['run_test() {', '    echo "QA output created by $seq"', ...(poked ? POKE_START_LINES : [`    bzip2 -dc -- "$here/${files.image}" > "$img" || return 1`])];
+  if (plan.backing && !poked) out.push(`    bzip2 -dc -- "$here/${files.backing}" > "$tmp/${plan.backing.fileName}" || return 1`);
   if (plan.recovery !== 'none') {
     const cmd = plan.recovery === 'qemu-img check -r all' ? '"$QEMU_IMG" check -f qcow2 -r all "$img"' : '"$QEMU_IO" -f qcow2 -t writethrough -c close "$img"';
     out.push(

@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ExportRefusal } from './export-refusal.js';
 import type { IotestPlan } from './iotest-plan.js';
+import type { PokePlan } from './poke-plan.js';
 import { iotestFileNames, renderExpectedOut, renderScript } from './iotest-script.js';
 import { isPlainFileName } from './shell-text.js';
 
@@ -18,10 +19,11 @@ export function iotestName(caseName: string | undefined, casePath: string): stri
 }
 
 /**
- * Writes the test of `plan` into `dir` (made if missing); returns the files written.
+ * Writes the test of `plan` into `dir` (made if missing), in the poke form when `poke` is given
+ * (no image: the script builds it); returns the files written.
  * @throws ExportRefusal when bzip2 cannot be run
  */
-export function writeIotest(plan: IotestPlan, dir: string, name: string): string[] {
+export function writeIotest(plan: IotestPlan, dir: string, name: string, poke: PokePlan | null = null): string[] {
   const files = iotestFileNames(name);
   mkdirSync(dir, { recursive: true });
   const written: string[] = [];
@@ -29,10 +31,10 @@ export function writeIotest(plan: IotestPlan, dir: string, name: string): string
     writeFileSync(join(dir, file), data);
     written.push(join(dir, file));
   };
-  put(files.image, bzip2(plan.imageBytes));
+  if (poke === null) put(files.image, bzip2(plan.imageBytes));
   if (plan.backing) put(files.backing, bzip2(plan.backing.bytes));
   put(files.out, renderExpectedOut(plan, name));
-  put(files.script, renderScript(plan, name));
+  put(files.script, renderScript(plan, name, poke));
   chmodSync(join(dir, files.script), 0o755);
   return written;
 }

@@ -2,7 +2,8 @@
  * `crashcow export CASE.json --iotest DIR [--form image|poke] [--qemu DIR]`: writes a
  * qemu-iotests-style test of a QEMU case into DIR (src/export): a bash script that needs only
  * bash, coreutils, bzip2, diff, sed, awk, qemu-img and qemu-io, its expected output (what a QEMU
- * that keeps the crash properties prints) and the crash state as a bzip2 image. The case is
+ * that keeps the crash properties prints) and the crash state as a bzip2 image (a damage case:
+ * the clean image, damaged by the script; --form poke: no image, the script builds it). The case is
  * validated against its schema first, as replay does. Exit 0 when written, 2 for a usage mistake,
  * an invalid case, QEMU that cannot run, or a case that cannot be exported in that form (saying why).
  */
@@ -60,8 +61,7 @@ export const exportCommand: Command = {
       const plan = await planIotest(c, target, path);
       const name = iotestName(c.name, path);
       const poke = form === 'poke' ? await planPoke(plan, qemu) : null;
-      if (poke !== null) throw new Error("poke form not wired");
-      const files = writeIotest(plan, dir, name);
+      const files = writeIotest(plan, dir, name, poke);
       process.stdout.write(`${files.map(printable).join('\n')}\n`);
       return 0;
     } catch (err) {

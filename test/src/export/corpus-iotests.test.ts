@@ -1,5 +1,5 @@
 /**
- * The QEMU corpus as exported iotests (corpus/iotests/NAME/): each script runs with every QEMU
+ * The QEMU corpus as exported iotests (corpus/iotests/NAME/), damage cases included: each script runs with every QEMU
  * found (the system's, /usr/bin; every `npm run qemu:get` folder under .qemu/; CRASHCOW_QEMU_DIR)
  * and must fail exactly when the case records that it fails on that version. Each run has a PATH
  * of one folder of symlinks to bash, a few coreutils programs, bzip2, diff, sed, grep and awk, no
@@ -22,7 +22,7 @@ const work = mkdtempSync(join(tmpdir(), 'crashcow-iotests-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Programs the exported scripts may use, besides QEMU's. */
-const TOOLS = ['bash', 'bzip2', 'diff', 'sed', 'grep', 'awk', 'env', 'cat', 'cut', 'dirname', 'mktemp', 'rm', 'sha256sum', 'ls', 'head', 'tail', 'tr', 'wc'];
+const TOOLS = ['bash', 'bzip2', 'diff', 'sed', 'grep', 'awk', 'env', 'cat', 'cut', 'dirname', 'mktemp', 'rm', 'sha256sum', 'ls', 'head', 'tail', 'tr', 'wc', 'dd', 'od', 'truncate'];
 
 function toolFolder(name: string, qemuDir: string | null): string {
   const dir = join(work, name);
@@ -55,9 +55,8 @@ function execaSyncVersion(bin: string): string {
   return spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout ?? '';
 }
 
-/** Damage cases have no crash state to ship (their damage is byte patches in the case): they are not exported. */
-const isDamageCase = (f: string): boolean => JSON.parse(readFileSync(join(corpusDir, f), 'utf8')).fault?.kind === 'damage';
-const cases = readdirSync(corpusDir).filter((f) => f.startsWith('qemu-') && f.endsWith('.json') && !isDamageCase(f)).map((f) => f.replace(/\.json$/, '')).sort();
+/** Every qemu-* case, damage cases included (their scripts damage the shipped clean image). */
+const cases = readdirSync(corpusDir).filter((f) => f.startsWith('qemu-') && f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
 const folders = qemuFolders();
 
 describe('the exported QEMU corpus (corpus/iotests)', () => {
@@ -66,6 +65,11 @@ describe('the exported QEMU corpus (corpus/iotests)', () => {
     for (const name of cases) {
       for (const f of [name, `${name}.out`, `${name}.qcow2.bz2`]) expect(existsSync(join(iotestsDir, name, f)), `${name}/${f}`).toBe(true);
     }
+  });
+
+  it('links every exported test from corpus/README.md', () => {
+    const readme = readFileSync(join(corpusDir, 'README.md'), 'utf8');
+    for (const name of cases) expect(readme, name).toContain(`](iotests/${name}/${name})`);
   });
 
   if (folders.length === 0) it.skip('NO QEMU FOUND: the exported scripts were not run', () => undefined);

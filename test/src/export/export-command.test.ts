@@ -2,7 +2,8 @@
  * `crashcow export --iotest` as a user runs it: hostile strings in every string field of a case
  * (shell metacharacters, $(...), backquotes, quotes, newlines) never reach the script as code: a
  * marker file they try to create never appears, and the script still runs and still shows the
- * defect; user mistakes (an invalid case, a built-in case, a missing flag, --form poke) exit 2
+ * defect; user mistakes (an invalid case, a built-in case, a missing flag, --form poke on a case it
+ * cannot build) exit 2
  * with one line saying why, never a stack trace.
  */
 import { execa } from 'execa';
@@ -85,11 +86,25 @@ describe('crashcow export --iotest', () => {
     expect(readFileSync(join(out, name), 'utf8')).toBe(readFileSync(fileURLToPath(new URL(`../../../corpus/iotests/${name}/${name}`, import.meta.url)), 'utf8').replace(`corpus/${name}.json`, corpus(name)));
   });
 
+  it('exports a damage case as the script in corpus/iotests, which fails on this QEMU with what qemu-img check -r all left', async () => {
+    const name = 'qemu-damage-l2-entry-reserved-bit';
+    const out = join(dir, 'damage');
+    const r = await crashcow(['export', corpus(name), '--iotest', out, '--qemu', '/usr/bin']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const text = readFileSync(join(out, name), 'utf8');
+    expect(text).toBe(readFileSync(fileURLToPath(new URL(`../../../corpus/iotests/${name}/${name}`, import.meta.url)), 'utf8').replace(`corpus/${name}.json`, corpus(name)));
+    const run = await execa(join(out, name), [], { reject: false, all: true });
+    expect(run.exitCode).toBe(1);
+    expect(run.all).toContain('neither repaired nor refused (exit status 2)');
+    expect(run.all).toContain('ERROR found l2 entry with reserved bits set');
+  });
+
   it.each([
     ['an invalid case', () => [writeBad(), '--iotest', join(dir, 'x')], /not a valid crashcow case: .*\/engine/],
     ['a built-in case', () => [corpus('builtin-mutant-l1-before-l2'), '--iotest', join(dir, 'x')], /only QEMU cases export as iotests/],
     ['no --iotest', () => [corpus('qemu-repair-on-open-refblock-overlap')], /--iotest DIR/],
-    ['--form poke', () => [corpus('qemu-repair-on-open-refblock-overlap'), '--iotest', join(dir, 'x'), '--form', 'poke', '--qemu', '/usr/bin'], /--form poke is not available yet/],
+    ['--form poke on a damage case', () => [corpus('qemu-damage-l1-entry-past-eof'), '--iotest', join(dir, 'x'), '--form', 'poke', '--qemu', '/usr/bin'], /a damage case has no crash state to poke/],
+    ['--form poke on a case whose layout qemu-io cannot build', () => [corpus('qemu-snapshot-apply-copied-window'), '--iotest', join(dir, 'x'), '--form', 'poke', '--qemu', '/usr/bin'], /--form poke cannot build this case's layout/],
     ['--form bogus', () => [corpus('qemu-repair-on-open-refblock-overlap'), '--iotest', join(dir, 'x'), '--form', 'bogus'], /--form must be image or poke/],
   ])('refuses %s with exit 2 and one line saying why', async (_what, args, message) => {
     const r = await crashcow(['export', ...args()]);
