@@ -4,8 +4,14 @@
  */
 import type { CacheMode, CreateOptions } from '../engine/engine.js';
 
+/** The qcow2 versions an image may take: compat 0.10 (version 2) and 1.1 (version 3). */
+export const COMPAT_LEVELS = ['0.10', '1.1'] as const;
+export type CompatLevel = (typeof COMPAT_LEVELS)[number];
+
+export type BackingFormat = 'qcow2' | 'raw';
+
 interface BackingOptions {
-  format: 'qcow2' | 'raw';
+  format: BackingFormat;
   /** Guest bytes the backing file covers, a multiple of the cluster size. */
   sizeBytes: number;
 }
@@ -14,7 +20,7 @@ export interface FuzzImageOptions {
   virtualSizeBytes: number;
   clusterSizeBytes: number;
   refcountBits: number;
-  compat: '0.10' | '1.1';
+  compat: CompatLevel;
   lazyRefcounts: boolean;
   extendedL2: boolean;
   backing: BackingOptions | null;

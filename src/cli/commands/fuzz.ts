@@ -22,6 +22,8 @@ import { isCaseReadError } from '../../fuzz/case/fuzz-case.js';
 import { knownDefects, knownFor, type KnownDefect } from '../../fuzz/case/known-defects.js';
 import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../../fuzz/campaign/campaign-settings.js';
 import type { RunStats } from '../../fuzz/runner/run-stats.js';
+import { describeCoverage } from '../../fuzz/coverage/describe-coverage.js';
+import { withKnownKeys } from '../../fuzz/coverage/known-coverage.js';
 import type { FixedImageOptions } from '../../fuzz/commands/image-options-arb.js';
 import { isSetupError } from '../../fuzz/target/setup-error.js';
 import { propertyTitles, type PropertyName } from '../../fuzz/violation.js';
@@ -91,6 +93,7 @@ export const fuzzCommand: Command = {
     const summary: FuzzSummary = {
       engine: settings.engine, engineVersion: result.engineVersion, ...(result.qemu ? { qemu: qemuSummaryOf(result.qemu) } : {}), seed: settings.plan.masterSeed, runs: result.stats.runs, crashStates: result.stats.crashStates, statesPerSecond, findings: result.findings, knownRepeats: result.stats.knownRepeats,
       ...(settings.faults !== 'power' || result.stats.damageRuns > 0 || result.stats.eioRuns > 0 ? { faultRuns: faultRunsOf(result.stats) } : {}),
+      coverage: withKnownKeys(result.stats.coverage),
       campaign: { mutants: settings.mutants, ...(settings.faults !== 'power' ? { faults: settings.faults } : {}), runs: settings.plan.totalRuns, timeSeconds, ...(settings.maxFindings !== undefined ? { maxFindings: settings.maxFindings } : {}), statesPerCrash: settings.statesPerCrash, maxCommands: settings.maxCommands, image: settings.fixed },
       judge: { mode: settings.judge ?? 'incremental', incrementalChecks: result.stats.incrementalChecks, fullChecks: result.stats.stateGroups - result.stats.incrementalChecks },
       shard: { index: shard.shardIndex + 1, count: shard.shardCount, source: shard.source },
@@ -251,6 +254,7 @@ function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult
     ...(s.faults !== 'power' ? [`faults: ${s.faults} (runs: ${r.stats.powerRuns} power, ${r.stats.eioRuns} eio with the I/O error fired in ${r.stats.faultsFired}, ${r.stats.damageRuns} damage; ${r.stats.damagedImages} damaged images judged)`] : []),
     `seed: ${s.plan.masterSeed}${shard.source !== 'none' ? `, shard ${shard.shardIndex + 1}/${shard.shardCount} (from ${shard.source})` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
     `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full, ${r.stats.incrementalChecks} of them checked incrementally), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}${s.known && s.known.length > 0 ? ` (${s.known.length} known from --known: ${s.known.join(' ')})` : ''}`,
+    ...describeCoverage(withKnownKeys(r.stats.coverage)),
     r.findings.length === 0 ? 'findings: none' : `findings: ${r.findings.length}${classed}`,
     ...r.findings.map((f) => `  ${f.class ? `${f.class}: ` : ''}${f.property} [${f.rules.join(', ')}] ${propertyTitles[f.property as PropertyName] ?? ''}${f.class ? `\n    ${f.baselineDetail}` : ''}\n    ${f.caseFile}  (replay: crashcow replay ${f.caseFile})`),
   ];

@@ -13,6 +13,7 @@ import { RUNS_PER_BATCH } from '../../fuzz/campaign/campaign-plan.js';
 import { isMergeInputError, MergeInputError } from '../../fuzz/campaign/merge-input-error.js';
 import { mergeShards, type MergedSummary } from '../../fuzz/campaign/merge-shards.js';
 import { readShardOutputs } from '../../fuzz/campaign/shard-outputs.js';
+import { describeCoverage } from '../../fuzz/coverage/describe-coverage.js';
 import type { Command } from '../command.js';
 import { flagChoice, flagValue, parseArgs } from '../parse-args.js';
 import { UsageError } from '../usage-error.js';
@@ -72,6 +73,7 @@ function humanMerge(m: MergedSummary): string {
     `campaign: ${m.engine} (${m.engineVersion}), seed ${m.seed}, ${budget}, ${m.shardCount} shard(s): ${m.shards.length} present${m.missingShards.length > 0 ? `, MISSING ${m.missingShards.join(', ')}` : ''}`,
     ...m.shards.map((s) => `  shard ${s.index}/${m.shardCount} (from ${s.source}): runs ${s.runs}, crash states ${s.crashStates}, findings ${s.findings}, ${s.elapsedSeconds.toFixed(1)} s  ${s.file}`),
     `runs: ${m.runs}, crash states: ${m.crashStates} (${m.statesPerSecond} states/s together), runs repeating a finding: ${m.knownRepeats}, time: ${m.elapsedSeconds.total.toFixed(1)} s over all shards, ${m.elapsedSeconds.longest.toFixed(1)} s the longest`,
+    ...(m.coverage ? describeCoverage(m.coverage) : []),
     `batches: ${m.batches.length} run${planned === null ? '' : ` of ${planned} planned`}${m.batchesNotRun && m.batchesNotRun.length > 0 ? `; not run: ${m.batchesNotRun.join(', ')}` : ''}${stoppedOf(m)}`,
     m.findings.length === 0 ? 'findings: none' : `findings: ${m.findings.length}${found > m.findings.length ? ` (found ${found} times across shards)` : ''}`,
     ...m.findings.map((f) => `  ${f.property} [${f.rules.join(', ')}] shard ${f.shard}${f.alsoFoundBy.length > 0 ? `, also shard(s) ${f.alsoFoundBy.map((a) => a.shard).join(', ')}` : ''}\n    ${f.caseFile}  (replay: crashcow replay ${f.caseFile})`),

@@ -10,6 +10,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import summarySchema from '../../../spec/schemas/fuzz-summary.schema.json' with { type: 'json' };
 import type { FindingClass } from '../baseline/baseline.js';
 import type { FixedImageOptions } from '../commands/image-options-arb.js';
+import type { KnownCoverage } from '../coverage/known-coverage.js';
 import type { JudgeMode } from '../oracle/state-checker.js';
 import type { FaultMode } from '../faults/fault-mode.js';
 import type { BatchRecord } from './batch-record.js';
@@ -45,6 +46,8 @@ export interface FuzzSummary {
   knownRepeats: number;
   /** Runs by the fault they ended with, and the damaged images P7 judged. */
   faultRuns?: { power?: number; eio?: number; eioFired?: number; damage?: number; damagedImages?: number };
+  /** What the runs (not shrinking) exercised, every known op kind and image option value listed (absent in summaries written before it). */
+  coverage?: KnownCoverage;
   campaign: CampaignIdentity;
   /** index counts from 1, as in --shard I/N; source says where it came from (the flag or variables). */
   shard: { index: number; count: number; source: string };

@@ -1,6 +1,6 @@
 /**
  * mergeShards: the shards of one campaign as one summary. Takes the summaries and cases that
- * readShardOutputs found; gives the totals (runs, crash states, time), the shards present and
+ * readShardOutputs found; gives the totals (runs, crash states, coverage, time), the shards present and
  * missing, the batches run against the plan, and the findings deduplicated by the campaign's own
  * signature (violationSignature: property and rules; engine and mutants are the campaign's), each
  * kept once with the shards that found it again. Pure. Input that is not one campaign (shards that
@@ -9,6 +9,8 @@
  * are not an error here but are listed, for the caller to act on.
  */
 import { basename, dirname, sep } from 'node:path';
+import { newCoverage, sumCoverage } from '../coverage/coverage.js';
+import { withKnownKeys, type KnownCoverage } from '../coverage/known-coverage.js';
 import { violationSignature, type PropertyName } from '../violation.js';
 import type { BatchRecord } from './batch-record.js';
 import { batchSeed, RUNS_PER_BATCH } from './campaign-plan.js';
@@ -41,6 +43,8 @@ export interface MergedSummary {
   runs: number;
   crashStates: number;
   knownRepeats: number;
+  /** The shards' coverage summed; absent when a shard's summary has none (written before coverage was counted). */
+  coverage?: KnownCoverage;
   /** The shards' throughputs added up (each shard's states over its own time). */
   statesPerSecond: number;
   /** Seconds summed over the shards, and the longest shard's. */
@@ -96,6 +100,7 @@ export function mergeShards(inputs: ShardOutputs): MergedSummary {
     runs: sum(present.map((s) => s.runs)),
     crashStates: sum(present.map((s) => s.crashStates)),
     knownRepeats: sum(present.map((s) => s.knownRepeats)),
+    ...coverageOf(present),
     statesPerSecond: sum(present.map((s) => s.statesPerSecond)),
     elapsedSeconds: { total: Math.round(sum(present.map((s) => s.elapsedSeconds)) * 1000) / 1000, longest: Math.max(...present.map((s) => s.elapsedSeconds)) },
     batches,
@@ -103,6 +108,13 @@ export function mergeShards(inputs: ShardOutputs): MergedSummary {
     findings: [...findings.values()],
     unlistedCases: inputs.cases.map((c) => c.file).filter((f) => !listed.has(f)),
   };
+}
+
+/** The shards' coverage summed, every known key listed, when every shard has one. */
+function coverageOf(present: readonly FuzzSummary[]): { coverage?: KnownCoverage } {
+  const all = present.map((s) => s.coverage);
+  if (all.some((c) => c === undefined)) return {};
+  return { coverage: withKnownKeys(all.reduce((a, c) => sumCoverage(a, c!), newCoverage())) };
 }
 
 function sum(xs: number[]): number {

@@ -15,6 +15,7 @@ import type { JudgeMode } from '../oracle/state-checker.js';
 import { eioPlanArb, type EioPlan } from '../nemesis/eio-fault.js';
 import { FuzzRun } from '../runner/fuzz-run.js';
 import { isFailure, type FailedRun } from '../runner/run-outcome.js';
+import { newCoverage } from '../coverage/coverage.js';
 import { newRunStats, sumStats, type RunStats } from '../runner/run-stats.js';
 import type { FuzzTarget } from '../target/fuzz-target.js';
 import { violationSignature } from '../violation.js';
@@ -83,7 +84,7 @@ export async function runBatch(cfg: BatchConfig, seed: number, numRuns: number):
     }
     const outcome = await run.finish();
     const known = isFailure(outcome) && cfg.isKnown?.(violationSignature(outcome.violation)) === true;
-    const ranStats = 'runs' in counted ? outcome.stats : { ...outcome.stats, faultsFired: 0 }; // shrinking runs do not count
+    const ranStats = 'runs' in counted ? outcome.stats : { ...outcome.stats, faultsFired: 0, coverage: newCoverage() }; // shrinking runs do not count
     const runStats = sumStats(ranStats, { ...counted, knownRepeats: known ? 1 : 0 });
     stats = sumStats(stats, runStats);
     cfg.onRun?.(runStats);

@@ -5,7 +5,7 @@
  * and then the growth profile (GROWTH_ONE_IN).
  */
 import fc from 'fast-check';
-import type { FuzzImageOptions } from '../image-options.js';
+import type { BackingFormat, FuzzImageOptions } from '../image-options.js';
 
 /** What flags may fix; everything else is drawn. */
 export interface FixedImageOptions {
@@ -22,6 +22,15 @@ export interface FixedImageOptions {
 }
 
 const MIB = 1 << 20;
+
+/** The values each option is drawn from, a value listed twice drawn twice as often (coverage lists each value once). */
+export const IMAGE_OPTION_DRAWS = {
+  clusterSizeBytes: [512, 4096, 4096, 16384, 65536],
+  virtualSizeMib: [1, 2, 4, 8],
+  refcountBits: [16, 16, 16, 1, 2, 4, 8, 32, 64, 64],
+  backingFormat: [null, null, 'raw', 'qcow2'],
+  cacheMode: ['writeback', 'writethrough'],
+} as const satisfies { backingFormat: ReadonlyArray<BackingFormat | null>; cacheMode: ReadonlyArray<FuzzImageOptions['cacheMode']>; [name: string]: ReadonlyArray<unknown> };
 
 /**
  * One run in this many takes the growth profile: 512-byte clusters, 64-bit refcounts and a 4 MiB
@@ -45,15 +54,15 @@ export function isGrowthProfile(o: Pick<FuzzImageOptions, 'clusterSizeBytes' | '
 export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<FuzzImageOptions> {
   return fc
     .record({
-      clusterSizeBytes: fixed.clusterSizeBytes !== undefined ? fc.constant(fixed.clusterSizeBytes) : fc.constantFrom(512, 4096, 4096, 16384, 65536),
-      virtualSizeBytes: fixed.virtualSizeBytes !== undefined ? fc.constant(fixed.virtualSizeBytes) : fc.constantFrom(1, 2, 4, 8).map((n) => n * MIB),
-      refcountBits: fixed.refcountBits !== undefined ? fc.constant(fixed.refcountBits) : fc.constantFrom(16, 16, 16, 1, 2, 4, 8, 32, 64, 64),
+      clusterSizeBytes: fixed.clusterSizeBytes !== undefined ? fc.constant(fixed.clusterSizeBytes) : fc.constantFrom(...IMAGE_OPTION_DRAWS.clusterSizeBytes),
+      virtualSizeBytes: fixed.virtualSizeBytes !== undefined ? fc.constant(fixed.virtualSizeBytes) : fc.constantFrom(...IMAGE_OPTION_DRAWS.virtualSizeMib).map((n) => n * MIB),
+      refcountBits: fixed.refcountBits !== undefined ? fc.constant(fixed.refcountBits) : fc.constantFrom(...IMAGE_OPTION_DRAWS.refcountBits),
       v2: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
       lazy: fixed.lazyRefcounts !== undefined ? fc.constant(fixed.lazyRefcounts) : fc.boolean(),
       extendedL2: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
-      backing: fc.constantFrom(null, null, 'raw' as const, 'qcow2' as const),
+      backing: fc.constantFrom(...IMAGE_OPTION_DRAWS.backingFormat),
       backingHalf: fc.boolean(),
-      cacheMode: fixed.cacheMode !== undefined ? fc.constant(fixed.cacheMode) : fc.constantFrom('writeback' as const, 'writethrough' as const),
+      cacheMode: fixed.cacheMode !== undefined ? fc.constant(fixed.cacheMode) : fc.constantFrom(...IMAGE_OPTION_DRAWS.cacheMode),
       // Without noBias, fast-check's bias towards small integers made "one in 32" one run in 9.5.
       growth: fixed.growth === false || fixed.virtualSizeBytes !== undefined ? fc.constant(false) : fc.noBias(fc.integer({ min: 0, max: GROWTH_ONE_IN - 1 })).map((n) => n === 0),
     })

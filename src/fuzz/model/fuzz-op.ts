@@ -15,6 +15,25 @@ export type FuzzOp =
   | { kind: 'reopen' }
   | { kind: 'crash' };
 
+export type FuzzOpKind = FuzzOp['kind'];
+
+/** Each kind once; `satisfies` makes the compiler reject a kind missing from it or one FuzzOp lacks. */
+const KIND_SET = {
+  write: true,
+  'write-zeroes': true,
+  discard: true,
+  flush: true,
+  'snapshot-create': true,
+  'snapshot-apply': true,
+  'snapshot-delete': true,
+  resize: true,
+  reopen: true,
+  crash: true,
+} as const satisfies Record<FuzzOpKind, true>;
+
+/** Every FuzzOp kind, in the order FuzzOp lists them. */
+export const FUZZ_OP_KINDS = Object.keys(KIND_SET) as readonly FuzzOpKind[];
+
 /** Ops after which everything before them is durable (a flush, or a close that flushes). */
 export function isBarrier(op: FuzzOp): boolean {
   return op.kind === 'flush' || op.kind === 'reopen';

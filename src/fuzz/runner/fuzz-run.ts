@@ -16,6 +16,9 @@ import type { Segment } from '../damage/write-damage.js';
 import type { FaultKind } from '../faults/fault-mode.js';
 import type { DurabilityExpectation } from '../model/durability-oracle.js';
 import { judgeDamage, type DamageJudgeContext } from '../oracle/damage-judge.js';
+import { sumCoverage } from '../coverage/coverage.js';
+import type { OpStorageSpan } from '../coverage/op-kind-at.js';
+import { crashCoverage, runCoverage } from '../coverage/run-coverage.js';
 import { baseContentBytesOf, type FuzzImageOptions } from '../image-options.js';
 import { DurabilityOracle } from '../model/durability-oracle.js';
 import { describeOp, isBarrier, type FuzzOp } from '../model/fuzz-op.js';
@@ -89,6 +92,8 @@ export class FuzzRun {
   private nextSnapshotIndex = 1;
   private crashIndex = 0;
   private eio: EioNemesis | null = null;
+  /** The storage operations each op of the current segment issued (which op a crash point falls in). */
+  private spans: OpStorageSpan[] = [];
 
   private constructor(readonly settings: FuzzRunSettings) {
     const o = settings.options;
@@ -147,6 +152,7 @@ export class FuzzRun {
       [threw, error] = [true, err];
     }
     await this.session.sync();
+    this.spans.push({ kind: op.kind, startOp, endOp: this.session.opCount });
     const judged = this.eio?.afterOp(op, this.history.length - 1, threw, error);
     if (judged?.violation) return this.fail(judged.violation, null);
     if (judged?.failed) return this.afterFailedOp(op, startOp);
@@ -187,10 +193,11 @@ export class FuzzRun {
     return this.outcome();
   }
 
-  /** The run as it stands: its verdict (pass while nothing ended it), history and counters. */
+  /** The run as it stands: its verdict (pass while nothing ended it), history and counters (coverage with its ops and image options). */
   outcome(): RunOutcome {
     const fault = this.eio?.fault;
-    const base = { history: this.history.slice(), stats: { ...this.stats, faultsFired: this.eio?.fired ? 1 : 0 }, ...(fault ? { eio: fault } : {}) };
+    const coverage = sumCoverage(this.stats.coverage, runCoverage(this.history, this.settings.options));
+    const base = { history: this.history.slice(), stats: { ...this.stats, faultsFired: this.eio?.fired ? 1 : 0, coverage }, ...(fault ? { eio: fault } : {}) };
     if (!this.end) return { ...base, verdict: 'pass' };
     return { ...base, ...this.end };
   }
@@ -301,8 +308,9 @@ export class FuzzRun {
       await this.session.sync();
       const segmentBase = this.session.segmentBase;
       const ops = this.session.ops();
-      const verdict = await judgeCrash(chooseCrashStates(segmentBase, ops, this.settings.statesPerCrash, seed), this.oracle, ctx, this.settings.shouldAbandon);
-      this.stats = sumStats(this.stats, verdict.stats);
+      const plan = chooseCrashStates(segmentBase, ops, this.settings.statesPerCrash, seed);
+      const verdict = await judgeCrash(plan, this.oracle, ctx, this.settings.shouldAbandon);
+      this.stats = sumStats(this.stats, { ...verdict.stats, coverage: crashCoverage(plan.crashPoints(), verdict.statesByCrashPoint, this.spans) });
       if (verdict.failing) {
         const crash: CrashEvidence = { segmentBase, storageOps: ops.slice(), oracle: this.oracle, context: ctx, state: verdict.failing.state };
         return this.fail(verdict.failing.violation, crash);
@@ -319,6 +327,7 @@ export class FuzzRun {
   private async recoverKilled(): Promise<void> {
     const next = await recoverAfterCrash(this.session, this.oracle, this.crashContext(), this.model);
     this.eio?.segmentRestarted();
+    this.spans = [];
     if (next === 'stopped') this.end = { verdict: 'stopped' };
     else if (next) this.fail(next, null);
     else this.oracle = new DurabilityOracle(this.model);

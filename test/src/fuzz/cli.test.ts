@@ -1,10 +1,10 @@
 /**
  * `crashcow fuzz` and `crashcow replay` as a user runs them (the built CLI): exit codes, the JSON
- * summary, saved cases that replay (1 while the defect is there, 0 once it is gone, 2 for an
- * invalid case, 3 for a case whose engine wrote something else than it records; with --expect, 0
- * while every case does what it records), --judge (the same verdicts either way) and
- * --max-findings (the campaign ends at the Nth finding saved), and the setup error when qemu-io
- * is missing.
+ * summary and its coverage, saved cases that replay (1 while the defect is there, 0 once it is
+ * gone, 2 for an invalid case, 3 for a case whose engine wrote something else than it records;
+ * with --expect, 0 while every case does what it records), --judge (the same verdicts either way)
+ * and --max-findings (the campaign ends at the Nth finding saved), and the setup error when
+ * qemu-io is missing.
  */
 import Ajv from 'ajv';
 import { execa } from 'execa';
@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { IMAGE_OPTION_COVERAGE } from '../../../src/fuzz/coverage/image-option-coverage.js';
+import { FUZZ_OP_KINDS } from '../../../src/fuzz/model/fuzz-op.js';
 import { crashcow } from '../../helpers/crashcow-cli.js';
 
 const summarySchema = JSON.parse(readFileSync(new URL('../../../spec/schemas/fuzz-summary.schema.json', import.meta.url), 'utf8'));
@@ -35,6 +37,27 @@ describe('crashcow fuzz', () => {
     expect(summary).toMatchObject({ engine: 'builtin', engineVersion: 'crashcow-builtin 0.1.0', seed: 5, runs: 4, findings: [], knownRepeats: 0 });
     expect(summary.crashStates).toBeGreaterThan(0);
     expect(typeof summary.statesPerSecond).toBe('number');
+  });
+
+  it('counts coverage: every op kind and option value listed, zeros for those not drawn, the counts adding up', async () => {
+    const r = await crashcow(['fuzz', '--engine', 'builtin', '--seed', '3', '--runs', '8', '--lazy-refcounts', 'off', '--max-commands', '10', '--states-per-crash', '32', '--output', 'json', '--corpus', join(dir, 'coverage')]);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const { runs, crashStates, coverage } = summaryOf(r.stdout) as { runs: number; crashStates: number; coverage: { opKinds: Record<string, { runs: number; ops: number; crashPoints: number; crashStates: number }>; imageOptions: Record<string, Record<string, number>> } };
+    expect(Object.keys(coverage.opKinds)).toEqual([...FUZZ_OP_KINDS]);
+    expect(Object.keys(coverage.imageOptions)).toEqual(Object.keys(IMAGE_OPTION_COVERAGE));
+    for (const [name, option] of Object.entries(IMAGE_OPTION_COVERAGE)) {
+      expect(Object.keys(coverage.imageOptions[name]), name).toEqual(option.values);
+      expect(Object.values(coverage.imageOptions[name]).reduce((n, v) => n + v, 0), `${name}: one value per run`).toBe(runs);
+    }
+    expect(coverage.imageOptions.lazyRefcounts, '--lazy-refcounts off: true never drawn, listed at 0').toEqual({ false: runs, true: 0 });
+    const kinds = Object.values(coverage.opKinds);
+    expect(kinds.reduce((n, k) => n + k.crashStates, 0), 'states by the op in flight add up to the states').toBe(crashStates);
+    expect(kinds.some((k) => k.runs === 0 && k.ops === 0), 'a short campaign leaves some kind undrawn, listed at 0').toBe(true);
+    for (const k of kinds) expect(k.runs).toBeLessThanOrEqual(Math.min(runs, k.ops));
+    expect(coverage.opKinds.crash.runs, 'every run ends with a crash').toBe(runs);
+    const human = await crashcow(['fuzz', '--engine', 'builtin', '--seed', '3', '--runs', '2', '--lazy-refcounts', 'off', '--max-commands', '10', '--states-per-crash', '32', '--corpus', join(dir, 'coverage')]);
+    expect(human.stdout).toMatch(/^coverage by op kind \(runs\/ops\/crash points\/crash states while one was in flight\): write \d+\/\d+\/\d+\/\d+, /m);
+    expect(human.stdout).toMatch(/^coverage by image option \(runs\): clusterSizeBytes 512:\d+ /m);
   });
 
   it('saves a mutant finding as a case that replays: 1 with the mutant, 0 without, 2 when invalid', async () => {

@@ -53,6 +53,8 @@ describe('a campaign in four shards, merged', () => {
     const perShard = shards.map((_, i) => JSON.parse(readFileSync(join(dir, `shard-${i + 1}`, 'summary.json'), 'utf8')));
     expect(merged.runs).toBe(perShard.reduce((n, s) => n + s.runs, 0));
     expect(merged.crashStates).toBe(perShard.reduce((n, s) => n + s.crashStates, 0));
+    for (const kind of Object.keys(merged.coverage.opKinds)) expect(merged.coverage.opKinds[kind].ops, kind).toBe(perShard.reduce((n, s) => n + s.coverage.opKinds[kind].ops, 0));
+    for (const [name, values] of Object.entries(merged.coverage.imageOptions as Record<string, Record<string, number>>)) expect(Object.values(values).reduce((n, v) => n + v, 0), name).toBe(merged.runs);
     const signatures = merged.findings.map((f: { signature: string }) => f.signature);
     expect(new Set(signatures).size).toBe(signatures.length);
     const foundInShards = perShard.reduce((n, s) => n + s.findings.length, 0);

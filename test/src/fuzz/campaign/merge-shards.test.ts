@@ -1,5 +1,5 @@
 /**
- * mergeShards and readShardOutputs on summaries made here: the totals and the dedupe, and each
+ * mergeShards and readShardOutputs on summaries made here: the totals, coverage and the dedupe, and each
  * way the input can fail to be one campaign's shards, named by file.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import type { FuzzSummary } from '../../../../src/fuzz/campaign/fuzz-summary.js'
 import { isMergeInputError } from '../../../../src/fuzz/campaign/merge-input-error.js';
 import { mergeShards } from '../../../../src/fuzz/campaign/merge-shards.js';
 import { readShardOutputs, type ShardOutputs } from '../../../../src/fuzz/campaign/shard-outputs.js';
+import { withKnownKeys } from '../../../../src/fuzz/coverage/known-coverage.js';
 
 /** Shard `index` (from 1) of `count` of a 40-run campaign with seed 7, having run its whole share. */
 function summaryOf(index: number, count: number, findings: FuzzSummary['findings'] = []): FuzzSummary {
@@ -44,6 +45,20 @@ describe('mergeShards', () => {
     expect(m.shards.map((s) => s.index)).toEqual([1, 2]);
     expect(m).toMatchObject({ runs: 40, crashStates: 300, statesPerSecond: 100, elapsedSeconds: { total: 4, longest: 2 }, missingShards: [], batchesNotRun: [] });
     expect(m.batches.map((b) => [b.index, b.shard])).toEqual([[0, 1], [1, 2], [2, 1], [3, 2]]);
+  });
+
+  it('sums the shards\' coverage key by key, and has none when a shard\'s summary has none', () => {
+    const one = summaryOf(1, 2);
+    one.coverage = withKnownKeys({ opKinds: { write: { runs: 20, ops: 90, crashPoints: 30, crashStates: 200 } }, imageOptions: { compat: { '1.1': 20 } } });
+    const two = summaryOf(2, 2);
+    two.coverage = withKnownKeys({ opKinds: { write: { runs: 19, ops: 80, crashPoints: 25, crashStates: 100 }, resize: { runs: 3, ops: 4, crashPoints: 0, crashStates: 0 } }, imageOptions: { compat: { '1.1': 18, '0.10': 2 }, clusterSizeBytes: { '1024': 20 } } });
+    const m = mergeShards(outputs(one, two));
+    expect(m.coverage?.opKinds.write).toEqual({ runs: 39, ops: 170, crashPoints: 55, crashStates: 300 });
+    expect(m.coverage?.opKinds.resize).toEqual({ runs: 3, ops: 4, crashPoints: 0, crashStates: 0 });
+    expect(m.coverage?.opKinds.discard).toEqual({ runs: 0, ops: 0, crashPoints: 0, crashStates: 0 });
+    expect(m.coverage?.imageOptions.compat).toEqual({ '0.10': 2, '1.1': 38 });
+    expect(m.coverage?.imageOptions.clusterSizeBytes).toEqual({ '512': 0, '4096': 0, '16384': 0, '65536': 0, '1024': 20 });
+    expect(mergeShards(outputs(one, summaryOf(2, 2))).coverage).toBeUndefined();
   });
 
   it('lists missing shards and the batches the present ones did not run', () => {

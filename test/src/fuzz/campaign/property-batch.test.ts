@@ -34,6 +34,14 @@ describe('runBatch', () => {
     expect(r.stats.crashStates).toBeGreaterThan(0);
   });
 
+  it('leaves the runs made while shrinking out of its coverage', async () => {
+    const r = await batch(undefined);
+    expect(r.stats.shrinkRuns).toBeGreaterThan(0);
+    for (const [name, values] of Object.entries(r.stats.coverage.imageOptions)) expect(Object.values(values).reduce((n, v) => n + v, 0), name).toBe(r.stats.runs);
+    expect(r.stats.coverage.opKinds.write?.runs).toBeLessThanOrEqual(r.stats.runs);
+    expect(r.perRun.coverage).toEqual(r.stats.coverage);
+  });
+
   it('passes over runs that repeat a known signature: counted, not shrunk, no failure', async () => {
     const r = await batch(undefined, (s) => s.startsWith('P1:'));
     expect(r.failure).toBeNull();

@@ -31,6 +31,22 @@ describe('FuzzRun on the built-in engine', () => {
     expect(o.history.at(-1)).toEqual({ kind: 'crash' });
   });
 
+  it('counts its coverage: one run and its ops per kind, its crash points and states by the op in flight, its image options', async () => {
+    const o = await runOps(OPTIONS, [W(0, 4096), { kind: 'flush' }, W(65536, 4096), W(8192, 512), { kind: 'crash' }, W(0, 512), { kind: 'reopen' }]);
+    const kinds = o.stats.coverage.opKinds;
+    expect(kinds.write).toMatchObject({ runs: 1, ops: 4 });
+    expect(kinds.flush).toMatchObject({ runs: 1, ops: 1 });
+    expect(kinds.crash).toMatchObject({ runs: 1, ops: 2 });
+    expect(kinds.discard).toBeUndefined();
+    const total = (key: 'crashPoints' | 'crashStates'): number => Object.values(kinds).reduce((n, c) => n + (c[key] ?? 0), 0);
+    expect(total('crashPoints')).toBe(o.stats.crashPoints);
+    expect(total('crashStates')).toBe(o.stats.crashStates);
+    // The flush's crash point (just before its flush operation) falls in the flush.
+    expect(kinds.flush?.crashPoints).toBeGreaterThan(0);
+    expect(kinds.crash?.crashPoints, 'each crash ends its segment with a point no op surrounds').toBeGreaterThanOrEqual(2);
+    expect(o.stats.coverage.imageOptions).toMatchObject({ clusterSizeBytes: { '4096': 1 }, compat: { '1.1': 1 }, backing: { none: 1 }, cacheMode: { writeback: 1 } });
+  });
+
   it('finds refcount-after-l2 and returns the failing crash state with its recorded crash', async () => {
     const o = await runOps(OPTIONS, REFCOUNT_AFTER_L2_OPS, ['refcount-after-l2']);
     expect(o.verdict).toBe('fail');
