@@ -237,7 +237,11 @@ export function repairUnderCrashVerdict(rerun: RerunBreak | null): Verdict<{ pro
 /*
  * P6 error paths: one request of the engine (a write or a flush) fails with an injected EIO or
  * ENOSPC, once or from then on until the image is closed (a dead disk).
- * - P6-1: an operation during which an injected request failed reports an error, never success.
+ * - P6-1: an operation during which an injected request failed reports an error, never success;
+ *   except that an engine may drop a request it does not need (QEMU ignores a failed lazy-refcounts
+ *   dirty mark and keeps its refcounts exact instead): where the target cannot tell which of its
+ *   requests failed, an operation that reported success counts as done, and the next lockstep
+ *   breaks P6-1 if it was not.
  * - P6-2: after that operation, until the image is closed, the engine keeps working (every later
  *   operation succeeds) or fails every later operation; never some of each.
  * - P6-3: after it, a flush or a close and reopen leaves an image that keeps the lockstep, with

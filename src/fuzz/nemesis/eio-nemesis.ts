@@ -3,7 +3,9 @@
  * It takes a plan (fast-check's draw) or a case's fault, says where the run arms it (for a target
  * that arms at open, after a reopen the run puts right before the operation), watches each
  * operation's outcome against the failures the target injected, and judges:
- * - P6-1: the operation during which a request failed reports an error;
+ * - P6-1: the operation during which a request failed reports an error; on a target that cannot
+ *   tell which of its requests failed (QEMU), one that reported success is held to its word: it
+ *   counts as done, and the next lockstep judges it (a mismatch there breaks P6-1);
  * - P6-2: after it, until the close, every later operation succeeds or every one fails (once mode);
  * - P6-3 and P6-4 at every lockstep after the fault (leaks allowed; no reference to an unwritten cluster).
  * What a failed operation does to the model is the run's business (failed-op-effect.ts); this
@@ -44,6 +46,13 @@ export class EioNemesis {
   private postFault = false;
   private outcomes: boolean[] = [];
   private failuresBefore: number | null = null;
+  /**
+   * The operation (`op N (…)`) by which a target without exact failures showed that its failing
+   * request was issued (the log shows it once a later write follows), while the operations
+   * reported success: QEMU ignores the failure of some writes it does not need (the lazy-refcounts
+   * dirty mark), so the next lockstep decides whether they kept their word.
+   */
+  private unconfirmed: string | null = null;
 
   constructor(
     private readonly source: EioPlan | EioFault,
@@ -102,7 +111,8 @@ export class EioNemesis {
     const out: EioOpResult = { failed: reported };
     if (!this.fired && (rose || (after === null && reported))) {
       [this.fired, this.postFault, this.faultInSegment, this.outcomes] = [true, true, true, []];
-      out.violation = p6Violation(failedOperationVerdict(true, reported), stage, 'the operation reports the I/O error', 'it reported success');
+      if (reported || this.hooks.exactFailures) out.violation = p6Violation(failedOperationVerdict(true, reported), stage, 'the operation reports the I/O error', 'it reported success');
+      else this.unconfirmed = `op ${index + 1} (${describeOp(op)})`;
     } else if (this.postFault) {
       if (rose && this.hooks.exactFailures) out.violation = p6Violation(failedOperationVerdict(true, reported), stage, 'the operation reports the I/O error', 'it reported success');
       if (!out.violation && this.fault!.mode === 'once') {
@@ -125,14 +135,21 @@ export class EioNemesis {
   segmentRestarted(): void {
     this.openEnded();
     this.faultInSegment = false;
+    this.unconfirmed = null;
   }
 
   /**
    * P6-3 and P6-4 at a lockstep after the fault: `lockstep` is the lockstep's own violation (judged
-   * with leaks allowed); without one, P6-4 on the image the session holds.
+   * with leaks allowed); without one, P6-4 on the image the session holds. A lockstep violation
+   * after an operation that reported success although its request failed breaks P6-1 too.
    */
   judgeLockstep(lockstep: Violation | null, session: FuzzSession, stage: string): Violation | null {
     const what = describeEioFault(this.fault!);
+    const unconfirmed = this.unconfirmed;
+    this.unconfirmed = null;
+    if (lockstep && unconfirmed !== null) {
+      return { ...lockstep, property: 'P6', rules: [...new Set(['P6-1', 'P6-3', ...lockstep.rules])].sort(), summary: `after ${what}, whose failing write the log showed by ${unconfirmed} while the operations reported success: ${lockstep.summary}`, expected: `the operation reports the I/O error or does what it reported; ${lockstep.expected}` };
+    }
     if (lockstep) return { ...lockstep, property: 'P6', rules: [...new Set(['P6-3', ...lockstep.rules])].sort(), summary: `after ${what}: ${lockstep.summary}` };
     const v = newReferencesOf(toByteSource(session.segmentBase), toByteSource(session.current()), session.ops());
     if (v.status !== 'violated') return null;

@@ -67,6 +67,23 @@ describe('EioNemesis', () => {
     expect(n.faultInSegment).toBe(true);
   });
 
+  it('P6-1 on a target without exact failures: a success after a failed request is judged by the next lockstep', () => {
+    const hooks = fakeHooks('at-open', false);
+    const n = new EioNemesis({ kind: 'eio', op: 1, request: 2, errno: 'EIO', mode: 'once', event: 'pwritev', iotype: 'write' }, hooks);
+    n.beforeOp({ kind: 'reopen' }, 0);
+    n.arm();
+    n.startOp();
+    n.afterOp({ kind: 'reopen' }, 0, false, null);
+    n.startOp();
+    hooks.count = 1;
+    expect(n.afterOp(W(512, 512, 3), 1, false, null)).toEqual({ failed: false });
+    expect(n.fired).toBe(true);
+    const mismatch = { property: 'LOCKSTEP' as const, rules: ['DATA-1'], summary: 'sector 1 reads its old value', stage: 'lockstep after op 3 (reopen)', expected: 'write #3', actual: 'write #1' };
+    expect(n.judgeLockstep(mismatch, null as never, 'lockstep after op 3 (reopen)')).toMatchObject({ property: 'P6', rules: ['DATA-1', 'P6-1', 'P6-3'], summary: expect.stringContaining('the log showed by op 2 (write 0x200 0x200 #3) while the operations reported success') });
+    // Judged once: a later lockstep's violation is P6-3's alone.
+    expect(n.judgeLockstep(mismatch, null as never, 'later')).toMatchObject({ rules: ['DATA-1', 'P6-3'] });
+  });
+
   it('P6-2: after the failed operation, one succeeding and a later one failing', () => {
     const hooks = fakeHooks('now');
     const n = new EioNemesis({ kind: 'eio', op: 0, request: 1, errno: 'EIO', mode: 'once' }, hooks);
@@ -161,6 +178,51 @@ describe('I/O-error runs on QEMU', () => {
       }
     } finally {
       await target.dispose();
+    }
+  });
+
+  it('a lazy-refcounts image whose dirty mark fails: QEMU keeps refcounts exact and the write succeeds, which the close confirms', async () => {
+    // The second write from the reopen is the header's dirty mark, whose failure QEMU ignores (LAZY-2).
+    const target = await makeTarget('qemu');
+    try {
+      const fault: EioFault = { kind: 'eio', op: 3, request: 2, errno: 'EIO', mode: 'once', event: 'pwritev', iotype: 'write' };
+      const lazy: FuzzImageOptions = { ...OPTIONS, clusterSizeBytes: 512, lazyRefcounts: true, cacheMode: 'writethrough' };
+      const o = await runOps(target, [W(0, 512, 1), W(0, 512, 2), { kind: 'reopen' }, W(512, 512, 3), { kind: 'reopen' }, W(1024, 512, 4)], fault, lazy);
+      expect(o.verdict, JSON.stringify(o.verdict === 'fail' ? o.violation : null)).toBe('pass');
+      expect(o.stats.faultsFired).toBe(1);
+    } finally {
+      await target.dispose();
+    }
+  });
+
+  it('a write whose failure the driver swallows is caught by the lockstep at the close, as P6-1', async () => {
+    const qemu = await makeTarget('qemu');
+    // The same target, except that every write reports success whatever happened.
+    const target = new Proxy(qemu, {
+      get: (t, prop) => {
+        if (prop !== 'startSession') return Reflect.get(t, prop, t);
+        return async (...args: Parameters<FuzzTarget['startSession']>) => {
+          const session = await t.startSession(...args);
+          return new Proxy(session, {
+            get: (s, key) => {
+              if (key !== 'image') {
+                const v = Reflect.get(s, key, s);
+                return typeof v === 'function' ? v.bind(s) : v;
+              }
+              const image = s.image;
+              return new Proxy(image, { get: (i, k) => (k === 'write' ? (o: number, d: Uint8Array) => i.write(o, d).catch(() => undefined) : Reflect.get(i, k, i)) });
+            },
+          });
+        };
+      },
+    });
+    try {
+      const fault: EioFault = { kind: 'eio', op: 2, request: 1, errno: 'EIO', mode: 'once', event: 'pwritev', iotype: 'write' };
+      const o = await runOps(target, [W(0, 512, 1), { kind: 'reopen' }, W(0, 512, 2), W(4096, 512, 3), { kind: 'reopen' }], fault);
+      expect(o.verdict).toBe('fail');
+      if (o.verdict === 'fail') expect(o.violation).toMatchObject({ property: 'P6', rules: expect.arrayContaining(['P6-1', 'P6-3']) });
+    } finally {
+      await qemu.dispose();
     }
   });
 
