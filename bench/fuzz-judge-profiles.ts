@@ -85,6 +85,7 @@ export async function judgeProfiles(dir: string): Promise<void> {
   const scale = Number(process.env.BENCH_PROFILE_RUNS ?? 1);
   console.log('cost per state against image size: builtin, 1 job, every property, the same runs for the full and the incremental judge (seed 1):');
   const secondsPerRun = new Map<string, number>();
+  const cpuPerState = new Map<string, number>();
   for (const profile of PROFILES) {
     const got: Partial<Record<JudgeMode, Measured>> = {};
     for (const judge of ['full', 'incremental'] as const) {
@@ -93,12 +94,20 @@ export async function judgeProfiles(dir: string): Promise<void> {
       const perS = Math.round(m.states / m.seconds);
       const perCpuS = Math.round(m.states / m.cpuSeconds);
       if (judge === 'incremental') secondsPerRun.set(profile.name, m.cpuSeconds / m.runs);
+      if (judge === 'incremental') cpuPerState.set(profile.name, m.cpuSeconds / Math.max(1, m.states));
       console.log(`${profile.name.padEnd(31)} ${judge.padEnd(11)} ${String(m.states).padStart(8)} states in ${m.seconds.toFixed(1)} s = ${String(perS).padStart(6)} states/s (${String(perCpuS).padStart(6)} per CPU s); runs ${m.runs}, judged in full ${m.groups}, checked incrementally ${m.incremental}`);
     }
     const rate = (m: Measured): number => m.states / m.cpuSeconds;
     console.log(`${profile.name.padEnd(31)} incremental / full: ${(rate(got.incremental!) / rate(got.full!)).toFixed(2)}x per CPU s, ${((got.incremental!.states / got.incremental!.seconds) / (got.full!.states / got.full!.seconds)).toFixed(2)}x per s`);
   }
-  printLargeShare(secondsPerRun.get(PROFILES[0].name)!, secondsPerRun.get(PROFILES[2].name)!);
+  const [small, , large] = PROFILES.map((p) => p.name);
+  console.log(`CPU ms per state (incremental, run setup included): 1 MiB ${(cpuPerState.get(small)! * 1000).toFixed(2)}, large ${(cpuPerState.get(large)! * 1000).toFixed(1)} = ${(cpuPerState.get(large)! / cpuPerState.get(small)!).toFixed(0)}x`);
+  printLargeShare(secondsPerRun.get(small)!, secondsPerRun.get(large)!);
+}
+
+/** A rate with 3 significant digits below 100, whole above. */
+function rateText(perSecond: number): string {
+  return perSecond >= 100 ? String(Math.round(perSecond)) : perSecond.toPrecision(3);
 }
 
 /**
@@ -109,7 +118,7 @@ export async function judgeProfiles(dir: string): Promise<void> {
 function printLargeShare(smallSeconds: number, largeSeconds: number): void {
   const large = largeSeconds / LARGE_ONE_IN;
   const share = large / (large + smallSeconds * (1 - 1 / LARGE_ONE_IN));
-  console.log(`CPU s per run (incremental): 1 MiB ${smallSeconds.toFixed(3)}, large ${largeSeconds.toFixed(1)} = ${(largeSeconds / smallSeconds).toFixed(0)}x; large drawn one run in ${LARGE_ONE_IN}: ${(share * 100).toFixed(0)}% of a campaign's CPU time`);
+  console.log(`CPU s per run (incremental): 1 MiB ${smallSeconds.toFixed(3)}, large ${largeSeconds.toFixed(1)} = ${(largeSeconds / smallSeconds).toFixed(0)}x; large drawn one run in ${LARGE_ONE_IN}: ${(share * 100).toFixed(1)}% of a campaign's CPU time`);
 }
 
 /** An image for the check-only table: size, cluster size and how much of it is written. */
