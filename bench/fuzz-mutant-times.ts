@@ -2,8 +2,10 @@
  * Time to find each built-in mutant (`npm run bench:fuzz`, last section): for each mutant and each
  * of BENCH_MUTANT_SEEDS seeds (default 5: seeds 1 to 5), the seconds that
  * `crashcow fuzz --engine builtin --mutant NAME --seed S --max-findings 1` takes to save its first
- * finding (`--faults eio` for link-after-failed-write, the only faults that reach it), within
- * BENCH_MUTANT_SECONDS per seed (default 60), printed as a table with the median. A finding that
+ * finding, shrinking included (`--faults eio` for link-after-failed-write, the only faults that
+ * reach it), with runs started within BENCH_MUTANT_SECONDS per seed (default 60; a run that fails
+ * before the budget ends is still shrunk and saved, so a time may pass it), printed as a table
+ * with the median. A finding that
  * the unmutated engine fails too (its case replays as failing without the mutant) is marked `*`:
  * it was found, but not because of the mutant. BENCH_MUTANTS (a comma list) picks mutants.
  */
