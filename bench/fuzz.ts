@@ -5,31 +5,29 @@
  * refcounts off and with them drawn per run (a dirty image makes every recovery a full repair,
  * so that mix is slower), and for the built-in engine also at 64 states per crash (what a small
  * budget costs: per-run work weighs more; the goals are for the default budget); then the time
- * `crashcow fuzz --engine builtin --mutant NAME --seed 1` takes to find each mutant (a finding
- * counts when its case does not fail without the mutant; link-after-failed-write runs with
- * `--faults eio`, the only faults that reach it). BENCH_SECONDS sets the throughput window
- * (default 60), BENCH_MUTANT_SECONDS the budget per mutant (default 60), BENCH_MUTANTS a comma list.
- * First, the cost per state against image size, full judge against incremental
- * (bench/fuzz-judge-profiles.ts; BENCH_PROFILE_RUNS; BENCH_ONLY=profiles stops after it).
+ * `crashcow fuzz --engine builtin --mutant NAME --seed S --max-findings 1` takes to find each
+ * mutant, the median of 5 seeds (bench/fuzz-mutant-times.ts; BENCH_MUTANT_SECONDS,
+ * BENCH_MUTANT_SEEDS, BENCH_MUTANTS). BENCH_SECONDS sets the throughput window (default 60).
+ * First, the cost per state against image size, full judge against incremental, the large profile
+ * included (bench/fuzz-judge-profiles.ts; BENCH_PROFILE_RUNS, BENCH_LARGE_COMMANDS;
+ * BENCH_ONLY=profiles stops after it, BENCH_ONLY=mutants runs only the mutant table).
  * BENCH_BASELINE=DIR (another built checkout) prints instead the throughput of this checkout and
  * DIR's side by side, alternating (bench/fuzz-side-by-side.ts; BENCH_ROUNDS measurements per side).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mutantSpecs, type MutantName } from '../src/engine/mutants.js';
+import type { MutantName } from '../src/engine/mutants.js';
 import { Campaign } from '../src/fuzz/campaign/campaign.js';
 import { DEFAULT_MAX_COMMANDS, DEFAULT_STATES_PER_CRASH, type CampaignSettings } from '../src/fuzz/campaign/campaign-settings.js';
-import { readCase } from '../src/fuzz/case/fuzz-case.js';
-import { replayCase } from '../src/fuzz/case/replay-case.js';
-import { makeTarget, type EngineName } from '../src/fuzz/target/make-target.js';
+import type { EngineName } from '../src/fuzz/target/make-target.js';
 import { checkOnly, judgeProfiles } from './fuzz-judge-profiles.js';
+import { mutantTimes } from './fuzz-mutant-times.js';
 import { sideBySide } from './fuzz-side-by-side.js';
 
 // 60 s by default: QEMU runs differ widely in cost (one run alone can take a large part of a
 // window), so a shorter window gives an unstable rate.
 const THROUGHPUT_SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
-const MUTANT_SECONDS = Number(process.env.BENCH_MUTANT_SECONDS ?? 60);
 const GOALS: Record<EngineName, number> = { builtin: 5000, qemu: 500 };
 
 function settings(engine: EngineName, mutants: MutantName[], seconds: number, jobCount: number, lazy: boolean | undefined, statesPerCrash = DEFAULT_STATES_PER_CRASH): CampaignSettings {
@@ -60,36 +58,6 @@ async function throughput(engine: EngineName, dir: string, lazy: boolean | undef
   return perSecond;
 }
 
-/** Seconds until the first finding that the unmutated engine does not share, or null. */
-async function timeToFind(mutant: MutantName, dir: string): Promise<{ seconds: number; ops: number; property: string } | null> {
-  const start = Date.now();
-  let found: { seconds: number; ops: number; property: string } | null = null;
-  const checks: Promise<void>[] = [];
-  // Exactly `crashcow fuzz --engine builtin --mutant NAME --seed 1 --time 60` (with `--faults eio` for
-  // link-after-failed-write): lazy refcounts drawn per run.
-  const campaign = new Campaign(settings('builtin', [mutant], MUTANT_SECONDS, 1, undefined), {
-    corpusDir: join(dir, mutant),
-    onFinding: (f) => {
-      const seconds = (Date.now() - start) / 1000;
-      checks.push(
-        (async () => {
-          const c = readCase(f.caseFile);
-          const plain = await makeTarget('builtin');
-          const shared = (await replayCase(c, plain)).reproduced;
-          await plain.dispose();
-          if (!shared && !found) {
-            found = { seconds, ops: c.operations.length, property: `${f.property} [${f.rules.join(', ')}]` };
-            campaign.stop();
-          }
-        })(),
-      );
-    },
-  });
-  await campaign.run();
-  await Promise.all(checks);
-  return found;
-}
-
 async function main(): Promise<void> {
   if (process.env.BENCH_BASELINE) {
     sideBySide(process.env.BENCH_BASELINE, THROUGHPUT_SECONDS, Number(process.env.BENCH_ROUNDS ?? 2));
@@ -97,9 +65,15 @@ async function main(): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'crashcow-bench-fuzz-'));
   try {
-    await judgeProfiles(dir);
-    await checkOnly();
+    if (process.env.BENCH_ONLY !== 'mutants') {
+      await judgeProfiles(dir);
+      await checkOnly();
+    }
     if (process.env.BENCH_ONLY === 'profiles') return;
+    if (process.env.BENCH_ONLY === 'mutants') {
+      await mutantTimes(dir);
+      return;
+    }
     console.log(`\nthroughput, every property applied, ${THROUGHPUT_SECONDS} s per engine (findings counted, not shrunk):`);
     const builtinOff = await throughput('builtin', dir, false);
     const builtinRandom = await throughput('builtin', dir, undefined);
@@ -107,12 +81,7 @@ async function main(): Promise<void> {
     const qemuOff = await throughput('qemu', dir, false);
     const qemuRandom = await throughput('qemu', dir, undefined);
     console.log(`built-in / QEMU, same run: lazy off ${(builtinOff / qemuOff).toFixed(1)}x, lazy random ${(builtinRandom / qemuRandom).toFixed(1)}x`);
-    const only = process.env.BENCH_MUTANTS?.split(',');
-    console.log(`\ntime to find each mutant (seed 1, budget ${MUTANT_SECONDS} s, 1 job):`);
-    for (const m of mutantSpecs.filter((s) => !only || only.includes(s.name))) {
-      const r = await timeToFind(m.name, dir);
-      console.log(`${m.name.padEnd(28)} ${r ? `${r.seconds.toFixed(1).padStart(6)} s  ${r.property}, ${r.ops} ops` : `not found in ${MUTANT_SECONDS} s`}`);
-    }
+    await mutantTimes(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -16,7 +16,12 @@ interface BackingOptions {
   sizeBytes: number;
 }
 
+/** The image profiles a run draws from (`crashcow fuzz --profile`); see image-profile.ts. */
+export type ImageProfile = 'small' | 'growth' | 'large';
+
 export interface FuzzImageOptions {
+  /** The profile these options were drawn in; absent in cases saved before profiles were recorded. */
+  profile?: ImageProfile;
   virtualSizeBytes: number;
   clusterSizeBytes: number;
   refcountBits: number;
@@ -31,6 +36,16 @@ export interface FuzzImageOptions {
    * profiles). Absent: none. The model reads them as it reads a backing file's bytes.
    */
   fillBytes?: number;
+  /**
+   * Internal snapshots taken of the filled image when it is made, after the fill (named
+   * fillSnapshotName(1..n)); each holds the base content over the fill. Absent: none.
+   */
+  fillSnapshots?: number;
+}
+
+/** The name of the `index`-th snapshot (from 1) taken when the image is made. */
+export function fillSnapshotName(index: number): string {
+  return `fill${index}`;
 }
 
 /** Guest bytes that hold the base content (write id 0) when the run starts: backing file and fill. */
@@ -66,7 +81,7 @@ export function snapshotsAllowed(o: FuzzImageOptions): boolean {
 /** Largest number of snapshots a run keeps at once (refcount widths of 4 bits hold 15). */
 export const SNAPSHOT_COUNT_MAX = 3;
 
-/** One line: "64K clusters, 4 MiB, refcount 16, v3, lazy, xl2, backing qcow2 2 MiB, writeback". */
+/** One line: "[large profile:] 64K clusters, 4 MiB, refcount 16, v3, lazy, xl2, backing qcow2 2 MiB, writeback". */
 export function describeImageOptions(o: FuzzImageOptions): string {
   const kib = (n: number): string => (n >= 1 << 20 ? `${n / (1 << 20)} MiB` : `${n / 1024} KiB`);
   const parts = [`${kib(o.clusterSizeBytes)} clusters`, kib(o.virtualSizeBytes), `refcount_bits ${o.refcountBits}`, o.compat === '1.1' ? 'v3' : 'v2'];
@@ -74,6 +89,7 @@ export function describeImageOptions(o: FuzzImageOptions): string {
   if (o.extendedL2) parts.push('extended L2');
   if (o.backing) parts.push(`${o.backing.format} backing ${kib(o.backing.sizeBytes)}`);
   if (o.fillBytes) parts.push(`${kib(o.fillBytes)} filled`);
+  if (o.fillSnapshots) parts.push(`${o.fillSnapshots} snapshots of the fill`);
   parts.push(o.cacheMode);
-  return parts.join(', ');
+  return (o.profile && o.profile !== 'small' ? `${o.profile} profile: ` : '') + parts.join(', ');
 }

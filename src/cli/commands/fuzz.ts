@@ -25,6 +25,7 @@ import type { RunStats } from '../../fuzz/runner/run-stats.js';
 import { describeCoverage } from '../../fuzz/coverage/describe-coverage.js';
 import { withKnownKeys } from '../../fuzz/coverage/known-coverage.js';
 import type { FixedImageOptions } from '../../fuzz/commands/image-options-arb.js';
+import { IMAGE_PROFILES } from '../../fuzz/commands/image-profile.js';
 import { isSetupError } from '../../fuzz/target/setup-error.js';
 import { propertyTitles, type PropertyName } from '../../fuzz/violation.js';
 import { JUDGE_MODES } from '../../fuzz/oracle/state-checker.js';
@@ -37,9 +38,9 @@ import { qemuFlagValue, resolveQemuOrReport } from '../qemu-flag.js';
 import { failOnOf, failsOn, resolveBaselineOrReport, type FailOn } from '../baseline-flag.js';
 
 const USAGE =
-  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--faults power|eio|damage|all] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--summary FILE] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N] [--baseline builtin|qemu:DIR] [--fail-on regression|any] [--judge full|incremental] [--max-findings N]';
+  'crashcow fuzz --engine builtin|qemu [--qemu DIR] [--faults power|eio|damage|all] [--mutant NAME] [--seed N] [--runs N | --time SECONDS] [--jobs N] [--shard I/N] [--profile small|growth|large] [--lazy-refcounts on|off|random] [--corpus DIR] [--known DIR] [--output human|json] [--summary FILE] [--states-per-crash N] [--max-commands N] [--cluster-size BYTES] [--refcount-bits N] [--baseline builtin|qemu:DIR] [--fail-on regression|any] [--judge full|incremental] [--max-findings N]';
 
-const FLAGS = ['engine', 'qemu', 'faults', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'lazy-refcounts', 'corpus', 'known', 'output', 'summary', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits', 'baseline', 'fail-on', 'judge', 'max-findings'];
+const FLAGS = ['engine', 'qemu', 'faults', 'mutant', 'seed', 'runs', 'time', 'jobs', 'shard', 'profile', 'lazy-refcounts', 'corpus', 'known', 'output', 'summary', 'states-per-crash', 'max-commands', 'cluster-size', 'refcount-bits', 'baseline', 'fail-on', 'judge', 'max-findings'];
 const REPEATABLE = new Set(['mutant', 'known']);
 
 export const fuzzCommand: Command = {
@@ -158,6 +159,7 @@ function settingsOf(args: ParsedArgs, qemu: QemuBinaries | undefined): { setting
   const maxCommands = flagInt(args, 'max-commands', DEFAULT_MAX_COMMANDS);
   if (statesPerCrash < 1 || maxCommands < 1) throw new UsageError('--states-per-crash and --max-commands must be at least 1');
   const fixed: FixedImageOptions = lazy === 'random' ? {} : { lazyRefcounts: lazy === 'on' };
+  if (flagValue(args, 'profile') !== undefined) fixed.profile = flagChoice(args, 'profile', IMAGE_PROFILES, 'small');
   if (flagValue(args, 'cluster-size') !== undefined) {
     fixed.clusterSizeBytes = flagInt(args, 'cluster-size', 0);
     if (![512, 1024, 2048, 4096, 8192, 16384, 32768, 65536].includes(fixed.clusterSizeBytes)) throw new UsageError('--cluster-size must be a power of two from 512 to 65536');
@@ -252,6 +254,7 @@ function humanSummary(s: Omit<CampaignSettings, 'deadlineMs'>, r: CampaignResult
     `engine: ${s.engine} (${r.engineVersion})`,
     ...(r.qemu ? [`qemu: ${r.qemu.versionLine} (${r.qemu.io}, ${r.qemu.img})`] : []),
     ...(s.faults !== 'power' ? [`faults: ${s.faults} (runs: ${r.stats.powerRuns} power, ${r.stats.eioRuns} eio with the I/O error fired in ${r.stats.faultsFired}, ${r.stats.damageRuns} damage; ${r.stats.damagedImages} damaged images judged)`] : []),
+    ...(s.fixed.profile ? [`image profile: ${s.fixed.profile}`] : []),
     `seed: ${s.plan.masterSeed}${shard.source !== 'none' ? `, shard ${shard.shardIndex + 1}/${shard.shardCount} (from ${shard.source})` : ''}, ${s.plan.jobCount} job(s), ${elapsedS.toFixed(1)} s`,
     `runs: ${r.stats.runs}${r.stats.shrinkRuns > 0 ? ` (+${r.stats.shrinkRuns} while shrinking)` : ""}, ops: ${r.stats.ops}, crash points: ${r.stats.crashPoints}, crash states: ${r.stats.crashStates} (${statesPerSecond} states/s, ${r.stats.stateGroups} judged in full, ${r.stats.incrementalChecks} of them checked incrementally), recoveries without verdict: ${r.stats.unknownRecoveries}, runs repeating a finding: ${r.stats.knownRepeats}${s.known && s.known.length > 0 ? ` (${s.known.length} known from --known: ${s.known.join(' ')})` : ''}`,
     ...describeCoverage(withKnownKeys(r.stats.coverage)),

@@ -19,6 +19,18 @@ export interface QemuOpenSpec {
    * file (and blklogwrites), so the errors it injects never reach the file or the log.
    */
   blkdebugConfig?: string;
+  /** The qcow2 driver's `l2-cache-size` (bytes; QEMU raises it to two tables at least); absent: QEMU's default. */
+  l2CacheSizeBytes?: number;
+  /** The qcow2 driver's `refcount-cache-size` (bytes; QEMU raises it to four blocks at least); absent: QEMU's default. */
+  refcountCacheSizeBytes?: number;
+}
+
+/** The qcow2 driver's own options of a spec (its cache sizes). */
+function qcow2OptionsOf(spec: QemuOpenSpec): string[] {
+  const out: string[] = [];
+  if (spec.l2CacheSizeBytes !== undefined) out.push(`l2-cache-size=${spec.l2CacheSizeBytes}`);
+  if (spec.refcountCacheSizeBytes !== undefined) out.push(`refcount-cache-size=${spec.refcountCacheSizeBytes}`);
+  return out;
 }
 
 /** A file name escaped for QEMU's option syntax (a comma doubles). */
@@ -30,7 +42,8 @@ function optValue(value: string): string {
 export function imageOptsOf(spec: QemuOpenSpec): string {
   // The qcow2 driver's file child: blkdebug's child is its `image`.
   const file = spec.blkdebugConfig === undefined ? 'file' : 'file.image';
-  const head = spec.blkdebugConfig === undefined ? ['driver=qcow2'] : ['driver=qcow2', 'file.driver=blkdebug', `file.config=${optValue(spec.blkdebugConfig)}`];
+  const qcow2 = ['driver=qcow2', ...qcow2OptionsOf(spec)];
+  const head = spec.blkdebugConfig === undefined ? qcow2 : [...qcow2, 'file.driver=blkdebug', `file.config=${optValue(spec.blkdebugConfig)}`];
   if (!spec.logPath) return [...head, `${file}.filename=${optValue(spec.imagePath)}`].join(',');
   const parts = [
     ...head,

@@ -29,7 +29,7 @@ export interface CampaignIdentity {
   maxFindings?: number;
   statesPerCrash: number;
   maxCommands: number;
-  /** The image options fixed by flags (--lazy-refcounts, --cluster-size, --refcount-bits). */
+  /** The image options fixed by flags (--profile, --lazy-refcounts, --cluster-size, --refcount-bits). */
   image: FixedImageOptions;
 }
 

@@ -2,20 +2,27 @@
  * The image options of a run, drawn from the seed unless fixed: cluster size (small ones more
  * often: their crash states are cheaper), refcount width, compat level, lazy refcounts, extended L2
  * entries, a backing file (raw or qcow2, covering all or part of the disk) and the cache mode; now
- * and then the growth profile (GROWTH_ONE_IN).
+ * and then the growth profile (GROWTH_ONE_IN) or the large one (LARGE_ONE_IN), unless a flag
+ * fixes the profile.
  */
 import fc from 'fast-check';
-import type { BackingFormat, FuzzImageOptions } from '../image-options.js';
+import { snapshotsAllowed, type BackingFormat, type FuzzImageOptions, type ImageProfile } from '../image-options.js';
+import { LARGE_ONE_IN, LARGE_PROFILE } from './image-profile.js';
 
 /** What flags may fix; everything else is drawn. */
 export interface FixedImageOptions {
+  /** The profile every run takes (`--profile`); absent: drawn (growth and large now and then). */
+  profile?: ImageProfile;
   lazyRefcounts?: boolean;
   cacheMode?: FuzzImageOptions['cacheMode'];
   clusterSizeBytes?: number;
   refcountBits?: number;
-  /** False: never the growth profile (targets with opaque recoveries, QEMU: see GROWTH_ONE_IN). */
+  /**
+   * False: the growth and large profiles are never drawn (targets with opaque recoveries, QEMU:
+   * see GROWTH_ONE_IN); a fixed `profile` still applies.
+   */
   growth?: boolean;
-  /** The virtual disk size (no flag: benchmarks' image profiles); fixing it rules out the growth profile. */
+  /** The virtual disk size (no flag: benchmarks' image profiles); fixing it rules out the growth and large profiles. */
   virtualSizeBytes?: number;
   /** FuzzImageOptions.fillBytes: the guest bytes populated before the run (benchmarks' image profiles). */
   fillBytes?: number;
@@ -51,7 +58,41 @@ export function isGrowthProfile(o: Pick<FuzzImageOptions, 'clusterSizeBytes' | '
   return o.clusterSizeBytes === 512 && o.refcountBits === 64 && o.virtualSizeBytes === 4 * MIB;
 }
 
+/** The options of one run; its profile is drawn with them unless `fixed.profile` is given. */
 export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<FuzzImageOptions> {
+  return smallOrGrowthArb(fixed).map(({ profile, options }) => (profile === 'large' ? largeOf(options, fixed) : options));
+}
+
+/** The profile of a run: fixed, else small, growth one run in GROWTH_ONE_IN and large one in LARGE_ONE_IN. */
+function profileArb(fixed: FixedImageOptions): fc.Arbitrary<ImageProfile> {
+  if (fixed.profile !== undefined) return fc.constant(fixed.profile);
+  if (fixed.growth === false || fixed.virtualSizeBytes !== undefined) return fc.constant('small');
+  // Without noBias, fast-check's bias towards small integers made "one in 32" one run in 9.5.
+  return fc
+    .tuple(fc.noBias(fc.integer({ min: 0, max: GROWTH_ONE_IN - 1 })), fc.noBias(fc.integer({ min: 0, max: LARGE_ONE_IN - 1 })))
+    .map(([g, l]): ImageProfile => (l === 0 ? 'large' : g === 0 ? 'growth' : 'small'));
+}
+
+/** The large profile over drawn options: its shape (flags still fix cluster size and refcount width), v3, no backing file. */
+function largeOf(o: FuzzImageOptions, fixed: FixedImageOptions): FuzzImageOptions {
+  const out: FuzzImageOptions = {
+    ...o,
+    profile: 'large',
+    virtualSizeBytes: LARGE_PROFILE.virtualSizeBytes,
+    clusterSizeBytes: fixed.clusterSizeBytes ?? LARGE_PROFILE.clusterSizeBytes,
+    refcountBits: fixed.refcountBits ?? LARGE_PROFILE.refcountBits,
+    compat: '1.1',
+    lazyRefcounts: fixed.lazyRefcounts ?? o.lazyRefcounts,
+    backing: null,
+    fillBytes: LARGE_PROFILE.fillBytes,
+  };
+  out.extendedL2 = o.extendedL2 && out.clusterSizeBytes >= 16384;
+  if (snapshotsAllowed(out)) out.fillSnapshots = LARGE_PROFILE.fillSnapshots;
+  return out;
+}
+
+/** The drawn profile with the options of the small or growth profile (largeOf reshapes them for the large one). */
+function smallOrGrowthArb(fixed: FixedImageOptions): fc.Arbitrary<{ profile: ImageProfile; options: FuzzImageOptions }> {
   return fc
     .record({
       clusterSizeBytes: fixed.clusterSizeBytes !== undefined ? fc.constant(fixed.clusterSizeBytes) : fc.constantFrom(...IMAGE_OPTION_DRAWS.clusterSizeBytes),
@@ -63,17 +104,18 @@ export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<Fuz
       backing: fc.constantFrom(...IMAGE_OPTION_DRAWS.backingFormat),
       backingHalf: fc.boolean(),
       cacheMode: fixed.cacheMode !== undefined ? fc.constant(fixed.cacheMode) : fc.constantFrom(...IMAGE_OPTION_DRAWS.cacheMode),
-      // Without noBias, fast-check's bias towards small integers made "one in 32" one run in 9.5.
-      growth: fixed.growth === false || fixed.virtualSizeBytes !== undefined ? fc.constant(false) : fc.noBias(fc.integer({ min: 0, max: GROWTH_ONE_IN - 1 })).map((n) => n === 0),
+      profile: profileArb(fixed),
     })
+    .map((r) => ({ ...r, growth: r.profile === 'growth' }))
     // The shape alone marks the profile (isGrowthProfile, which replays rely on): other draws of
     // that shape (about one in 100) get an 8 MiB disk.
     .map((r) => (r.growth ? { ...r, v2: false, virtualSizeBytes: 4 * MIB, clusterSizeBytes: fixed.clusterSizeBytes ?? 512, refcountBits: fixed.refcountBits ?? 64 } : isGrowthProfile(r) && fixed.virtualSizeBytes === undefined ? { ...r, virtualSizeBytes: 8 * MIB } : r))
     .filter((r) => !(r.v2 && (fixed.lazyRefcounts === true || (fixed.refcountBits !== undefined && fixed.refcountBits !== 16))))
-    .map((r): FuzzImageOptions => {
+    .map((r) => {
       const v3 = !r.v2;
       const backingBytes = r.backingHalf ? Math.max(r.clusterSizeBytes, r.virtualSizeBytes / 2) : r.virtualSizeBytes;
-      return {
+      const options: FuzzImageOptions = {
+        profile: r.profile === 'growth' ? 'growth' : 'small',
         virtualSizeBytes: r.virtualSizeBytes,
         clusterSizeBytes: r.clusterSizeBytes,
         refcountBits: v3 ? r.refcountBits : 16,
@@ -84,5 +126,6 @@ export function imageOptionsArb(fixed: FixedImageOptions = {}): fc.Arbitrary<Fuz
         cacheMode: r.cacheMode,
         ...(fixed.fillBytes ? { fillBytes: Math.min(fixed.fillBytes, r.virtualSizeBytes) } : {}),
       };
+      return { profile: r.profile, options };
     });
 }

@@ -22,7 +22,8 @@ export class SnapshotCommand extends OpCommand {
   protected override allowed(run: Readonly<FuzzRun>): boolean {
     if (!snapshotsAllowed(run.settings.options)) return false;
     const count = run.model.snapshots.size;
-    return this.action === 'create' ? count < SNAPSHOT_COUNT_MAX : count > 0;
+    // The fill's snapshots (large profile) do not count against the run's own.
+    return this.action === 'create' ? count < SNAPSHOT_COUNT_MAX + (run.settings.options.fillSnapshots ?? 0) : count > 0;
   }
 
   protected ops(run: FuzzRun): FuzzOp[] {

@@ -40,7 +40,7 @@ export const IMAGE_OPTION_COVERAGE = {
   backing: { values: ['none', ...distinct(IMAGE_OPTION_DRAWS.backingFormat.filter((f) => f !== null))], valueOf: (o) => o.backing?.format ?? 'none' },
   backingExtent: { values: ['none', 'whole', 'part'], valueOf: backingExtentOf },
   cacheMode: { values: distinct(IMAGE_OPTION_DRAWS.cacheMode), valueOf: (o) => o.cacheMode },
-  growthProfile: { values: BOOLEANS, valueOf: (o) => String(isGrowthProfile(o)) },
+  profile: { values: ['small', 'growth', 'large'], valueOf: (o) => o.profile ?? (isGrowthProfile(o) ? 'growth' : 'small') },
   filled: { values: BOOLEANS, valueOf: (o) => String((o.fillBytes ?? 0) > 0) },
 } satisfies Record<string, OptionCoverage>;
 

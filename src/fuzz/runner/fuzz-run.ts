@@ -19,7 +19,7 @@ import { judgeDamage, type DamageJudgeContext } from '../oracle/damage-judge.js'
 import { sumCoverage } from '../coverage/coverage.js';
 import type { OpStorageSpan } from '../coverage/op-kind-at.js';
 import { crashCoverage, runCoverage } from '../coverage/run-coverage.js';
-import { baseContentBytesOf, type FuzzImageOptions } from '../image-options.js';
+import { baseContentBytesOf, fillSnapshotName, type FuzzImageOptions } from '../image-options.js';
 import { DurabilityOracle } from '../model/durability-oracle.js';
 import { describeOp, isBarrier, type FuzzOp } from '../model/fuzz-op.js';
 import { GuestModel } from '../model/guest-model.js';
@@ -98,6 +98,8 @@ export class FuzzRun {
   private constructor(readonly settings: FuzzRunSettings) {
     const o = settings.options;
     this.model = new GuestModel({ virtualSizeBytes: o.virtualSizeBytes, clusterSizeBytes: o.clusterSizeBytes, backingSizeBytes: baseContentBytesOf(o) });
+    // The fill's snapshots hold the base content, as the disk did when they were taken.
+    for (let i = 1; i <= (o.fillSnapshots ?? 0); i++) this.model.snapshots.set(fillSnapshotName(i), { values: new Map(), virtualSizeBytes: o.virtualSizeBytes });
   }
 
   /** Creates the image and opens it. */

@@ -19,7 +19,7 @@ import type { EioFault } from '../nemesis/eio-fault.js';
 import type { EioHooks } from '../nemesis/eio-hooks.js';
 import type { BackingDevice } from '../spec-view.js';
 import { failureOf } from './failure-of.js';
-import { fillImage } from './fill-image.js';
+import { fillImage, needsFill } from './fill-image.js';
 import type { FuzzSession, FuzzTarget, RecoveryRun, Repairer } from './fuzz-target.js';
 
 export interface BuiltinTargetOptions {
@@ -71,7 +71,7 @@ export class BuiltinTarget implements FuzzTarget {
     const backing = options.backing ? await this.makeBacking(options, contentSeed) : undefined;
     const file = new MemoryDevice();
     await this.engine.create(targetOf(file, backing), { ...createOptionsOf(options), mutants: this.opts.mutants });
-    if (options.fillBytes) await fillImage(await this.engine.open(targetOf(file, backing)), options, contentSeed);
+    if (needsFill(options)) await fillImage(await this.engine.open(targetOf(file, backing)), options, contentSeed);
     const session = new BuiltinSession(this, backing, options);
     await session.restart(file);
     return session;

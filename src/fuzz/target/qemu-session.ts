@@ -21,6 +21,7 @@ import type { EioHooks } from '../nemesis/eio-hooks.js';
 import type { BackingDevice } from '../spec-view.js';
 import type { FuzzSession } from './fuzz-target.js';
 import { LogReader } from './log-reader.js';
+import { qemuCacheSizesOf } from './qemu-cache-sizes.js';
 
 const IMAGE = 'image.qcow2';
 const LOG = 'image.log';
@@ -147,7 +148,7 @@ export class QemuSession implements FuzzSession {
     this.segmentBase = MemoryDevice.from(bytes);
     this.reader = new LogReader(join(this.dir, LOG), bytes.length);
     const sizeBytes = Number(new DataView(bytes.buffer, bytes.byteOffset + 24, 8).getBigUint64(0));
-    const opened = await this.engine.openSpec({ imagePath: IMAGE, logPath: LOG, cacheMode: this.options.cacheMode }, sizeBytes, this.dir);
+    const opened = await this.engine.openSpec({ imagePath: IMAGE, logPath: LOG, cacheMode: this.options.cacheMode, ...qemuCacheSizesOf(this.options) }, sizeBytes, this.dir);
     this.qemuImage = opened.image;
     this.io = opened.io;
   }

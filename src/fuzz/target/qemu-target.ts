@@ -22,9 +22,10 @@ import { BACKING_WRITE_ID, writeContent } from '../content/content-tag.js';
 import { BACKING_FILE_NAME, createOptionsOf, type FuzzImageOptions } from '../image-options.js';
 import type { BackingDevice } from '../spec-view.js';
 import { failureOf } from './failure-of.js';
-import { fillImage } from './fill-image.js';
+import { fillImage, needsFill } from './fill-image.js';
 import type { FuzzSession, FuzzTarget, RecoveryRun, Repairer } from './fuzz-target.js';
 import { LogReader } from './log-reader.js';
+import { qemuCacheSizesOf } from './qemu-cache-sizes.js';
 import { QemuSession } from './qemu-session.js';
 import { SetupError } from './setup-error.js';
 
@@ -43,6 +44,8 @@ export class QemuTarget implements FuzzTarget {
   readonly repairers: readonly Repairer[];
   private recoveryIo: QemuIoProcess | null = null;
   private session: QemuSession | null = null;
+  /** The cache options of the last run's image, which its recoveries and repairs open with too. */
+  private cacheSizes: ReturnType<typeof qemuCacheSizesOf> = {};
   /** The backing file the directory holds now (the last run's, unless a recovery asked for another). */
   private writtenBacking: BackingDevice | undefined;
 
@@ -83,9 +86,10 @@ export class QemuTarget implements FuzzTarget {
     await this.session?.dispose();
     const backing = options.backing ? await this.makeBacking(options, contentSeed) : undefined;
     if (backing) this.writtenBacking = backing;
+    this.cacheSizes = qemuCacheSizesOf(options);
     const image = join(this.dir, 'image.qcow2');
     await this.engine.create({ path: image }, createOptionsOf(options));
-    if (options.fillBytes) await fillImage(await this.engine.open({ path: image }), options, contentSeed);
+    if (needsFill(options)) await fillImage(await this.engine.open({ path: image }), options, contentSeed);
     this.session = new QemuSession(this.engine, this.dir, backing, options);
     await this.session.restart(MemoryDevice.from(readFileSync(image)));
     return this.session;
@@ -141,7 +145,7 @@ export class QemuTarget implements FuzzTarget {
 
   /** Writes the state as NAME.qcow2 with an empty NAME.log and returns the open spec. */
   private scratch(name: string, state: BlockDevice, cacheMode: QemuOpenSpec['cacheMode']): QemuOpenSpec {
-    const spec: QemuOpenSpec = { imagePath: `${name}.qcow2`, logPath: `${name}.log`, cacheMode };
+    const spec: QemuOpenSpec = { imagePath: `${name}.qcow2`, logPath: `${name}.log`, cacheMode, ...this.cacheSizes };
     writeFileSync(join(this.dir, spec.imagePath), state.read(0, state.sizeBytes));
     writeFileSync(join(this.dir, spec.logPath!), new Uint8Array(0));
     return spec;

@@ -85,6 +85,9 @@ describe('mergeShards', () => {
     const fewer = summaryOf(2, 2);
     fewer.campaign = { ...fewer.campaign, statesPerCrash: 1024 };
     expect(refusal(() => mergeShards(outputs(summaryOf(1, 2), fewer)))).toContain('campaign settings');
+    const large = summaryOf(2, 2);
+    large.campaign = { ...large.campaign, image: { ...large.campaign.image, profile: 'large' } };
+    expect(refusal(() => mergeShards(outputs(summaryOf(1, 2), large))), 'shards of another --profile').toContain('campaign settings');
     expect(refusal(() => mergeShards(outputs(summaryOf(1, 2), summaryOf(2, 3))))).toContain('shard count 3 against 2');
   });
 

@@ -38,7 +38,7 @@ describe('image option coverage', () => {
       backing: { raw: 1 },
       backingExtent: { part: 1 },
       cacheMode: { writethrough: 1 },
-      growthProfile: { true: 1 },
+      profile: { growth: 1 },
       filled: { true: 1 },
     });
   });

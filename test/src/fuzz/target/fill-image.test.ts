@@ -28,4 +28,20 @@ describe('fillImage', () => {
     expect(outcome.verdict).toBe('pass');
     expect(outcome.stats.crashStates).toBeGreaterThan(0);
   });
+
+  it('takes the snapshots of the fill, which the model knows: applying one brings the fill back, and a run may take its own besides', async () => {
+    const run = await FuzzRun.start({ target: new BuiltinTarget(), options: { ...options, fillSnapshots: 2 }, seed: 12, statesPerCrash: 16 });
+    const { segmentBase: base } = await run.recordedCrash();
+    expect(readImageMeta(toByteSource(base)).header.snapshotCount).toBe(2);
+    expect([...run.model.snapshots.keys()]).toEqual(['fill1', 'fill2']);
+    await run.apply({ kind: 'write', offsetBytes: 4096, lengthBytes: 8192, writeId: run.takeWriteId() });
+    await run.apply({ kind: 'flush' });
+    await run.apply({ kind: 'snapshot-create', name: run.takeSnapshotName() });
+    await run.apply({ kind: 'snapshot-apply', name: 'fill1' });
+    await run.apply({ kind: 'snapshot-delete', name: 'fill2' });
+    await run.apply({ kind: 'flush' });
+    const outcome = await run.finish();
+    expect(outcome.verdict).toBe('pass');
+    expect([...run.model.snapshots.keys()]).toEqual(['fill1', 's1']);
+  });
 });
