@@ -91,3 +91,12 @@ describe('image profiles', () => {
     expect(isImageProfile('huge')).toBe(false);
   });
 });
+
+describe('shrinking the drawn profile', () => {
+  it('a failing run shrinks towards the small profile, never into the large one', () => {
+    // Every run fails: fast-check shrinks to the smallest options it can reach from the first draw.
+    const details = fc.check(fc.property(imageOptionsArb(), () => false), { seed: 3, numRuns: 1 });
+    const [shrunk] = details.counterexample as [FuzzImageOptions];
+    expect(shrunk.profile).not.toBe('large');
+  });
+});
