@@ -4,6 +4,7 @@
  * added to FuzzImageOptions is counted by adding its entry here.
  */
 import { IMAGE_OPTION_DRAWS, isGrowthProfile } from '../commands/image-options-arb.js';
+import { LARGE_PROFILE } from '../commands/image-profile.js';
 import { COMPAT_LEVELS, type FuzzImageOptions } from '../image-options.js';
 
 interface OptionCoverage {
@@ -31,8 +32,8 @@ function backingExtentOf(o: FuzzImageOptions): 'none' | 'whole' | 'part' {
 
 /** The options coverage counts, by the name their counts carry. */
 export const IMAGE_OPTION_COVERAGE = {
-  clusterSizeBytes: { values: distinct(IMAGE_OPTION_DRAWS.clusterSizeBytes), valueOf: (o) => String(o.clusterSizeBytes) },
-  virtualSizeBytes: { values: distinct(IMAGE_OPTION_DRAWS.virtualSizeMib.map((n) => n * MIB)), valueOf: (o) => String(o.virtualSizeBytes) },
+  clusterSizeBytes: { values: distinct([...IMAGE_OPTION_DRAWS.clusterSizeBytes, LARGE_PROFILE.clusterSizeBytes]), valueOf: (o) => String(o.clusterSizeBytes) },
+  virtualSizeBytes: { values: distinct([...IMAGE_OPTION_DRAWS.virtualSizeMib.map((n) => n * MIB), LARGE_PROFILE.virtualSizeBytes]), valueOf: (o) => String(o.virtualSizeBytes) },
   refcountBits: { values: distinct(IMAGE_OPTION_DRAWS.refcountBits), valueOf: (o) => String(o.refcountBits) },
   compat: { values: COMPAT_LEVELS, valueOf: (o) => o.compat },
   lazyRefcounts: { values: BOOLEANS, valueOf: (o) => String(o.lazyRefcounts) },

@@ -10,6 +10,6 @@ describe('describeCoverage', () => {
     expect(lines[0]).toContain('write 2/5/3/40');
     expect(lines[0]).toContain('resize 0/0/0/0');
     expect(lines[1]).toContain('compat 0.10:0 1.1:2');
-    expect(lines[1]).toContain('clusterSizeBytes 512:0 4096:0 16384:0 65536:0');
+    expect(lines[1]).toContain('clusterSizeBytes 512:0 1024:0 4096:0 16384:0 65536:0');
   });
 });

@@ -11,14 +11,14 @@ describe('withKnownKeys', () => {
     expect(Object.keys(c.opKinds)).toEqual([...FUZZ_OP_KINDS]);
     for (const counts of Object.values(c.opKinds)) expect(counts).toEqual({ runs: 0, ops: 0, crashPoints: 0, crashStates: 0 });
     expect(Object.keys(c.imageOptions)).toEqual(Object.keys(IMAGE_OPTION_COVERAGE));
-    expect(c.imageOptions.clusterSizeBytes).toEqual({ '512': 0, '4096': 0, '16384': 0, '65536': 0 });
+    expect(c.imageOptions.clusterSizeBytes).toEqual({ '512': 0, '4096': 0, '16384': 0, '65536': 0, '1024': 0 });
     expect(c.imageOptions.backing).toEqual({ none: 0, raw: 0, qcow2: 0 });
     expect(c.imageOptions.compat).toEqual({ '0.10': 0, '1.1': 0 });
   });
 
   it('keeps what was counted, a value outside the known ones included (a cluster size a flag fixed)', () => {
-    const c = withKnownKeys({ opKinds: { flush: { runs: 1, ops: 2 } }, imageOptions: { clusterSizeBytes: { '1024': 3 } } });
+    const c = withKnownKeys({ opKinds: { flush: { runs: 1, ops: 2 } }, imageOptions: { clusterSizeBytes: { '2048': 3 } } });
     expect(c.opKinds.flush).toEqual({ runs: 1, ops: 2, crashPoints: 0, crashStates: 0 });
-    expect(c.imageOptions.clusterSizeBytes).toEqual({ '512': 0, '4096': 0, '16384': 0, '65536': 0, '1024': 3 });
+    expect(c.imageOptions.clusterSizeBytes).toEqual({ '512': 0, '4096': 0, '16384': 0, '65536': 0, '1024': 0, '2048': 3 });
   });
 });
