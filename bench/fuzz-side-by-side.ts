@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 interface Row {
@@ -41,7 +41,9 @@ function cliOf(checkout: string): string {
 
 /** One campaign through a checkout's CLI; its states/s as its JSON summary says. */
 function statesPerSecond(cli: string, row: Row, seconds: number, corpusDir: string, extra: readonly string[] = []): number {
-  const args = [cli, 'fuzz', '--engine', row.engine, '--seed', '1', '--time', String(seconds), '--jobs', '2', '--lazy-refcounts', row.lazy, '--known', join(HERE, 'corpus'), '--corpus', corpusDir, '--output', 'json', ...extra];
+  // Each checkout knows its own corpus: an older one cannot read cases of fields it does not have.
+  const corpus = join(dirname(dirname(dirname(dirname(cli)))), 'corpus');
+  const args = [cli, 'fuzz', '--engine', row.engine, '--seed', '1', '--time', String(seconds), '--jobs', '2', '--lazy-refcounts', row.lazy, '--known', corpus, '--corpus', corpusDir, '--output', 'json', ...extra];
   let stdout: string;
   try {
     stdout = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
